@@ -1,0 +1,45 @@
+# deepcheck — one command each: `make demo` runs the main job, `make test` runs every check.
+# Both install what they need into .venv on a fresh machine.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint types unit engine sandbox-image clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# Run deepcheck on the bundled example repository (an interest PR with an off-by-one).
+demo: $(STAMP)
+	$(BIN)/deepcheck doctor || true
+	$(BIN)/python examples/make_example.py --force build/example-interest
+	$(BIN)/deepcheck check --repo build/example-interest --base main~1 --head main; \
+	  rc=$$?; [ $$rc -le 1 ] || exit $$rc
+
+# Start a Docker engine if this machine has none running (installs docker.io when root).
+engine:
+	bash scripts/ensure-engine
+
+# Build the sandbox image without a registry (debootstrap base + host wheelhouse).
+sandbox-image: $(STAMP) engine
+	$(BIN)/deepcheck sandbox build
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q -m 'not docker'
+
+test: $(STAMP) lint types sandbox-image
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,113 @@
+"""Frozen values that flow through the pipeline and into reports.
+
+The JSON report (design.md, version 1) is built from these by ``bot.report.json_report``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+FindingKind = Literal["defect", "behavior-change", "risk"]
+Severity = Literal["high", "medium", "low"]
+ChangeStatus = Literal["modified", "added"]
+TIERS = ("quick", "standard", "deep")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    annotation: str | None = None  # source text of the hint, e.g. "Decimal", "list[int]"
+    default: str | None = None  # source text of the default
+    kind: Literal["positional_only", "positional_or_keyword", "var_positional",
+                  "keyword_only", "var_keyword"] = "positional_or_keyword"
+
+
+@dataclass(frozen=True)
+class ChangedFunction:
+    """A function whose body or signature differs between base and head."""
+
+    path: str  # head path, repo-relative, posix
+    function: str  # qualified name: "compound", "Ledger.post", "outer.<locals>.inner"
+    start_line: int  # head lines (1-based, inclusive), decorators included
+    end_line: int
+    status: ChangeStatus
+    params: tuple[Param, ...] = ()
+    returns: str | None = None  # source text of the return annotation
+    docstring: str | None = None
+    base_path: str | None = None  # differs from path on renames; None when added
+    base_start_line: int | None = None
+    base_end_line: int | None = None
+    changed_lines: tuple[int, ...] = ()  # head lines inside the function added/changed by the diff
+    constants: tuple[str, ...] = ()  # numeric literals on changed lines (base and head side)
+    is_method: bool = False
+    class_name: str | None = None
+    decorators: tuple[str, ...] = ()
+    is_async: bool = False
+    nested: bool = False  # defined inside another function (not callable from outside)
+    head_source: str = ""
+    base_source: str = ""
+
+
+@dataclass(frozen=True)
+class Witness:
+    call: str  # e.g. "compound(principal=Decimal('1.00'), rate=Decimal('0.5'), periods=1)"
+    base: str  # repr of the base result (or "raises ValueError('...')")
+    head: str
+    test: str  # ready-to-paste pytest source that fails on head and passes on base
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str  # stable fingerprint
+    kind: FindingKind
+    severity: Severity
+    verified: bool
+    path: str
+    line: int
+    function: str
+    title: str
+    message: str  # markdown
+    witness: Witness | None = None
+    confidence: float = 0.0
+    sources: tuple[str, ...] = ()
+    samples: int = 0
+    votes: int = 0
+    in_diff: bool = True  # line lies in the PR diff on the head side
+
+
+@dataclass
+class Spent:
+    tier_path: list[str] = field(default_factory=list)
+    sandbox_runs: int = 0
+    examples: int = 0
+    seconds: float = 0.0
+    llm_calls: int = 0
+    llm_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str  # "binary", "not python", "deleted", "over budget", "syntax error", ...
+    function: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    base: str
+    head: str
+    tier: str
+    changed_functions: tuple[ChangedFunction, ...]
+    findings: tuple[Finding, ...]
+    spent: Spent
+    skipped: tuple[Skipped, ...] = ()
+    notes: tuple[str, ...] = ()  # flaky evidence, infrastructure notes, ...
+    title: str = ""  # PR title (or head commit subject)
+    description: str = ""  # PR body (or head commit body)
+    version: int = 1
+
+    @property
+    def blocking(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.verified and f.kind != "risk")
