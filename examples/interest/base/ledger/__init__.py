@@ -1,0 +1,1 @@
+"""A tiny ledger: interest and fee calculations in Decimal."""
