@@ -1,0 +1,133 @@
+"""Differential and invariant checks: drive base and head with the same inputs.
+
+One candidate per changed function (kind ``differential``, docs/protocol.md). Strategies come
+from type hints, parameter roles (rules), literals harvested from the repo's tests and call
+sites, and boundaries around the constants on changed lines. Invariants from the rule packs
+that apply to the function ride along in the same candidate; their results come back as
+evidence with source ``invariant``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.candidates import GenerationContext, register
+from bot.evidence import Evidence
+from bot.literals import harvest_literals
+from bot.models import ChangedFunction
+from bot.strategies import args_for
+from rules.loader import RuleSet
+from sandbox.results import CandidateResult
+from sandbox.workspace import Candidate
+
+_MAX_LITERAL_SOURCES = 400  # python files scanned for literals, tests first
+
+
+def drivable(fn: ChangedFunction) -> str | None:
+    """None when the differential driver can call ``fn`` on both sides, else why not."""
+    if fn.status != "modified" or fn.base_path is None:
+        return "added by the change (no base to compare)"
+    if fn.nested:
+        return "nested function (not callable from outside)"
+    if fn.is_async:
+        return "async function"
+    if fn.is_method and not any(d.endswith(("staticmethod", "classmethod")) for d in fn.decorators):
+        return "instance method"
+    return None
+
+
+def _literal_sources(ctx: GenerationContext) -> dict[str, str]:
+    ordered = sorted(ctx.head_sources, key=lambda p: ("test" not in p, p))
+    return {p: ctx.head_sources[p] for p in ordered[:_MAX_LITERAL_SOURCES]}
+
+
+class DifferentialGenerator:
+    name = "differential"
+
+    def candidates(
+        self, functions: list[ChangedFunction], ctx: GenerationContext
+    ) -> list[tuple[Candidate, list[ChangedFunction]]]:
+        rules: RuleSet = ctx.rules  # type: ignore[assignment]
+        budget: Any = ctx.budget
+        out: list[tuple[Candidate, list[ChangedFunction]]] = []
+        sources = _literal_sources(ctx)
+        for n, fn in enumerate(functions):
+            if drivable(fn) is not None:
+                continue
+            head_mod = ctx.modules.get(fn.path)
+            base_mod = ctx.modules.get(f"base:{fn.base_path}", head_mod)
+            if head_mod is None or base_mod is None:
+                continue
+            literals = harvest_literals(sources, fn.function.rsplit(".", 1)[-1], fn.params)
+            args, why_not = args_for(fn, rules=rules, literals=literals)
+            if why_not:
+                continue
+            params = {
+                "module": head_mod[1],
+                "base_module": base_mod[1],
+                "qualname": fn.function,
+                "args": args,
+                "max_examples": budget.examples,
+                "reruns": budget.reruns,
+                "deadline_s": budget.function_seconds,
+                "equivalence": True,
+                "invariants": rules.invariants_for(fn),
+            }
+            cand = Candidate(
+                id=f"differential-{ctx.tier}-{n}",
+                kind="differential",
+                params=params,
+                timeout_s=budget.function_seconds * 3 + 30,
+            )
+            out.append((cand, [fn]))
+        return out
+
+    def interpret(
+        self, result: CandidateResult, functions: list[ChangedFunction], ctx: GenerationContext
+    ) -> list[Evidence]:
+        fn = functions[0]
+        module = ctx.modules.get(fn.path, (".", ""))[1]
+        data = result.data
+        status = str(data.get("status", "error"))
+        examples = int(data.get("examples", 0))
+        evidence: list[Evidence] = []
+        if not data:
+            side = next(iter(result.sides.values()), None)
+            detail = side.detail if side else "no answer from the driver"
+            return [Evidence("differential", fn, "error", detail=detail, module=module)]
+        mapped = {
+            "different": "difference",
+            "equal": "clean",
+            "flaky": "flaky",
+            "unsupported": "unsupported",
+        }.get(status, "error")
+        evidence.append(Evidence(
+            "differential", fn, mapped,  # type: ignore[arg-type]
+            anchor="behavior", witness=data.get("witness"), detail=str(data.get("detail", "")),
+            examples=examples, module=module,
+        ))
+        rules: RuleSet = ctx.rules  # type: ignore[assignment]
+        by_id = {inv["id"]: inv for inv in rules.invariants_for(fn)}
+        for inv in data.get("invariants", []):
+            inv_status = str(inv.get("status", ""))
+            rule = by_id.get(str(inv.get("id")), {"id": inv.get("id")})
+            ev_status = {
+                "violated-head": "violation",
+                "violated-both": "preexisting",
+                "holds": "clean",
+                "violated-base": "clean",
+                "not-applicable": "clean",
+                "flaky": "flaky",
+            }.get(inv_status, "error")
+            evidence.append(Evidence(
+                "invariant", fn, ev_status,  # type: ignore[arg-type]
+                anchor=str(rule.get("id")), witness=inv.get("witness"), rule=dict(rule),
+                detail=str(inv.get("detail", "")), examples=int(inv.get("examples", 0)),
+                module=module,
+            ))
+        return evidence
+
+
+@register("differential")
+def _factory() -> DifferentialGenerator:
+    return DifferentialGenerator()

@@ -1,0 +1,210 @@
+"""Orchestration over the ports: change → functions → plan → candidates → sandbox → verdict.
+
+``check`` is the whole of ``deepcheck check``; it sees a git repository (bot.git), the
+sandbox ``Runner`` port and the rule set, all passed in. No PR code runs in this process:
+the host only reads sources as text and parses them with ``ast``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from bot.analysis import Analysis, analyse
+from bot.candidates import GenerationContext, Generator, generators
+from bot.config import RepoConfig, load_repo_config
+from bot.errors import InfrastructureError, RepositoryError
+from bot.evidence import Evidence
+from bot.git import GitRepo
+from bot.models import ChangedFunction, Finding, Report, Skipped, Spent
+from bot.plan import BUDGETS, EscalationEvidence, initial_tier, next_tier, risk_score
+from bot.risks import risk_findings
+from bot.verdict import confirmations, confirmed, judge
+from rules.loader import RuleSet
+from sandbox.results import RunResult
+from sandbox.runner import Runner
+from sandbox.spec import Limits, SandboxSpec
+from sandbox.workspace import Candidate, Workspace
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    repo: Path
+    base: str
+    head: str
+    tier: str = "auto"  # auto | quick | standard | deep
+    seed: int = 0
+
+
+@dataclass
+class Deps:
+    runner: Runner
+    rules: RuleSet
+    cache_dir: Path
+    progress: Progress = field(default=lambda _msg: None)
+    generator_names: list[str] | None = None
+
+
+class _Session:
+    """Bookkeeping for one check: sandbox starts and what they cost."""
+
+    def __init__(self, deps: Deps, spent: Spent) -> None:
+        self.deps = deps
+        self.spent = spent
+
+    def run(self, ws: Workspace, spec: SandboxSpec, what: str) -> RunResult:
+        self.deps.progress(f"sandbox: {what} ({len(ws.candidates)} candidates)")
+        result = self.deps.runner.run(ws, spec)
+        self.spent.sandbox_runs += 1
+        if not result.ok:
+            raise InfrastructureError(f"sandbox failed during {what}: {result.infrastructure_error}")
+        return result
+
+
+def _risky(functions: list[ChangedFunction], rules: RuleSet) -> set[tuple[str, str]]:
+    return {(f.path, f.function) for f in functions if risk_score(f, rules)[0] > 0}
+
+
+def _generate(
+    gens: list[Generator], functions: list[ChangedFunction], ctx: GenerationContext,
+    skip: set[str],
+) -> list[tuple[Generator, Candidate, list[ChangedFunction]]]:
+    planned = []
+    for gen in gens:
+        if gen.name in skip:
+            continue
+        for cand, fns in gen.candidates(functions, ctx):
+            planned.append((gen, cand, fns))
+    return planned
+
+
+def _summary(evidence: list[Evidence], risky: set[tuple[str, str]],
+             functions: list[ChangedFunction]) -> EscalationEvidence:
+    with_witness = {(e.function.path, e.function.function) for e in evidence if e.is_witness}
+    unresolved = [
+        f for f in functions
+        if (f.path, f.function) in risky and (f.path, f.function) not in with_witness
+    ]
+    flaky = sum(1 for e in evidence if e.status == "flaky")
+    # Generators disagree when one saw a difference and another ran clean on the same function.
+    by_fn: dict[tuple[str, str], set[str]] = {}
+    for e in evidence:
+        by_fn.setdefault((e.function.path, e.function.function), set()).add(e.status)
+    disagreements = sum(1 for s in by_fn.values() if "clean" in s and ("difference" in s or "violation" in s))
+    return EscalationEvidence(
+        risky_without_evidence=len(unresolved), flaky=flaky, disagreements=disagreements
+    )
+
+
+def check(req: CheckRequest, deps: Deps) -> Report:
+    started = time.monotonic()
+    spent = Spent()
+    repo = GitRepo(req.repo)
+    base_sha, head_sha = repo.resolve(req.base), repo.resolve(req.head)
+    if base_sha == head_sha:
+        raise RepositoryError(f"empty range: {req.base} and {req.head} are the same commit")
+    deps.progress("reading the change")
+    analysis: Analysis = analyse(repo, base_sha, head_sha, deps.cache_dir)
+    config: RepoConfig = analysis.config
+    notes = list(analysis.notes)
+    rules = deps.rules
+    functions = list(analysis.functions)
+    risky = _risky(functions, rules)
+    tier, _reasons = initial_tier(functions, rules, config, req.tier)
+    session = _Session(deps, spent)
+    gens = generators(deps.generator_names)
+    evidence: list[Evidence] = []
+    done_generators: set[str] = set()
+    remaining = list(analysis.analysed)
+    skipped = list(analysis.skipped)
+    seed = req.seed
+    while True:
+        spent.tier_path.append(tier)
+        budget = BUDGETS[tier]
+        ctx = GenerationContext(
+            head_tree=analysis.head_tree, base_tree=analysis.base_tree,
+            head_files=analysis.head_files, base_files=analysis.base_files,
+            rules=rules, seed=seed, tier=tier, budget=budget,
+            head_sources=analysis.head_sources, modules=analysis.modules,
+        )
+        planned = _generate(gens, remaining, ctx, done_generators)
+        deps.progress(f"tier {tier}: {len(remaining)} functions, {len(planned)} candidates")
+        if planned:
+            spec = SandboxSpec(
+                seed=seed,
+                limits=replace(Limits(), wall_timeout_s=max(120.0, budget.sandbox_seconds * 2)),
+            )
+            ws = Workspace(head=analysis.head_tree, base=analysis.base_tree,
+                           candidates=tuple(c for _g, c, _f in planned),
+                           import_roots=analysis.import_roots)
+            result = session.run(ws, spec, f"{tier} checks")
+            for gen, cand, fns in planned:
+                res = result.candidates.get(cand.id)
+                if res is None:
+                    notes.append(f"{gen.name}: no result for {cand.id}")
+                    continue
+                found = gen.interpret(res, fns, ctx)
+                spent.examples += sum(e.examples for e in found)
+                evidence.extend(found)
+        done_generators.add("existing-tests")
+        if req.tier != "auto":
+            break
+        nxt, why = next_tier(tier, _summary(evidence, risky, remaining))
+        if nxt is None:
+            break
+        deps.progress(f"escalating to {nxt}: {why}")
+        witnessed = {(e.function.path, e.function.function) for e in evidence if e.is_witness}
+        remaining = [f for f in remaining if (f.path, f.function) not in witnessed]
+        if not remaining:
+            break
+        tier, seed = nxt, seed + 1
+    # Confirm each witness as a ready-to-paste test, run on both sides.
+    witnessed_once: dict[tuple[str, str, str, str], Evidence] = {}
+    for e in evidence:
+        key = (e.function.path, e.function.function, e.source, e.anchor)
+        if e.status in ("difference", "violation") and key not in witnessed_once:
+            witnessed_once[key] = e
+    to_confirm = list(witnessed_once.values()) + [
+        e for e in evidence if e.status not in ("difference", "violation")
+    ]
+    confs = confirmations(to_confirm)
+    states: dict[int, bool | None] = {}
+    if confs:
+        ws = Workspace(head=analysis.head_tree, base=analysis.base_tree,
+                       candidates=tuple(c.candidate for c in confs),
+                       import_roots=analysis.import_roots)
+        result = session.run(ws, SandboxSpec(seed=req.seed), "confirming witnesses")
+        states = {i: confirmed(result.candidates.get(c.candidate.id)) for i, c in enumerate(confs)}
+    findings, verdict_notes = judge(
+        to_confirm, states, confs, diff_lines=analysis.diff_lines, risky=risky
+    )
+    notes.extend(verdict_notes)
+    findings.extend(analysis.findings)  # syntax errors on head
+    findings.extend(risk_findings(functions, rules, analysis.diff_lines,
+                                  verified={(f.path, f.function) for f in findings}))
+    spent.seconds = round(time.monotonic() - started, 3)
+    subject, body = repo.message(head_sha)
+    return Report(
+        base=base_sha, head=head_sha, tier=spent.tier_path[-1],
+        changed_functions=tuple(functions), findings=tuple(_ordered(findings)),
+        spent=spent, skipped=tuple(skipped), notes=tuple(notes),
+        title=subject, description=body,
+    )
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    rank = {"high": 0, "medium": 1, "low": 2}
+    seen: set[str] = set()
+    out = []
+    for f in sorted(findings, key=lambda f: (rank[f.severity], f.path, f.line, f.id)):
+        if f.id not in seen:
+            seen.add(f.id)
+            out.append(f)
+    return out
+
+
+__all__ = ["CheckRequest", "Deps", "Skipped", "check"]

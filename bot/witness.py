@@ -1,0 +1,132 @@
+"""Ready-to-paste pytest tests that reproduce a witness: pass on base, fail on head.
+
+Pure text work on values the harness already rendered (``call``, ``base``, ``head`` reprs and
+the tagged base value of docs/protocol.md). Nothing here imports or runs the code under test;
+the pipeline runs the produced test in the sandbox to confirm it.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+from dataclasses import dataclass
+from typing import Any
+
+# Tags whose repr() is a Python expression that evaluates to an equal value.
+_EVALUABLE = {
+    "int", "str", "bool", "none", "decimal", "fraction", "date", "datetime", "time",
+    "timedelta", "bytes", "tuple", "list", "dict", "set", "frozenset", "complex",
+}
+_RAISED = {"raised", "exception"}
+_IMPORTS = (
+    ("Decimal(", "from decimal import Decimal"),
+    ("Fraction(", "from fractions import Fraction"),
+    ("datetime.", "import datetime"),
+    ("math.", "import math"),
+)
+_BARE_FLOATS = re.compile(r"(?<![\w'\".])(-?)(nan|inf)(?![\w'\"])")
+
+
+@dataclass(frozen=True)
+class WitnessTest:
+    name: str
+    source: str
+
+
+def _tag(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("$", "object"))
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "str"
+    return "object"
+
+
+def _evaluable(value: Any) -> bool:
+    tag = _tag(value)
+    if tag in ("list", "tuple", "set", "frozenset"):
+        return all(_evaluable(v) for v in value.get("v", value.get("items", [])))
+    if tag == "float":
+        raw = value.get("v") if isinstance(value, dict) else value
+        return str(raw) not in ("nan", "inf", "-inf")
+    return tag in _EVALUABLE
+
+
+def _is_nan(value: Any) -> bool:
+    raw = value.get("v") if isinstance(value, dict) else value
+    return _tag(value) == "float" and str(raw).lower() == "nan"
+
+
+def _exception_type(value: dict[str, Any]) -> tuple[str, str]:
+    """(type name, defining module) of a raised value."""
+    name = str(value.get("type", "Exception")).rsplit(".", 1)[-1]
+    module = str(value.get("module", "builtins"))
+    return name, module
+
+
+def python_literals(expr: str) -> str:
+    """Make bare ``nan``/``inf`` from float reprs valid Python."""
+    return _BARE_FLOATS.sub(lambda m: f"{m.group(1)}float('{m.group(2)}')", expr)
+
+
+def _identifier(text: str) -> str:
+    ident = re.sub(r"\W+", "_", text).strip("_").lower() or "function"
+    return f"_{ident}" if keyword.iskeyword(ident) or ident[0].isdigit() else ident
+
+
+def build_test(
+    *,
+    module: str,
+    qualname: str,
+    call: str,
+    base_value: Any,
+    base_repr: str,
+    head_repr: str,
+    finding_id: str,
+    origin: str = "differential",
+) -> WitnessTest:
+    """A pytest test asserting base's behaviour, so it fails on head."""
+    top = qualname.split(".", 1)[0]
+    call = python_literals(call)
+    name = f"test_{_identifier(qualname)}_keeps_base_behaviour_{finding_id[:8]}"
+    comment = (
+        f"    # deepcheck ({origin}): base gave {base_repr}, head gives {head_repr}.\n"
+    )
+    imports = {f"from {module} import {top}"}
+    body: list[str]
+    if _tag(base_value) in _RAISED:
+        exc, exc_module = _exception_type(base_value)
+        imports.add("import pytest")
+        if exc_module == "builtins" and hasattr(builtins, exc):
+            body = [f"    with pytest.raises({exc}):", f"        {call}"]
+        elif exc_module and not exc_module.startswith("<") and exc.isidentifier():
+            imports.add(f"from {exc_module} import {exc}")
+            body = [f"    with pytest.raises({exc}):", f"        {call}"]
+        else:
+            body = [
+                "    with pytest.raises(Exception) as raised:",
+                f"        {call}",
+                f"    assert type(raised.value).__name__ == {exc!r}",
+            ]
+    elif _is_nan(base_value):
+        imports.add("import math")
+        body = [f"    assert math.isnan({call})"]
+    elif _evaluable(base_value):
+        body = [f"    assert {call} == {python_literals(base_repr)}"]
+    else:
+        body = [f"    assert repr({call}) == {base_repr!r}"]
+    text = "\n".join([comment.rstrip("\n"), *body])
+    for needle, line in _IMPORTS:
+        if needle in text:
+            imports.add(line)
+    header = "\n".join(sorted(imports, key=lambda s: (not s.startswith("import"), s)))
+    source = f"{header}\n\n\ndef {name}():\n{text}\n"
+    return WitnessTest(name=name, source=source)
