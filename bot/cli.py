@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
 
 import typer
+from rich.console import Console
 
 from bot import cli_sandbox
+from bot.errors import DeepcheckError, InfrastructureError, UsageError
 
 app = typer.Typer(
     name="deepcheck",
@@ -18,6 +23,107 @@ app = typer.Typer(
 app.add_typer(cli_sandbox.sandbox_app, name="sandbox")
 app.command("doctor")(cli_sandbox.doctor)
 
+FORMATS = ("text", "json", "sarif", "markdown")
+TIERS = ("auto", "quick", "standard", "deep")
+SANDBOXES = ("auto", "docker", "process")
+KINDS = ("defect", "behavior-change", "risk")
+
+err = Console(stderr=True, highlight=False)
+
+
+def _fail(code: int, message: str) -> NoReturn:
+    err.print(f"deepcheck: {message}", markup=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        _fail(2, f"--{name} must be one of {', '.join(allowed)} (got {value!r})")
+    return value
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("DEEPCHECK_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "deepcheck"
+
+
+@app.command()
+def check(
+    base: Annotated[str, typer.Option("--base", help="Base revision (the PR's target).")],
+    head: Annotated[str, typer.Option("--head", help="Head revision (the PR).")] = "HEAD",
+    repo: Annotated[Path, typer.Option("--repo", help="Git repository.")] = Path("."),
+    tier: Annotated[str, typer.Option(help="auto | quick | standard | deep")] = "auto",
+    fmt: Annotated[str, typer.Option("--format", help="text | json | sarif | markdown")] = "text",
+    output: Annotated[Path | None, typer.Option(help="Write the report here.")] = None,
+    sandbox: Annotated[str, typer.Option(help="auto | docker | process")] = "auto",
+    fail_on: Annotated[
+        str, typer.Option(help="Comma-separated finding kinds that exit 1.")
+    ] = "defect,behavior-change",
+    seed: Annotated[int, typer.Option(help="Seed shared by base and head.")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
+) -> None:
+    """Verify a local git range and print findings (exit 0 clean, 1 blocking, 2 usage, 3 failure)."""
+    from bot.pipeline import CheckRequest, Deps
+    from bot.pipeline import check as run_check
+    from bot.report import render
+    from rules.loader import load_rules
+    from sandbox.runner import NoBackend
+    from sandbox.select import select_runner
+
+    _choice("tier", tier, TIERS)
+    _choice("format", fmt, FORMATS)
+    _choice("sandbox", sandbox, SANDBOXES)
+    kinds = tuple(k.strip() for k in fail_on.split(",") if k.strip())
+    for kind in kinds:
+        _choice("fail-on", kind, KINDS)
+    show = not quiet and err.is_terminal
+    try:
+        runner = select_runner(sandbox, allow_process=True)
+        if runner.name == "process":
+            err.print(f"deepcheck: {runner.isolation}", markup=False)
+        rules = load_rules()
+        with err.status("deepcheck: starting", spinner="dots") if show else _null() as status:
+
+            def progress(msg: str) -> None:
+                if status is not None:
+                    status.update(f"deepcheck: {msg}")
+                elif not quiet:
+                    err.print(f"deepcheck: {msg}", markup=False)
+
+            report = run_check(
+                CheckRequest(repo=repo, base=base, head=head, tier=tier, seed=seed),
+                Deps(runner=runner, rules=rules, cache_dir=cache_dir(), progress=progress),
+            )
+    except UsageError as exc:
+        _fail(2, str(exc))
+    except NoBackend as exc:
+        _fail(3, str(exc))
+    except (InfrastructureError, DeepcheckError) as exc:
+        _fail(3, str(exc))
+    text = render(report, fmt)
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(2, f"cannot write {output}: {exc.strerror}")
+    elif fmt == "text":
+        sys.stdout.write(text)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    blocking = [f for f in report.findings if f.verified and f.kind in kinds]
+    raise typer.Exit(1 if blocking else 0)
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
 
 def main() -> None:
     try:
@@ -25,6 +131,11 @@ def main() -> None:
     except KeyboardInterrupt:
         print("deepcheck: interrupted", file=sys.stderr)
         sys.exit(130)
+    except Exception as exc:  # an internal failure: one line, exit 3 (traceback on request)
+        if os.environ.get("DEEPCHECK_DEBUG"):
+            raise
+        print(f"deepcheck: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        sys.exit(3)
 
 
 if __name__ == "__main__":
