@@ -1,0 +1,93 @@
+"""Phrases every human-facing format shares: counts, tier path, spent, the verdict.
+
+Pure functions over :mod:`bot.models` values; the text, markdown and SARIF renderers use
+them so a run reads the same in a terminal, on a pull request and in code scanning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.models import Finding, Report, Spent
+
+__all__ = [
+    "KIND_LABELS",
+    "analysed_line",
+    "kind_counts",
+    "plural",
+    "short_sha",
+    "spent_line",
+    "tier_path",
+    "verdict",
+]
+
+KIND_LABELS = {"defect": "defect", "behavior-change": "behavior change", "risk": "risk"}
+_KIND_ORDER = ("defect", "behavior-change", "risk")
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 defect``, ``2 defects``, ``1,200 examples``."""
+    noun = word if count == 1 else (many or f"{word}s")
+    return f"{count:,} {noun}"
+
+
+def kind_counts(findings: Iterable[Finding]) -> str:
+    """``1 defect, 2 behavior changes, 1 risk`` (kinds with no finding are left out)."""
+    counts = {kind: 0 for kind in _KIND_ORDER}
+    for finding in findings:
+        counts[finding.kind] = counts.get(finding.kind, 0) + 1
+    parts = [plural(n, KIND_LABELS.get(kind, kind)) for kind, n in counts.items() if n]
+    return ", ".join(parts) if parts else "no findings"
+
+
+def tier_path(report: Report) -> str:
+    """``quick → standard``; the report's tier when nothing was recorded."""
+    path = report.spent.tier_path or [report.tier]
+    return " → ".join(path)
+
+
+def spent_line(spent: Spent) -> str:
+    """``42 sandbox runs · 1,200 examples · 12.3 s · 3 LLM calls (4,500 tokens) · $0.02``."""
+    parts = [
+        plural(spent.sandbox_runs, "sandbox run"),
+        plural(spent.examples, "example"),
+        f"{spent.seconds:,.1f} s",
+    ]
+    if spent.llm_calls or spent.llm_tokens:
+        calls = plural(spent.llm_calls, "LLM call")
+        parts.append(f"{calls} ({plural(spent.llm_tokens, 'token')})")
+    else:
+        parts.append("no LLM calls")
+    parts.append(f"${spent.cost_usd:,.2f}")
+    return " · ".join(parts)
+
+
+def analysed_line(report: Report) -> str:
+    """``3 changed functions in 2 files analysed · 1 skipped``."""
+    functions = report.changed_functions
+    files = {f.path for f in functions}
+    line = f"{plural(len(functions), 'changed function')} in {plural(len(files), 'file')} analysed"
+    if report.skipped:
+        line += f" · {len(report.skipped):,} skipped"
+    return line
+
+
+def verdict(report: Report) -> str:
+    """One line: does anything verified block this change?"""
+    blocking = report.blocking
+    if blocking:
+        return (
+            f"FAIL: {plural(len(blocking), 'verified finding')} "
+            f"({kind_counts(blocking)}) at {short_sha(report.head)}"
+        )
+    unverified = [f for f in report.findings if f not in blocking]
+    if unverified:
+        return f"PASS: no verified findings ({plural(len(unverified), 'unverified note')})"
+    return f"PASS: no findings in {plural(len(report.changed_functions), 'changed function')}"
+
+
+def short_sha(sha: str) -> str:
+    """The first 12 characters of a hex SHA; anything else (a ref name) unchanged."""
+    if len(sha) > 12 and all(c in "0123456789abcdef" for c in sha.lower()):
+        return sha[:12]
+    return sha
