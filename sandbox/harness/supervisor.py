@@ -1,0 +1,214 @@
+"""The supervisor: read the manifest, run candidate units in a bounded pool, answer once.
+
+It is the only process holding the original stdout (the channel to the host): at start that fd
+is moved to a private descriptor and fd 1 becomes a copy of stderr, so nothing but the final
+JSON answer can reach the host. It is non-dumpable (same-uid code cannot ptrace it or open its
+/proc entries) and a child subreaper (daemonized leftovers come back to it and are killed after
+the batch; as PID 1 in Docker it sends ``kill(-1, SIGKILL)`` instead).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import PROTOCOL_VERSION, hardening, kinds
+from .launcher import WorkerRun, WorkerSpec, run_worker
+
+HARNESS_PARENT = str(Path(__file__).resolve().parent.parent)
+
+
+@dataclass(frozen=True)
+class CandidateJob:
+    index: int
+    id: str
+    kind: str
+    dir: Path  # the candidate's files in the (read-only) job dir
+    files: tuple[str, ...]
+    params: dict[str, Any]
+    sides: tuple[str, ...]
+    timeout_s: float
+
+
+@dataclass(frozen=True)
+class Scratch:
+    root: str  # HOME, TMPDIR and Hypothesis storage of one worker
+    cand_dir: str  # writable copy of the candidate's files; the worker's cwd
+
+
+class Job:
+    """Everything a kind needs from the manifest, and the one way to start a worker."""
+
+    def __init__(self, manifest: dict[str, Any], job_dir: Path, started: float) -> None:
+        if manifest.get("version") != PROTOCOL_VERSION:
+            raise ValueError(f"unsupported manifest version {manifest.get('version')!r}")
+        self.seed = int(manifest.get("seed", 0))
+        self.parallelism = max(1, int(manifest.get("parallelism", 1)))
+        self.output_bytes = int(manifest.get("output_bytes", 32_000))
+        self.memory_mb = int(manifest.get("memory_mb", 1024))
+        self.trees: dict[str, str | None] = dict(manifest.get("trees") or {})
+        self.import_roots = [str(r) for r in manifest.get("import_roots") or ["."]]
+        default_timeout = float(manifest.get("candidate_timeout_s", 60))
+        self.candidates = [
+            CandidateJob(
+                index=n,
+                id=str(c["id"]),
+                kind=str(c["kind"]),
+                dir=job_dir / str(c.get("dir", f"candidates/{n}")),
+                files=tuple(c.get("files") or ()),
+                params=dict(c.get("params") or {}),
+                sides=tuple(c.get("sides") or ()),
+                timeout_s=float(c["timeout_s"]) if c.get("timeout_s") else default_timeout,
+            )
+            for n, c in enumerate(manifest.get("candidates") or [])
+        ]
+        self._started = started
+        self._lock = threading.Lock()
+        self.ready_s: float | None = None
+        self.scratch_root = Path(tempfile.mkdtemp(prefix="dc-scratch-", dir=os.getcwd()))
+
+    def tree(self, side: str) -> str | None:
+        return self.trees.get(side)
+
+    def sys_path(self, side: str) -> list[str]:
+        tree = self.tree(side)
+        if tree is None:
+            return []
+        return [os.path.normpath(os.path.join(tree, root)) for root in self.import_roots]
+
+    def scratch(self, cand: CandidateJob, label: str) -> Scratch:
+        root = tempfile.mkdtemp(prefix=f"{cand.index}-{label}-", dir=self.scratch_root)
+        cand_dir = os.path.join(root, "candidate")
+        if cand.dir.is_dir():
+            shutil.copytree(cand.dir, cand_dir, symlinks=False)
+        else:
+            os.mkdir(cand_dir)
+        return Scratch(root=root, cand_dir=cand_dir)
+
+    def worker_env(self, scratch: Scratch) -> dict[str, str]:
+        return {
+            "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+            "HOME": scratch.root,
+            "TMPDIR": scratch.root,
+            "LANG": "C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONHASHSEED": "0",
+            # Only the harness at startup; the worker adds the side's tree once it runs.
+            "PYTHONPATH": HARNESS_PARENT,
+            "HYPOTHESIS_STORAGE_DIRECTORY": os.path.join(scratch.root, ".hypothesis"),
+        }
+
+    def run_worker(
+        self,
+        entry: str,
+        config: dict[str, Any],
+        scratch: Scratch,
+        timeout_s: float,
+        output_bytes: int | None = None,
+    ) -> WorkerRun:
+        spec = WorkerSpec(
+            entry=entry,
+            config=config,
+            env=self.worker_env(scratch),
+            cwd=scratch.cand_dir,
+            timeout_s=timeout_s,
+            output_bytes=self.output_bytes if output_bytes is None else output_bytes,
+        )
+        return run_worker(spec, on_launch=self._launched)
+
+    def _launched(self) -> None:
+        with self._lock:
+            if self.ready_s is None:
+                self.ready_s = round(time.monotonic() - self._started, 3)
+
+
+def _failed_unit(cand: CandidateJob, detail: str) -> dict[str, Any]:
+    outcome = {
+        "status": "infrastructure",
+        "detail": detail[-4000:],
+        "duration_s": 0.0,
+        "tests": [],
+        "log": "",
+        "log_truncated_bytes": 0,
+    }
+    return {
+        "sides": {s: dict(outcome) for s in cand.sides},
+        "data": {"status": "error", "detail": detail[-4000:]},
+    }
+
+
+def run_job(job: Job) -> list[dict[str, Any]]:
+    planned: list[tuple[CandidateJob, kinds.Kind | None, list[kinds.Unit]]] = []
+    for cand in job.candidates:
+        kind = kinds.get(cand.kind)
+        units = kind.units(cand, job) if kind else []
+        planned.append((cand, kind, units))
+    answers: list[dict[str, Any]] = []
+    with ThreadPoolExecutor(max_workers=job.parallelism, thread_name_prefix="unit") as pool:
+        futures = [[(u.label, pool.submit(u.run)) for u in units] for _, _, units in planned]
+        for (cand, kind, _), unit_futures in zip(planned, futures, strict=True):
+            head = {"id": cand.id, "kind": cand.kind}
+            if kind is None:
+                answers.append(
+                    {
+                        **head,
+                        **_failed_unit(
+                            cand, f"unknown kind {cand.kind!r}; this harness knows {kinds.names()}"
+                        ),
+                    }
+                )
+                continue
+            try:
+                results = {label: fut.result() for label, fut in unit_futures}
+                answers.append({**head, **kind.answer(cand, job, results)})
+            except Exception:  # a harness bug must not lose the other candidates' answers
+                answers.append({**head, **_failed_unit(cand, traceback.format_exc())})
+    return answers
+
+
+def _cleanup_failed(func: Any, path: str, exc_info: Any) -> None:
+    hardening.warn(f"cannot remove scratch {path}: {exc_info[1]}")
+
+
+def main(argv: list[str]) -> int:
+    started = time.monotonic()
+    answer_fd = os.dup(1)
+    os.dup2(2, 1)  # anything printed by mistake goes to stderr, never into the answer
+    hardening.set_non_dumpable()
+    if os.getpid() != 1 and not hardening.become_subreaper():
+        hardening.warn("cannot become a child subreaper; daemonized leftovers may survive")
+    if len(argv) != 1:
+        hardening.warn("usage: python3 -m dc_harness /job/manifest.json")
+        return 2
+    manifest_path = Path(argv[0])
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        job = Job(manifest, manifest_path.parent, started)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        hardening.warn(f"cannot read manifest {manifest_path}: {exc}")
+        return 2
+    try:
+        answers = run_job(job)
+    finally:
+        killed = hardening.reap_leftovers()
+        if killed:
+            hardening.warn(f"killed {killed} leftover process(es) after the batch")
+        shutil.rmtree(job.scratch_root, onerror=_cleanup_failed)
+    doc = {
+        "version": PROTOCOL_VERSION,
+        "ready_s": job.ready_s if job.ready_s is not None else round(time.monotonic() - started, 3),
+        "candidates": answers,
+    }
+    data = json.dumps(doc).encode()
+    with os.fdopen(answer_fd, "wb") as out:
+        out.write(data)
+    return 0

@@ -1,0 +1,39 @@
+"""Worker entry: ``python -P -m dc_harness.worker <config-fd> <report-fd>``.
+
+Runs before any PR code: hardens the process, reads its config (and token) from the config
+pipe, makes the report pipe non-inheritable (tests' subprocesses do not get it), then hands
+over to the entry module named in the config.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+from . import hardening
+from .channel import ReportWriter, read_config
+
+ENTRIES = frozenset({"pytest_worker", "driver", "crosshair_worker"})
+
+
+def main(argv: list[str]) -> int:
+    hardening.set_non_dumpable()
+    hardening.die_with_parent()
+    hardening.raise_oom_score()
+    cfg_fd, report_fd = int(argv[0]), int(argv[1])
+    config = read_config(cfg_fd)
+    os.set_inheritable(report_fd, False)
+    writer = ReportWriter(report_fd, str(config.pop("token")))
+    entry = str(config.pop("entry"))
+    if entry not in ENTRIES:
+        raise SystemExit(f"dc_harness.worker: unknown entry {entry!r}")
+    module = importlib.import_module(f"{__package__}.{entry}")
+    rc: int = module.run(config, writer)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
