@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import difflib
+import os
+import subprocess
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from bot.diff import FileChange, parse_diff
 from bot.functions import HeadSyntaxError, changed_functions
+from bot.git import GitRepo
 from bot.models import ChangedFunction, Param, Skipped
 
 
@@ -285,3 +289,33 @@ def test_head_with_warnings_still_parses() -> None:
     head = "def f(s):\n    return s == '\\d' or s is 1\n"
     found, _ = run(None, head)
     assert list(found) == ["f"]
+
+
+def test_on_a_real_git_diff(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
+
+    def git(*args: str) -> str:
+        cmd = ["git", "-C", str(tmp_path), "-c", "user.name=T", "-c", "user.email=t@e.com"]
+        return subprocess.run(
+            [*cmd, *args], env=env, check=True, capture_output=True
+        ).stdout.decode()
+
+    def commit(text: str) -> str:
+        (tmp_path / "interest.py").write_text(text)
+        git("add", "-A")
+        git("commit", "-qm", "c")
+        return git("rev-parse", "HEAD").strip()
+
+    git("init", "-q")
+    base = commit(BASE)
+    head = commit(BASE.replace("days > GRACE_DAYS", "days >= GRACE_DAYS"))
+    repo = GitRepo(tmp_path)
+    [change] = parse_diff(repo.diff(base, head))
+    head_text = (repo.show(head, change.path) or b"").decode()
+    base_text = (repo.show(base, change.old_path or change.path) or b"").decode()
+    found, skipped = changed_functions(base_text, head_text, change)
+    [late] = found
+    assert (late.function, late.changed_lines, late.constants) == ("late", (10,), ())
+    assert all(change.in_diff(n) for n in late.changed_lines)
+    assert skipped == []
