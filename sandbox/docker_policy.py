@@ -1,0 +1,149 @@
+"""What a sandbox container is allowed, and how its end is read — pure, no engine calls.
+
+``sandbox.docker_runner`` turns these values into Docker API calls; keeping them here makes the
+hardening reviewable in one place and testable without an engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sandbox.spec import Limits
+
+SANDBOX_USER = "10001:10001"
+LABEL_SANDBOX = "deepcheck.sandbox"
+LABEL_RUN = "deepcheck.run"
+LABEL_DEADLINE = "deepcheck.deadline"
+# The supervisor's own output (the answer) as the engine stores it: bounded on the host's disk.
+LOG_MAX_SIZE = "64m"
+HARNESS_LOG_BYTES = 16_000
+# Protocol: nothing from the host. (The image adds PYTHONPATH for dc_harness.)
+ENVIRONMENT = {
+    "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    "HOME": "/tmp",
+    "LANG": "C.UTF-8",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONHASHSEED": "0",
+}
+# Docker creates a missing working dir as root: make the scratch dir as the sandbox user, then
+# exec, so the supervisor is PID 1.
+COMMAND = [
+    "/bin/sh",
+    "-c",
+    "mkdir -p /tmp/work && cd /tmp/work && exec python3 -m dc_harness /job/manifest.json",
+]
+
+
+def host_config(limits: Limits, binds: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """Keyword arguments of ``APIClient.create_host_config`` for one sandbox start."""
+    return {
+        "binds": binds,
+        "network_mode": "none",
+        "cap_drop": ["ALL"],
+        "security_opt": ["no-new-privileges"],
+        "read_only": True,
+        "tmpfs": {"/tmp": f"rw,exec,nosuid,nodev,size={limits.tmpfs_mb}m,mode=1777"},
+        "pids_limit": limits.pids,
+        "mem_limit": f"{limits.memory_mb}m",
+        "memswap_limit": f"{limits.memory_mb}m",  # no swap
+        "nano_cpus": int(limits.cpus * 1e9),
+        "shm_size": "16m",
+        "ipc_mode": "private",
+        "ulimits": [{"name": "core", "soft": 0, "hard": 0}],
+        "log_config": {"type": "json-file", "config": {"max-size": LOG_MAX_SIZE, "max-file": "1"}},
+        "init": False,
+    }
+
+
+def run_name(image: str, sources: list[str], manifest_text: str) -> tuple[str, str]:
+    """(run hash, container name): the same image, checkouts and job give the same name."""
+    run_hash = hashlib.sha256(json.dumps([image, sorted(sources), manifest_text]).encode())
+    short = run_hash.hexdigest()[:16]
+    return short, f"deepcheck-{short}"
+
+
+def labels(run_hash: str, wall_timeout_s: float, now: float) -> dict[str, str]:
+    """Labels of a sandbox container; the deadline tells a crashed run from a live one."""
+    return {
+        LABEL_SANDBOX: "1",
+        LABEL_RUN: run_hash,
+        LABEL_DEADLINE: f"{now + wall_timeout_s + 60:.0f}",
+    }
+
+
+def is_leftover(summary: dict[str, Any], now: float) -> bool:
+    """A labelled container of a crashed run: not running, or running past its deadline."""
+    try:
+        deadline = float((summary.get("Labels") or {}).get(LABEL_DEADLINE, "0"))
+    except ValueError:
+        deadline = 0.0
+    return summary.get("State") != "running" or deadline <= now
+
+
+@dataclass(frozen=True)
+class ContainerRun:
+    """What one container start cost and how it ended (for tests, doctor and the bench)."""
+
+    name: str
+    image: str
+    exit_code: int | None
+    oom_killed: bool
+    timed_out: bool
+    create_s: float  # run() entry → container created
+    started_s: float  # run() entry → the engine's StartedAt
+    ready_s: float  # started_s + the harness's own start → first worker launched
+    wall_s: float  # run() entry → answer read
+    stdout_bytes: int
+    stderr_bytes: int
+
+
+def epoch(ts: str) -> float | None:
+    """Docker's RFC 3339 timestamps carry nanoseconds; datetime takes microseconds."""
+    if not ts or ts.startswith("0001-"):
+        return None
+    head, _, frac = ts.rstrip("Z").partition(".")
+    try:
+        return datetime.fromisoformat(f"{head}.{(frac + '000000')[:6]}+00:00").timestamp()
+    except ValueError:
+        return None
+
+
+def classify(
+    *, exit_code: int | None, oom_killed: bool, timed_out: bool, wall_timeout_s: float, mem_mb: int
+) -> str | None:
+    """Why a container gave no usable answer (an infrastructure error), or None."""
+    if timed_out:
+        return f"sandbox killed at the wall-clock timeout ({wall_timeout_s:g} s); answer missing"
+    if oom_killed and exit_code != 0:
+        return f"sandbox container ran out of memory ({mem_mb} MB); the harness answer is lost"
+    if exit_code == 137:
+        return "sandbox supervisor was killed (SIGKILL); the harness answer is lost"
+    if exit_code not in (0, None):
+        return f"sandbox supervisor exited with code {exit_code} without an answer"
+    return None
+
+
+def make_readable(root: Path) -> None:
+    """The sandbox user (10001) reads the job dir: dirs 0755, files 0644."""
+    for path in [root, *root.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def tree_problem(tree: Path) -> str | None:
+    """Why the sandbox user could not read a checkout, or None (opens our own temp roots)."""
+    if not tree.is_dir():
+        return f"checkout {tree} is not a directory"
+    st = tree.stat()
+    if st.st_mode & 0o005 != 0o005:
+        if st.st_uid != os.geteuid():
+            return f"checkout {tree} is not readable by the sandbox user (chmod o+rx)"
+        # A temp checkout of ours (mkdtemp is 0700): open its root to the sandbox user.
+        tree.chmod(stat.S_IMODE(st.st_mode) | 0o005)
+    return None
