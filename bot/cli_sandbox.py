@@ -1,20 +1,133 @@
-"""``deepcheck sandbox …`` and ``deepcheck doctor`` (owned by the sandbox work)."""
+"""``deepcheck sandbox build`` and ``deepcheck doctor``: rendering only, the work is in sandbox/."""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
 import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 sandbox_app = typer.Typer(help="Build and inspect the sandbox.", no_args_is_help=True)
+err = Console(stderr=True, highlight=False)
+SANDBOXES = ("auto", "docker", "process")
+
+
+def _fail(code: int, message: str) -> NoReturn:
+    err.print(f"deepcheck: {message}", markup=False, soft_wrap=True)
+    raise typer.Exit(code)
 
 
 @sandbox_app.command("build")
-def build() -> None:
-    """Build the sandbox image without a registry."""
-    typer.echo("deepcheck: sandbox build is not available yet", err=True)
-    raise typer.Exit(3)
+def build(
+    base_image: Annotated[
+        str | None,
+        typer.Option(
+            "--base-image",
+            help="Local image with python3.11 to build on (default: deepcheck-base:bookworm, "
+            "made with debootstrap when missing).",
+        ),
+    ] = None,
+    wheelhouse: Annotated[
+        Path, typer.Option(help="Host directory of pinned wheels (filled with pip download).")
+    ] = Path("build/wheelhouse"),
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even if the tag exists.")] = False,
+    skip_without_engine: Annotated[
+        bool,
+        typer.Option(
+            "--skip-without-engine",
+            help="Exit 0 with a note when no Docker engine answers (make test on a laptop).",
+        ),
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show docker build.")] = False,
+) -> None:
+    """Build the sandbox image without a registry (skipped quickly when its tag exists)."""
+    from sandbox.docker_runner import DockerEngine
+    from sandbox.images import ImageError
+    from sandbox.images.builder import build_sandbox_image
+
+    def log(line: str) -> None:
+        if verbose or not line.startswith(("--->", "Step ", "Removing ", "Successfully")):
+            err.print(f"  {line}", markup=False, soft_wrap=True, style="dim")
+
+    with DockerEngine() as engine:
+        reason = engine.unavailable_reason()
+        if reason:
+            if skip_without_engine:
+                err.print(f"deepcheck: {reason}; sandbox image not built (Docker tests will skip)")
+                raise typer.Exit(0)
+            _fail(3, reason)
+        try:
+            report = build_sandbox_image(
+                engine, base_image=base_image, wheelhouse=wheelhouse, force=force, log=log
+            )
+        except ImageError as exc:
+            _fail(3, str(exc))
+    if not report.built:
+        print(f"{report.tag} is up to date ({report.total_s:.2f} s)")
+        return
+    steps = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items() if v >= 0.05)
+    base_note = " (base built with debootstrap)" if report.base_built else ""
+    print(f"built {report.tag} from {report.base_image}{base_note} in {report.total_s:.1f} s")
+    print(f"  {steps}")
 
 
-def doctor() -> None:
-    """Say which sandbox backend will be used and probe it with hostile code."""
-    typer.echo("deepcheck: doctor is not available yet", err=True)
-    raise typer.Exit(3)
+def doctor(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    sandbox: Annotated[str, typer.Option(help="auto | docker | process")] = "auto",
+) -> None:
+    """Say which sandbox backend will be used and probe it with hostile code.
+
+    Exit 0 when every probe was contained, 1 otherwise, 3 when no backend can run.
+    """
+    from sandbox.doctor import diagnose
+
+    if sandbox not in SANDBOXES:
+        _fail(2, f"--sandbox must be one of {', '.join(SANDBOXES)} (got {sandbox!r})")
+    allow_process = os.environ.get("DEEPCHECK_ALLOW_PROCESS_SANDBOX", "1") != "0"
+    show = not as_json and err.is_terminal
+
+    def progress(msg: str) -> None:
+        if not as_json:
+            err.print(f"deepcheck: {msg}", markup=False, style="dim")
+
+    with err.status("deepcheck: probing the sandbox") if show else _Quiet():
+        report = diagnose(sandbox, allow_process=allow_process, progress=progress)
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
+        raise typer.Exit(report.exit_code)
+    out = Console(highlight=False)
+    out.print(f"sandbox mode   {report.mode}", markup=False)
+    out.print(f"docker engine  {report.docker}", markup=False)
+    present = {True: "present", False: "missing (deepcheck sandbox build)", None: "unknown"}
+    image = f"{report.image or '-'}: {present[report.image_present]}"
+    out.print(f"sandbox image  {image}", markup=False)
+    if report.no_backend is not None:
+        _fail(3, report.no_backend)
+    out.print(f"backend        {report.backend}: {report.isolation}", markup=False)
+    table = Table(title="hostile probes", title_justify="left")
+    table.add_column("probe")
+    table.add_column("tries")
+    table.add_column("outcome")
+    table.add_column("verdict")
+    table.add_column("detail", overflow="fold")
+    for p in report.probes:
+        verdict = "[green]contained[/]" if p.contained else "[bold red]NOT contained[/]"
+        table.add_row(p.id, Text(p.title), Text(p.status), verdict, Text(p.detail))
+    out.print(table)
+    held = sum(p.contained for p in report.probes)
+    out.print(f"{held}/{len(report.probes)} probes contained", markup=False)
+    raise typer.Exit(report.exit_code)
+
+
+class _Quiet:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
