@@ -1,0 +1,128 @@
+"""A call server: one long-lived process per side that imports the function under test and calls
+it with decoded arguments. ``python -P -m dc_harness.callserver <request-fd> <response-fd>``.
+
+Protocol (JSON lines, values in the tagged codec): the first request line is the config
+``{"sys_path": [...], "module": "...", "qualname": "..."}``; the server answers
+``{"ready": true}``, ``{"ready": false, "error": "...", "error_type": "..."}`` (import failed) or
+``{"ready": false, "unsupported": "..."}``. Then each ``{"pos": [...], "kw": {...}}`` gets
+``{"value": <encoded result or {"$": "raised", ...}>}``.
+
+Its fd 1 and 2 are a capped log pipe the driver drains, so prints cannot corrupt the protocol;
+requests and responses travel on dedicated pipes. This process runs PR code: the driver treats
+everything it answers as data (decoded by the codec, never executed).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import os
+import sys
+from typing import Any
+
+from . import hardening
+from .codec import Raised, decode, encode, safe_repr, type_name
+
+MESSAGE_CAP = 500
+
+
+class _Lines:
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buf = b""
+
+    def read(self) -> dict[str, Any] | None:
+        while b"\n" not in self.buf:
+            chunk = os.read(self.fd, 65536)
+            if not chunk:
+                return None
+            self.buf += chunk
+        line, _, self.buf = self.buf.partition(b"\n")
+        doc = json.loads(line)
+        if not isinstance(doc, dict):
+            raise ValueError("request is not an object")
+        return doc
+
+
+def _send(fd: int, doc: dict[str, Any]) -> None:
+    data = memoryview(json.dumps(doc).encode() + b"\n")
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+def _raised(exc: BaseException) -> Raised:
+    try:
+        message = str(exc)
+    except Exception as err:  # a broken __str__ on the code's own exception
+        message = f"<unprintable: {type(err).__name__}>"
+    return Raised(type_name(exc), message[:MESSAGE_CAP])
+
+
+def resolve(module: str, qualname: str) -> tuple[Any, str | None]:
+    """The callable, or (None, why it is unsupported). Import errors propagate."""
+    parts = qualname.split(".")
+    if "<locals>" in parts or not all(p.isidentifier() for p in parts):
+        return None, f"{qualname} is a nested function: not reachable from the module"
+    obj: Any = importlib.import_module(module)
+    owner: Any = None
+    for part in parts:
+        owner, obj = obj, getattr(obj, part)
+    if isinstance(owner, type):
+        static = inspect.getattr_static(owner, parts[-1])
+        if not isinstance(static, (staticmethod, classmethod)) and inspect.isfunction(static):
+            return None, f"{qualname} is an instance method: needs an instance to call"
+    if not callable(obj):
+        return None, f"{qualname} is not callable ({type(obj).__name__})"
+    return obj, None
+
+
+def main(argv: list[str]) -> int:
+    hardening.set_non_dumpable()
+    hardening.die_with_parent()
+    hardening.raise_oom_score()
+    req_fd, resp_fd = int(argv[0]), int(argv[1])
+    for fd in (req_fd, resp_fd):
+        os.set_inheritable(fd, False)
+    requests = _Lines(req_fd)
+    config = requests.read()
+    if config is None:
+        return 2
+    sys_path = [str(p) for p in config["sys_path"]]
+    os.environ["PYTHONPATH"] = os.pathsep.join(sys_path)
+    sys.path[0:0] = sys_path
+    try:
+        fn, unsupported = resolve(str(config["module"]), str(config["qualname"]))
+    except BaseException as exc:  # importing PR code may raise anything, SystemExit included
+        _send(
+            resp_fd,
+            {
+                "ready": False,
+                "error": f"{type_name(exc)}: {_raised(exc).message}",
+                "error_type": type_name(exc),
+            },
+        )
+        return 0
+    if unsupported:
+        _send(resp_fd, {"ready": False, "unsupported": unsupported})
+        return 0
+    _send(resp_fd, {"ready": True})
+    while (req := requests.read()) is not None:
+        pos = [decode(a) for a in req.get("pos", [])]
+        kw = {str(k): decode(v) for k, v in req.get("kw", {}).items()}
+        try:
+            result: Any = fn(*pos, **kw)
+        except BaseException as exc:  # an outcome of the code under test, SystemExit too
+            result = _raised(exc)
+        try:
+            value = encode(result)
+        except Exception as exc:  # a hostile __dict__ or property: still an answer
+            value = {"$": "repr", "type": type_name(result), "v": safe_repr(result)}
+            print(f"dc_harness.callserver: encoding failed: {exc!r}", file=sys.stderr)
+        sys.stdout.flush()
+        _send(resp_fd, {"value": value})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

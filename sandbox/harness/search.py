@@ -1,0 +1,238 @@
+"""The Hypothesis searches of the differential driver: equivalence and one per invariant.
+
+Each search is a Hypothesis test over the argument strategies, seeded with the manifest seed,
+without a database. The test body records the last failing example: Hypothesis replays the
+shrunk (minimal) one last, so that record is the witness. Past the search's time budget the
+body stops calling and lets only the current best failing example fail again, so the final
+replay stays consistent and the answer comes back in time.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis import HealthCheck, example, given, seed, settings
+from hypothesis.errors import Flaky
+
+from .callclient import CallClient
+from .callspec import CallSpec
+from .codec import Raised, encode, safe_repr
+from .compare import equivalent
+from .invariants import Invariant, evaluate
+
+
+class _Found(Exception):
+    """Raised in the test body: this example shows what we are looking for."""
+
+
+@dataclass
+class Witness:
+    args: dict[str, Any]
+    base: Any
+    head: Any
+
+    def to_json(self, spec: CallSpec) -> dict[str, Any]:
+        return {
+            "args": spec.encoded_args(self.args),
+            "call": spec.call_text(self.args),
+            "base": safe_repr(self.base),
+            "head": safe_repr(self.head),
+            "base_value": encode(self.base),
+            "head_value": encode(self.head),
+        }
+
+
+@dataclass
+class _Run:
+    """Bookkeeping of one search."""
+
+    deadline: float
+    examples: int = 0
+    both_raised: int = 0
+    last_raised: Any = None
+    found: list[Witness] = field(default_factory=list)
+    out_of_time: bool = False
+
+    def past_deadline(self, args: dict[str, Any]) -> bool | None:
+        """None: go on calling; True: re-fail (it is the best witness); False: skip it."""
+        if time.monotonic() < self.deadline:
+            return None
+        self.out_of_time = True
+        return bool(self.found) and _same(self.found[-1].args, args)
+
+
+def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return json.dumps(encode(a), sort_keys=True) == json.dumps(encode(b), sort_keys=True)
+
+
+class Searcher:
+    def __init__(
+        self,
+        spec: CallSpec,
+        clients: dict[str, CallClient],
+        seed_value: int,
+        max_examples: int,
+        reruns: int,
+        examples: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.examples = examples or []
+        self.spec = spec
+        self.clients = clients
+        self.seed = seed_value
+        self.max_examples = max_examples
+        self.reruns = reruns
+
+    # -- calls ---------------------------------------------------------------------------
+
+    def call_sides(self, args: dict[str, Any], sides: tuple[str, ...]) -> dict[str, Any]:
+        """Call the sides concurrently with the same arguments."""
+        request = self.spec.request(args)
+        present = [s for s in sides if s in self.clients]
+        for side in present:
+            self.clients[side].send(request)
+        out = {}
+        for side in present:
+            client = self.clients[side]
+            out[side] = client.receive(time.monotonic() + client.call_timeout_s)
+        return out
+
+    def _caller(self, side: str, args: dict[str, Any]) -> Callable[..., Any]:
+        def call(**overrides: Any) -> Any:
+            return self.clients[side].call(self.spec.request({**args, **overrides}))
+
+        return call
+
+    def _hypothesis(self, body: Callable[[dict[str, Any]], None]) -> Callable[[], None]:
+        config = settings(
+            max_examples=self.max_examples,
+            database=None,
+            deadline=None,
+            derandomize=False,
+            suppress_health_check=list(HealthCheck),
+            report_multiple_bugs=False,
+            print_blob=False,
+        )
+        test = given(self.spec.strategy())(body)
+        for explicit in self.examples:  # the host's boundary values, tried first and as-is
+            test = example(explicit)(test)
+        wrapped: Callable[[], None] = seed(self.seed)(config(test))
+        return wrapped
+
+    # -- equivalence ---------------------------------------------------------------------
+
+    def equivalence(self, budget_s: float) -> dict[str, Any]:
+        run = _Run(deadline=time.monotonic() + budget_s)
+
+        def body(args: dict[str, Any]) -> None:
+            late = run.past_deadline(args)
+            if late is not None:
+                if late:
+                    raise _Found
+                return
+            got = self.call_sides(args, ("base", "head"))
+            run.examples += 1
+            if isinstance(got["base"], Raised) and isinstance(got["head"], Raised):
+                run.both_raised += 1
+                run.last_raised = got["head"]
+            if not equivalent(got["base"], got["head"]):
+                run.found.append(Witness(args, got["base"], got["head"]))
+                raise _Found
+
+        status, detail = "equal", ""
+        try:
+            self._hypothesis(body)()
+        except _Found:
+            status = "different"
+        except Flaky as exc:
+            status, detail = "flaky", f"Hypothesis could not replay the failure: {exc}"[:500]
+        out: dict[str, Any] = {"status": status, "examples": run.examples, "detail": detail}
+        if status == "equal" and run.examples and run.both_raised == run.examples:
+            exc = run.last_raised
+            out["detail"] = (
+                f"every call raised on both sides (e.g. {exc.type}: {exc.message}); "
+                "the arguments may not fit the function"
+            )
+        if run.out_of_time:
+            out["detail"] = (detail + " (search stopped at its time budget)").strip()
+        if status != "equal" and run.found:
+            witness = run.found[-1]
+            if status == "different" and not self._reproduces(witness):
+                out["status"] = "flaky"
+                out["detail"] = f"the witness did not reproduce in {self.reruns} re-run(s)"
+            out["witness"] = witness.to_json(self.spec)
+        return out
+
+    def _reproduces(self, witness: Witness) -> bool:
+        for _ in range(self.reruns):
+            got = self.call_sides(witness.args, ("base", "head"))
+            if not (
+                equivalent(got["base"], witness.base) and equivalent(got["head"], witness.head)
+            ):
+                return False
+        return True
+
+    # -- invariants ----------------------------------------------------------------------
+
+    def invariant(self, inv: Invariant, budget_s: float) -> dict[str, Any]:
+        run = _Run(deadline=time.monotonic() + budget_s)
+        applicable = 0
+        both: list[Witness] = []
+        base_only: list[Witness] = []
+
+        def verdicts(args: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bool | None]]:
+            got = self.call_sides(args, ("base", "head"))
+            held = {s: evaluate(inv, args, r, self._caller(s, args)) for s, r in got.items()}
+            return got, held
+
+        def body(args: dict[str, Any]) -> None:
+            nonlocal applicable
+            late = run.past_deadline(args)
+            if late is not None:
+                if late:
+                    raise _Found
+                return
+            got, held = verdicts(args)
+            run.examples += 1
+            if any(v is not None for v in held.values()):
+                applicable += 1
+            witness = Witness(args, got.get("base"), got.get("head"))
+            if held.get("head") is False:
+                if held.get("base") is False:
+                    both.append(witness)
+                    return
+                run.found.append(witness)
+                raise _Found
+            if held.get("base") is False:
+                base_only.append(witness)
+
+        out: dict[str, Any] = {"id": inv.id, "status": "holds", "examples": 0}
+        try:
+            self._hypothesis(body)()
+        except _Found:
+            out["status"] = "violated-head"
+        except Flaky:
+            out["status"] = "flaky"
+        out["examples"] = run.examples
+        if out["status"] in ("violated-head", "flaky") and run.found:
+            witness = run.found[-1]
+            for _ in range(self.reruns):
+                _, held = verdicts(witness.args)
+                if held.get("head") is not False or held.get("base") is False:
+                    out["status"] = "flaky"
+            out["witness"] = witness.to_json(self.spec)
+        elif out["status"] == "holds":
+            if both:
+                out["status"], out["witness"] = "violated-both", both[0].to_json(self.spec)
+            elif base_only:
+                out["status"], out["witness"] = "violated-base", base_only[0].to_json(self.spec)
+            elif applicable == 0:
+                out["status"] = "not-applicable"
+        if inv.message:
+            out["message"] = inv.message
+        if run.out_of_time:
+            out["detail"] = "search stopped at its time budget"
+        return out

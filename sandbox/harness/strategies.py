@@ -1,0 +1,122 @@
+"""Hypothesis strategies from the JSON strategy specs of docs/protocol.md (kind differential).
+
+Built in the trusted driver: specs are data from the host, nothing here imports PR code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from hypothesis import strategies as st
+
+from .codec import decode
+
+
+class SpecError(ValueError):
+    """A strategy spec this harness cannot build."""
+
+
+def _opt(spec: dict[str, Any], key: str, conv: Any) -> Any:
+    v = spec.get(key)
+    return None if v is None else conv(v)
+
+
+def _decimals(s: dict[str, Any]) -> st.SearchStrategy[Any]:
+    return st.decimals(
+        min_value=_opt(s, "min", lambda v: Decimal(str(v))),
+        max_value=_opt(s, "max", lambda v: Decimal(str(v))),
+        places=_opt(s, "places", int),
+        allow_nan=bool(s.get("allow_nan", False)),
+        allow_infinity=bool(s.get("allow_infinity", False)),
+    )
+
+
+def _floats(s: dict[str, Any]) -> st.SearchStrategy[Any]:
+    return st.floats(
+        min_value=_opt(s, "min", float),
+        max_value=_opt(s, "max", float),
+        allow_nan=s.get("allow_nan"),
+        allow_infinity=s.get("allow_infinity"),
+    )
+
+
+def _fractions(s: dict[str, Any]) -> st.SearchStrategy[Any]:
+    return st.fractions(
+        min_value=_opt(s, "min", lambda v: Fraction(str(v))),
+        max_value=_opt(s, "max", lambda v: Fraction(str(v))),
+        max_denominator=_opt(s, "max_denominator", int),
+    )
+
+
+def _text(s: dict[str, Any]) -> st.SearchStrategy[Any]:
+    alphabet = s.get("alphabet")
+    return st.text(
+        alphabet=st.characters() if alphabet is None else str(alphabet),
+        min_size=int(s.get("min_size", 0)),
+        max_size=_opt(s, "max_size", int),
+    )
+
+
+def _dates(s: dict[str, Any]) -> st.SearchStrategy[Any]:
+    return st.dates(
+        min_value=_opt(s, "min", dt.date.fromisoformat) or dt.date.min,
+        max_value=_opt(s, "max", dt.date.fromisoformat) or dt.date.max,
+    )
+
+
+def _datetimes(s: dict[str, Any]) -> st.SearchStrategy[Any]:
+    return st.datetimes(
+        min_value=_opt(s, "min", dt.datetime.fromisoformat) or dt.datetime.min,
+        max_value=_opt(s, "max", dt.datetime.fromisoformat) or dt.datetime.max,
+    )
+
+
+def _timedeltas(s: dict[str, Any]) -> st.SearchStrategy[Any]:
+    lo, hi = s.get("min_days"), s.get("max_days")
+    return st.timedeltas(
+        min_value=dt.timedelta.min if lo is None else dt.timedelta(days=int(lo)),
+        max_value=dt.timedelta.max if hi is None else dt.timedelta(days=int(hi)),
+    )
+
+
+_BUILDERS: dict[str, Any] = {
+    "integers": lambda s: st.integers(_opt(s, "min", int), _opt(s, "max", int)),
+    "decimals": _decimals,
+    "floats": _floats,
+    "fractions": _fractions,
+    "text": _text,
+    "booleans": lambda s: st.booleans(),
+    "none": lambda s: st.none(),
+    "dates": _dates,
+    "datetimes": _datetimes,
+    "timedeltas": _timedeltas,
+    "lists": lambda s: st.lists(
+        build(s["elements"]), min_size=int(s.get("min_size", 0)), max_size=_opt(s, "max_size", int)
+    ),
+    "tuples": lambda s: st.tuples(*(build(e) for e in s["elements"])),
+    "dicts": lambda s: st.dictionaries(
+        build(s["keys"]), build(s["values"]), max_size=_opt(s, "max_size", int)
+    ),
+    "one_of": lambda s: st.one_of(*(build(o) for o in s["options"])),
+    "sampled_from": lambda s: st.sampled_from([decode(v) for v in s["values"]]),
+    "just": lambda s: st.just(decode(s["value"])),
+}
+
+
+def build(spec: Any) -> st.SearchStrategy[Any]:
+    if not isinstance(spec, dict) or "type" not in spec:
+        raise SpecError(f"strategy spec must be an object with a type: {spec!r}")
+    builder = _BUILDERS.get(spec["type"])
+    if builder is None:
+        raise SpecError(f"unknown strategy type {spec['type']!r}; known: {sorted(_BUILDERS)}")
+    try:
+        return builder(spec)  # type: ignore[no-any-return]
+    except (KeyError, ValueError, TypeError, ArithmeticError) as exc:
+        raise SpecError(f"bad {spec['type']} spec {spec!r}: {exc}") from exc
+
+
+def known_types() -> list[str]:
+    return sorted(_BUILDERS)

@@ -1,0 +1,293 @@
+"""Kind ``differential`` end to end: trusted driver, two call servers, real Hypothesis search.
+
+One sandbox start per backend holds every scenario; each test reads its candidate's answer.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from harness_fixtures import BACKENDS, candidate, make_runner, make_tree, run_job
+
+from sandbox import RunResult, Status
+
+LEDGER = """
+from decimal import Decimal
+import random
+import sys
+import time
+
+
+def compound(principal, rate, periods):
+    amount = principal
+    for _ in range(periods):
+        amount = amount * (1 + rate)
+    return amount.quantize(Decimal("0.01"))
+
+
+def double(x):
+    return x * 2
+
+
+def ratio(a, b):
+    return a // b if b else 0
+
+
+def noisy(x):
+    return x + random.random()
+
+
+def sleepy(x):
+    if x == 3 and HEAD:
+        time.sleep(60)
+    return x
+
+
+def chatty(x):
+    print('{"value": 999}' * 50_000)
+    sys.stderr.write("noise\\n" * 1000)
+    return [x, Decimal("NaN"), {"k": (x, None)}]
+
+
+class Account:
+    @staticmethod
+    def fee(x):
+        return x + 1
+
+    def balance(self, x):
+        return x
+
+
+def outer():
+    def inner(x):
+        return x
+    return inner
+"""
+
+HEAD_CHANGES = {
+    "range(periods)": "range(1, periods)",
+    "return a // b if b else 0": "return a // b",
+}
+
+DEC = {"type": "decimals", "min": "0", "max": "1000", "places": 2}
+RATE = {"type": "decimals", "min": "0", "max": "1", "places": 2}
+PERIODS = {"type": "integers", "min": 0, "max": 10}
+INTS = {"type": "integers", "min": -50, "max": 50}
+
+
+def _args(**strategies: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"name": n, "kind": "positional_or_keyword", "strategy": s} for n, s in strategies.items()
+    ]
+
+
+def _diff(cid: str, qualname: str, args: list[dict[str, Any]], **params: Any) -> Any:
+    base_params = {
+        "module": "ledger.interest",
+        "qualname": qualname,
+        "args": args,
+        "max_examples": 100,
+        "reruns": 3,
+        "deadline_s": 10,
+        "call_timeout_s": 2,
+    }
+    return candidate(cid, "differential", params={**base_params, **params}, timeout_s=40)
+
+
+INVARIANTS = [
+    {
+        "id": "one-period-growth",
+        "when": "args['periods'] == 1",
+        "check": "result == (args['principal'] * (1 + args['rate'])).quantize(Decimal('0.01'))",
+        "message": "one period applies the rate once",
+    },
+    {
+        "id": "never-grows",
+        "when": "args['rate'] > 0 and args['principal'] > 10",
+        "check": "result <= args['principal']",
+    },
+    {"id": "negative-periods", "when": "args['periods'] < 0", "check": "result == 0"},
+    {"id": "monotone-in-periods", "check": "call(periods=args['periods'] + 1) >= result"},
+]
+
+SCENARIOS = [
+    _diff("compound", "compound", _args(principal=DEC, rate=RATE, periods=PERIODS)),
+    # Hypothesis alone rarely draws periods == 1: the host passes boundary values as examples.
+    _diff(
+        "invariants",
+        "compound",
+        _args(principal=DEC, rate=RATE, periods=PERIODS),
+        invariants=INVARIANTS,
+        equivalence=False,
+        examples=[
+            {
+                "principal": {"$": "decimal", "v": "100.00"},
+                "rate": {"$": "decimal", "v": "0.05"},
+                "periods": 1,
+            }
+        ],
+    ),
+    _diff("equal", "double", _args(x=INTS)),
+    _diff("new-exception", "ratio", _args(a=INTS, b={"type": "integers", "min": -3, "max": 3})),
+    _diff("flaky", "noisy", _args(x=INTS)),
+    _diff("hang", "sleepy", _args(x={"type": "integers", "min": 0, "max": 5}), call_timeout_s=1),
+    _diff("chatty", "chatty", _args(x=INTS), max_examples=5),
+    _diff("static", "Account.fee", _args(x=INTS), max_examples=20),
+    _diff("instance", "Account.balance", _args(x=INTS)),
+    _diff("nested", "outer.<locals>.inner", _args(x=INTS)),
+    _diff("bad-spec", "double", _args(x={"type": "quaternions"})),
+    _diff(
+        "head-import-error",
+        "double",
+        _args(x=INTS),
+        module="ledger.broken",
+        base_module="ledger.interest",
+        max_examples=10,
+    ),
+]
+
+
+def _load(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def trees(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("ledger")
+    head_src = LEDGER.replace("HEAD", "True")
+    for old, new in HEAD_CHANGES.items():
+        assert old in head_src
+        head_src = head_src.replace(old, new)
+    base = make_tree(
+        root / "base",
+        {"ledger/__init__.py": "", "ledger/interest.py": LEDGER.replace("HEAD", "False")},
+    )
+    head = make_tree(
+        root / "head",
+        {
+            "ledger/__init__.py": "",
+            "ledger/interest.py": head_src,
+            "ledger/broken.py": "import ledger.missing_module\n",
+        },
+    )
+    return base, head
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def answer(request: pytest.FixtureRequest, trees: tuple[Path, Path]) -> RunResult:
+    runner = make_runner(request.param)
+    return run_job(runner, trees[0], trees[1], SCENARIOS, parallelism=4, output_bytes=4_000)
+
+
+def _data(answer: RunResult, cid: str) -> dict[str, Any]:
+    return answer.candidates[cid].data
+
+
+def test_finds_the_off_by_one_with_a_minimal_reproducible_witness(
+    answer: RunResult, trees: tuple[Path, Path]
+) -> None:
+    data = _data(answer, "compound")
+    assert data["status"] == "different", data
+    assert data["examples"] >= 1
+    w = data["witness"]
+    assert w["call"].startswith("compound(principal=Decimal('")
+    args = {
+        "principal": Decimal(w["args"]["principal"]["v"]),
+        "rate": Decimal(w["args"]["rate"]["v"]),
+        "periods": w["args"]["periods"],
+    }
+    assert args["periods"] >= 1 and args["principal"] <= 1, "Hypothesis shrank the witness"
+    base = _load(trees[0] / "ledger" / "interest.py", "base_interest").compound(**args)
+    head = _load(trees[1] / "ledger" / "interest.py", "head_interest").compound(**args)
+    assert (w["base"], w["head"]) == (repr(base), repr(head))
+    assert base != head
+    assert w["base_value"] == {"$": "decimal", "v": str(base)}
+    p, r, n = args["principal"], args["rate"], args["periods"]
+    assert w["call"] == f"compound(principal={p!r}, rate={r!r}, periods={n})"
+
+
+def test_invariants_are_classified_per_side(answer: RunResult) -> None:
+    data = _data(answer, "invariants")
+    assert data["status"] == "unsupported"  # equivalence was not requested
+    by_id = {i["id"]: i for i in data["invariants"]}
+    assert by_id["one-period-growth"]["status"] == "violated-head"
+    witness = by_id["one-period-growth"]["witness"]
+    assert (
+        witness["call"] == "compound(principal=Decimal('100.00'), rate=Decimal('0.05'), periods=1)"
+    )
+    assert (witness["base"], witness["head"]) == ("Decimal('105.00')", "Decimal('100.00')")
+    assert by_id["one-period-growth"]["message"] == "one period applies the rate once"
+    assert by_id["never-grows"]["status"] == "violated-both"
+    assert by_id["negative-periods"]["status"] == "not-applicable"
+    assert by_id["monotone-in-periods"]["status"] == "holds"
+
+
+def test_equal_functions_are_equal(answer: RunResult) -> None:
+    data = _data(answer, "equal")
+    assert data["status"] == "equal"
+    assert data["examples"] == 100
+    assert data["imports"] == {"base": None, "head": None}
+
+
+def test_a_new_exception_is_a_difference(answer: RunResult) -> None:
+    data = _data(answer, "new-exception")
+    assert data["status"] == "different"
+    w = data["witness"]
+    assert w["head"] == "Raised('ZeroDivisionError')"
+    assert w["base"] == "0"
+    assert w["args"]["b"] == 0
+    assert w["head_value"]["$"] == "raised"
+
+
+def test_nondeterminism_is_flaky_not_a_finding(answer: RunResult) -> None:
+    assert _data(answer, "flaky")["status"] == "flaky"
+
+
+def test_a_hung_call_is_a_timeout_outcome(answer: RunResult) -> None:
+    data = _data(answer, "hang")
+    assert data["status"] == "different", data
+    assert data["witness"]["head"] == "Raised('Timeout')"
+    assert data["witness"]["args"] == {"x": 3}
+
+
+def test_prints_do_not_corrupt_the_protocol_and_logs_are_capped(answer: RunResult) -> None:
+    cand = answer.candidates["chatty"]
+    assert cand.data["status"] == "equal", cand.data
+    head = cand.sides["head"]
+    assert head.status == Status.PASSED
+    assert len(head.log) <= 4_000
+    assert head.log_truncated_bytes > 1_000_000
+
+
+def test_static_methods_are_supported_instance_and_nested_are_not(answer: RunResult) -> None:
+    assert _data(answer, "static")["status"] == "equal"
+    assert _data(answer, "instance")["status"] == "unsupported"
+    assert "instance method" in _data(answer, "instance")["detail"]
+    assert _data(answer, "nested")["status"] == "unsupported"
+
+
+def test_bad_strategy_spec_is_an_error(answer: RunResult) -> None:
+    data = _data(answer, "bad-spec")
+    assert data["status"] == "error"
+    assert "quaternions" in data["detail"]
+
+
+def test_import_error_on_head_is_a_difference_and_said_so(answer: RunResult) -> None:
+    cand = answer.candidates["head-import-error"]
+    data = cand.data
+    assert data["status"] == "different", data
+    assert data["imports"]["base"] is None
+    assert "ModuleNotFoundError" in data["imports"]["head"]
+    assert "head cannot import" in data["detail"]
+    assert data["witness"]["head"] == "Raised('ModuleNotFoundError')"
+    assert cand.sides["head"].status == Status.ERROR
+    assert cand.sides["base"].status == Status.PASSED
