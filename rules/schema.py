@@ -1,0 +1,329 @@
+"""The rule-pack file format: one pydantic model per section of a ``rules/*.yml`` pack.
+
+Pydantic checks the shape (types, required keys, unknown keys, regexes compile); each section
+model's ``problems()`` checks meaning that spans fields (a minimum above its maximum, a boundary
+that is not a number, an invariant expression that uses a name the driver does not provide).
+Both kinds of error carry a location (a tuple of keys and indexes) that the loader maps back to
+the line of the YAML node. docs/rules.md describes the format for people.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import re
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator
+
+Tier = Literal["quick", "standard", "deep"]
+TIER_ORDER: tuple[Tier, ...] = ("quick", "standard", "deep")
+Severity = Literal["high", "medium", "low"]
+Family = Literal["int", "decimal", "float", "fraction", "str", "bool", "date", "datetime"]
+Where = Literal["name", "path", "params", "content"]
+Category = Literal["money", "rounding", "date"]
+Loc = tuple[str | int, ...]
+Problem = tuple[Loc, str]
+
+NUMERIC: frozenset[str] = frozenset({"int", "decimal", "float", "fraction"})
+# Names an invariant expression may use (docs/protocol.md, kind `differential`).
+EXPRESSION_NAMES: frozenset[str] = frozenset(
+    {
+        "args",
+        "result",
+        "call",
+        "raised",
+        "places",
+        "Decimal",
+        "Fraction",
+        "date",
+        "abs",
+        "sum",
+        "min",
+        "max",
+        "len",
+        "all",
+        "any",
+        "round",
+        "True",
+        "False",
+        "None",
+    }
+)
+PLACEHOLDER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_IDENT = r"^[a-z][a-z0-9_-]*$"
+
+
+def _regex(value: object) -> re.Pattern[str]:
+    if isinstance(value, re.Pattern):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("a regular expression must be a string")
+    try:
+        return re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"bad regular expression {value!r}: {exc}") from None
+
+
+def _scalar_text(value: object) -> object:
+    """YAML reads 0.01 as a float and 2024-01-31 as a date: keep every scalar as its text."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float | Decimal | dt.date):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return value
+
+
+Regex = Annotated[re.Pattern[str], PlainValidator(_regex)]
+Scalar = Annotated[str, BeforeValidator(_scalar_text)]
+Ident = Annotated[str, Field(pattern=_IDENT)]
+
+
+def parse_value(family: str, text: str) -> object:
+    """The Python value of ``text`` in a role's type family; ValueError when it is not one."""
+    try:
+        if family == "int":
+            return int(text)
+        if family == "decimal":
+            value = Decimal(text)
+            if not value.is_finite():
+                raise ValueError
+            return value
+        if family == "float":
+            return float(text)
+        if family == "fraction":
+            return Fraction(text)
+        if family == "date":
+            return dt.date.fromisoformat(text)
+        if family == "datetime":
+            return dt.datetime.fromisoformat(text)
+        if family == "bool":
+            return {"true": True, "false": False}[text.lower()]
+        return text
+    except (ValueError, ArithmeticError, InvalidOperation, KeyError, ZeroDivisionError):
+        raise ValueError(f"{text!r} is not a valid {family}") from None
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WordGroup(_Model):
+    """Identifier words (snake_case / camelCase tokens) that make a function risky."""
+
+    id: Ident
+    words: list[str] = Field(min_length=1)
+    where: list[Where] = ["name", "path", "params", "content"]
+    weight: int = Field(default=1, ge=0)
+    category: Category = "money"
+    reason: str = ""
+
+
+class SignalPattern(_Model):
+    """A regular expression over names, paths, parameter names or source text."""
+
+    id: Ident
+    regex: Regex
+    where: list[Where] = ["content"]
+    weight: int = Field(default=1, ge=0)
+    category: Category = "money"
+    reason: str = ""
+
+
+class MoneySection(_Model):
+    words: list[WordGroup] = []
+    patterns: list[SignalPattern] = []
+
+
+class RoleSpec(_Model):
+    """Parameter names → a role → the values worth generating for it."""
+
+    role: Ident
+    names: list[Regex] = Field(min_length=1)
+    type: Family
+    min: Scalar | None = None
+    max: Scalar | None = None
+    places: int | None = Field(default=None, ge=0, le=28)
+    values: list[Scalar] = []
+    boundaries: list[Scalar] = []
+    priority: int = 0
+    description: str = ""
+
+    def problems(self) -> Iterator[Problem]:
+        parsed: dict[str, Any] = {}
+        for key in ("min", "max"):
+            text = getattr(self, key)
+            if text is None:
+                if self.type in NUMERIC | {"date", "datetime"} and not self.values:
+                    yield (key,), f"a {self.type} role needs '{key}' (or 'values')"
+                continue
+            try:
+                parsed[key] = parse_value(self.type, text)
+            except ValueError as exc:
+                yield (key,), str(exc)
+        if len(parsed) == 2 and parsed["min"] > parsed["max"]:
+            yield ("max",), f"max {self.max} is below min {self.min}"
+        if self.places is not None and self.type != "decimal":
+            yield ("places",), "'places' applies to decimal roles only"
+        for key in ("values", "boundaries"):
+            for i, text in enumerate(getattr(self, key)):
+                try:
+                    parse_value(self.type, text)
+                except ValueError as exc:
+                    yield (key, i), str(exc)
+
+
+class AppliesSpec(_Model):
+    """Where an invariant applies: function name, parameter roles, return annotation."""
+
+    name: Regex | None = None
+    name_excludes: Regex | None = None
+    returns: Regex | None = None
+    returns_missing: bool = False
+    roles: list[Ident] = []
+    unless_roles: list[Ident] = []
+    unique_roles: list[Ident] = []
+    closed_roles: list[Ident] | None = None
+
+
+class InvariantSpec(_Model):
+    """A money property: ``check`` must hold whenever ``when`` holds (docs/protocol.md)."""
+
+    id: Ident
+    applies: AppliesSpec = AppliesSpec()
+    bind: dict[str, list[Ident]] = {}
+    when: str = "True"
+    check: str
+    message: str = Field(min_length=1)
+    severity: Severity = "high"
+
+    def placeholders(self) -> list[str]:
+        seen = PLACEHOLDER.findall(self.when) + PLACEHOLDER.findall(self.check)
+        return list(dict.fromkeys(seen))
+
+    def roles_of(self, placeholder: str) -> list[str]:
+        return self.bind.get(placeholder, [placeholder])
+
+    def referenced_roles(self) -> Iterator[tuple[Loc, str]]:
+        """Every role this invariant names, with where it is named."""
+        for key in ("roles", "unless_roles", "unique_roles", "closed_roles"):
+            for i, role in enumerate(getattr(self.applies, key) or ()):
+                yield ("applies", key, i), role
+        for name in self.placeholders():
+            where: Loc = ("bind", name) if name in self.bind else ("check",)
+            for role in self.roles_of(name):
+                yield where, role
+
+    def problems(self) -> Iterator[Problem]:
+        for key in ("when", "check"):
+            for problem in expression_problems(getattr(self, key)):
+                yield (key,), problem
+
+
+def expression_problems(text: str) -> Iterator[str]:
+    """Why an invariant expression cannot be evaluated by the driver (nothing when it can)."""
+    source = PLACEHOLDER.sub("'p'", text)
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as exc:
+        yield f"not a Python expression: {exc.msg} in {text!r}"
+        return
+    nodes = list(ast.walk(tree))
+    bound = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    bound |= {a.arg for n in nodes if isinstance(n, ast.Lambda) for a in n.args.args}
+    provided = ", ".join(sorted(EXPRESSION_NAMES - {"True", "False", "None"}))
+    for node in nodes:
+        if isinstance(node, ast.Name) and node.id not in EXPRESSION_NAMES | bound:
+            yield f"unknown name {node.id!r} in {text!r} (the driver provides {provided})"
+        elif isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+            yield f"private attribute {node.attr!r} in {text!r}"
+
+
+class ScoreTier(_Model):
+    min_score: int = Field(ge=0)
+    tier: Tier
+
+
+class PathTier(_Model):
+    paths: list[str] = Field(min_length=1)
+    tier: Tier
+
+
+class TierSection(_Model):
+    """What starts a function at ``quick``, ``standard`` or ``deep``."""
+
+    start: Tier = "quick"
+    scores: list[ScoreTier] = []
+    paths: list[PathTier] = []
+
+
+class ParamMatch(_Model):
+    kind: Literal["param"]
+    roles: list[Ident] = []
+    annotation: Regex
+
+
+class CallMatch(_Model):
+    kind: Literal["call"]
+    func: Regex
+    arg_roles: list[Ident] = []
+    missing_keyword: str | None = None
+    keyword_position: int | None = Field(default=None, ge=0)
+
+
+class CompareMatch(_Model):
+    kind: Literal["compare"]
+    ops: list[Literal["==", "!="]] = ["==", "!="]
+    operand: Literal["float"] = "float"
+
+
+class RiskSpec(_Model):
+    """A pattern that is reported as a ``risk`` finding (nothing executed)."""
+
+    id: Ident
+    title: str = Field(min_length=1)
+    message: str = Field(min_length=1)
+    severity: Severity = "medium"
+    money_only: bool = False
+    weight: int = Field(default=1, ge=0)
+    match: Annotated[ParamMatch | CallMatch | CompareMatch, Field(discriminator="kind")]
+
+    def referenced_roles(self) -> Iterator[tuple[Loc, str]]:
+        roles = getattr(self.match, "roles", None) or getattr(self.match, "arg_roles", [])
+        key = "roles" if isinstance(self.match, ParamMatch) else "arg_roles"
+        for i, role in enumerate(roles):
+            yield ("match", key, i), role
+
+
+class Pack(_Model):
+    """One ``rules/*.yml`` file. Every section is optional; later packs override by id."""
+
+    pack: Ident
+    description: str = ""
+    money: MoneySection = MoneySection()
+    roles: list[RoleSpec] = []
+    invariants: list[InvariantSpec] = []
+    tiers: TierSection | None = None
+    risks: list[RiskSpec] = []
+    disable: list[str] = []
+
+    def problems(self) -> Iterator[Problem]:
+        sections: list[tuple[Loc, list[Any], str]] = [
+            (("money", "words"), list(self.money.words), "id"),
+            (("money", "patterns"), list(self.money.patterns), "id"),
+            (("roles",), list(self.roles), "role"),
+            (("invariants",), list(self.invariants), "id"),
+            (("risks",), list(self.risks), "id"),
+        ]
+        for loc, items, key in sections:
+            seen: set[str] = set()
+            for i, item in enumerate(items):
+                ident = getattr(item, key)
+                if ident in seen:
+                    yield (*loc, i, key), f"duplicate {key} {ident!r} in this pack"
+                seen.add(ident)
+                for sub, message in getattr(item, "problems", lambda: iter(()))():
+                    yield (*loc, i, *sub), message

@@ -1,0 +1,327 @@
+"""The shipped money invariants, evaluated with plain ``eval`` the way protocol.md promises.
+
+Each invariant is bound to a correct implementation (every invariant that applies to it must
+hold on every example) and to a buggy one (the invariant under test must be violated). The
+examples are the values the strategies would mix in on purpose (role boundaries, literals and
+constants of the changed lines), so the same values the driver tries first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Any
+
+import pytest
+
+from bot.models import ChangedFunction, Param
+from bot.strategies import args_for
+from rules import BoundInvariant, RuleSet, load_rules
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Raised:
+    type: str
+
+
+def places(value: Any) -> int:
+    if isinstance(value, Decimal):
+        return max(0, -int(value.as_tuple().exponent))
+    if isinstance(value, int):
+        return 0
+    raise TypeError("places() of a non-Decimal")
+
+
+def outcome(fn: Callable[..., Any], args: dict[str, Any]) -> Any:
+    try:
+        return fn(**args)
+    except Exception as exc:
+        return Raised(type(exc).__name__)
+
+
+def evaluate(inv: BoundInvariant, fn: Callable[..., Any], args: dict[str, Any]) -> str:
+    """holds | violated | not-applicable, as the driver decides for one example."""
+    names = {
+        "args": dict(args),
+        "result": outcome(fn, args),
+        "call": lambda **over: outcome(fn, {**args, **over}),
+        "raised": lambda v: isinstance(v, Raised),
+        "places": places,
+        "Decimal": Decimal,
+        "Fraction": Fraction,
+        "date": dt.date,
+        "abs": abs,
+        "sum": sum,
+        "min": min,
+        "max": max,
+        "len": len,
+        "all": all,
+        "any": any,
+        "round": round,
+    }
+    scope = {"__builtins__": {}, **names}
+    try:
+        if not eval(inv.when, scope):
+            return "not-applicable"
+        return "holds" if eval(inv.check, scope) else "violated"
+    except Exception:
+        return "not-applicable"
+
+
+def changed(fn: Callable[..., Any], constants: tuple[str, ...] = ()) -> ChangedFunction:
+    sig = inspect.signature(fn)
+    params = tuple(
+        Param(
+            p.name,
+            str(p.annotation) if p.annotation is not p.empty else None,
+            None if p.default is p.empty else repr(p.default),
+        )
+        for p in sig.parameters.values()
+    )
+    returns = None if sig.return_annotation is sig.empty else str(sig.return_annotation)
+    return ChangedFunction(
+        "ledger/m.py",
+        fn.__name__,
+        1,
+        20,
+        "modified",
+        params=params,
+        returns=returns,
+        constants=constants,
+    )
+
+
+def decode(item: Any) -> Any:
+    if isinstance(item, dict):
+        decoders: dict[str, Callable[[str], Any]] = {
+            "decimal": Decimal,
+            "float": float,
+            "date": dt.date.fromisoformat,
+        }
+        return decoders[item["$"]](item["v"])
+    return item
+
+
+def sampled(spec: dict[str, Any]) -> list[Any]:
+    if spec["type"] == "sampled_from":
+        return [decode(v) for v in spec["values"]]
+    if spec["type"] == "one_of":
+        return [v for option in spec["options"] for v in sampled(option)]
+    return []
+
+
+def examples(rules: RuleSet, fn: ChangedFunction) -> list[dict[str, Any]]:
+    args, why_not = args_for(fn, rules=rules)
+    assert not why_not
+    pools = {a["name"]: sampled(a["strategy"]) or [0, 1, 2, 3, 7] for a in args}
+    return [dict(zip(pools, combo, strict=True)) for combo in itertools.product(*pools.values())]
+
+
+def verdicts(
+    rules: RuleSet, impl: Callable[..., Any], ident: str, constants: tuple[str, ...] = ()
+) -> dict[str, int]:
+    fn = changed(impl, constants)
+    bound = {b.id: b for b in rules.bound_invariants(fn)}
+    assert ident in bound, f"{ident} does not apply to {impl.__name__}: {sorted(bound)}"
+    counts = {"holds": 0, "violated": 0, "not-applicable": 0}
+    for example in examples(rules, fn):
+        counts[evaluate(bound[ident], impl, example)] += 1
+    return counts
+
+
+# -- implementations: correct ones, and buggy ones under the same public name -----------------
+
+
+def named(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def rename(fn: Callable[..., Any]) -> Callable[..., Any]:
+        fn.__name__ = name
+        return fn
+
+    return rename
+
+
+def allocate(amount: Decimal, parts: int) -> list[Decimal]:
+    """Split into cents; the first parts absorb the remainder."""
+    if parts <= 0:
+        raise ValueError("parts must be positive")
+    cents = int(amount / CENT)
+    share, rest = divmod(cents, parts)
+    return [Decimal(share + (1 if i < rest else 0)) * CENT for i in range(parts)]
+
+
+@named("allocate")
+def allocate_buggy(amount: Decimal, parts: int) -> list[Decimal]:
+    if parts <= 0:
+        raise ValueError("parts must be positive")
+    each = (amount / parts).quantize(CENT, rounding=ROUND_HALF_UP)
+    return [each] * parts
+
+
+def total_with_tax(amount: Decimal, tax_rate: Decimal) -> Decimal:
+    return (amount * (1 + tax_rate)).quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+@named("total_with_tax")
+def total_with_tax_buggy(amount: Decimal, tax_rate: Decimal) -> Decimal:
+    return amount * (1 + tax_rate)
+
+
+def compound(principal: Decimal, rate: Decimal, periods: int) -> Decimal:
+    balance = principal
+    for _ in range(periods):
+        balance += balance * rate
+    return balance.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+@named("compound")
+def compound_zero_rate_buggy(principal: Decimal, rate: Decimal, periods: int) -> Decimal:
+    rate = rate or Decimal("0.05")  # "no rate given" confused with a zero rate
+    return compound(principal, rate, periods)
+
+
+@named("compound")
+def compound_zero_periods_buggy(principal: Decimal, rate: Decimal, periods: int) -> Decimal:
+    return (
+        compound(principal, rate, periods + 1)
+        if periods == 0
+        else compound(principal, rate, periods)
+    )
+
+
+@named("compound")
+def compound_time_buggy(principal: Decimal, rate: Decimal, periods: int) -> Decimal:
+    return compound(principal, rate, periods % 12)  # months within the year, not months
+
+
+def simple_interest(principal: Decimal, rate: Decimal, periods: int) -> Decimal:
+    return (principal * rate * periods).quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+@named("simple_interest")
+def simple_interest_buggy(principal: Decimal, rate: Decimal, periods: int) -> Decimal:
+    if rate > 1:
+        rate = rate / 100  # "a rate above 1 must be a percentage"
+    return (principal * rate * periods).quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+def sales_tax(amount: Decimal, rate: Decimal) -> Decimal:
+    return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@named("sales_tax")
+def sales_tax_buggy(amount: Decimal, rate: Decimal) -> Decimal:
+    return max(amount * rate, CENT).quantize(CENT, rounding=ROUND_HALF_UP)  # "minimum tax"
+
+
+def late_fee(days_late: int) -> Decimal:
+    if days_late <= 5:
+        return Decimal("0.00")
+    return (Decimal("1.50") * (days_late - 5)).quantize(CENT, rounding=ROUND_DOWN)
+
+
+@named("late_fee")
+def late_fee_buggy(days_late: int) -> Decimal:
+    return (Decimal("1.50") * (days_late - 5)).quantize(CENT, rounding=ROUND_DOWN)
+
+
+CASES = [
+    ("allocation-conserves-total", allocate, allocate_buggy, ()),
+    ("money-rounded-to-cents", total_with_tax, total_with_tax_buggy, ()),
+    ("zero-rate-identity", compound, compound_zero_rate_buggy, ()),
+    ("zero-periods-identity", compound, compound_zero_periods_buggy, ()),
+    ("zero-amount-zero-result", sales_tax, sales_tax_buggy, ()),
+    ("non-negative-charges", late_fee, late_fee_buggy, ("5",)),
+    ("interest-monotonic-in-rate", simple_interest, simple_interest_buggy, ("1",)),
+    ("interest-monotonic-in-time", compound, compound_time_buggy, ("12",)),
+]
+CORRECT = [allocate, total_with_tax, compound, simple_interest, sales_tax, late_fee]
+
+
+@pytest.fixture(scope="module")
+def rules() -> RuleSet:
+    return load_rules()
+
+
+def test_every_shipped_invariant_has_a_case(rules: RuleSet) -> None:
+    assert {i.id for i in rules.invariants} == {case[0] for case in CASES}
+
+
+@pytest.mark.parametrize(("ident", "good", "bad", "constants"), CASES, ids=[c[0] for c in CASES])
+def test_invariant_holds_on_correct_code_and_catches_the_bug(
+    rules: RuleSet,
+    ident: str,
+    good: Callable[..., Any],
+    bad: Callable[..., Any],
+    constants: tuple[str, ...],
+) -> None:
+    ok = verdicts(rules, good, ident, constants)
+    assert ok["violated"] == 0 and ok["holds"] > 0, ok
+    assert verdicts(rules, bad, ident, constants)["violated"] > 0
+
+
+@pytest.mark.parametrize("impl", CORRECT, ids=[f.__name__ for f in CORRECT])
+def test_no_false_positive_on_correct_code(rules: RuleSet, impl: Callable[..., Any]) -> None:
+    """Every invariant that binds to a correct implementation holds on every example."""
+    fn = changed(impl, ("1", "5", "12"))
+    bound = rules.bound_invariants(fn)
+    assert bound
+    for example in examples(rules, fn):
+        for inv in bound:
+            assert evaluate(inv, impl, example) != "violated", (inv.id, example)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # two amount parameters: the amount is ambiguous, so nothing binds
+        ("spent_interest", set()),
+        ("present_value", set()),  # monotonicity and identities do not hold for discounting
+    ],
+)
+def test_invariants_stay_away_from_lookalikes(
+    rules: RuleSet, source: str, expected: set[str]
+) -> None:
+    params: tuple[Param, ...] = (
+        Param("principal", "Decimal"),
+        Param("rate", "Decimal"),
+        Param("periods", "int"),
+    )
+    if source == "spent_interest":
+        params += (Param("fee", "Decimal"),)
+    fn = ChangedFunction("m.py", source, 1, 2, "modified", params=params, returns="float")
+    assert {b.id for b in rules.bound_invariants(fn)} == expected
+
+
+def test_binding_rules(rules: RuleSet) -> None:
+    def fn(name: str, *params: Param, returns: str | None = "Decimal") -> ChangedFunction:
+        return ChangedFunction(
+            "m.py", name, 1, 2, "modified", params=params, returns=returns, is_method=True
+        )
+
+    amount, rate = Param("amount", "Decimal"), Param("rate", "Decimal")
+    # self is not a parameter the invariants see
+    bound = rules.invariants_for(fn("Loan.accrue_interest", Param("self"), amount, rate))
+    assert "zero-rate-identity" in {b["id"] for b in bound}
+    assert bound[0].keys() == {"id", "when", "check", "message", "severity"}
+    # an unknown required parameter closes the identities (it could change the result)
+    bound = rules.invariants_for(fn("interest", amount, rate, Param("account", "Account")))
+    assert "zero-rate-identity" not in {b["id"] for b in bound}
+    # ... unless it has a default
+    bound = rules.invariants_for(fn("interest", amount, rate, Param("mode", "str", "'act'")))
+    assert "zero-rate-identity" in {b["id"] for b in bound}
+    # a currency parameter: the minor unit is not always cents
+    bound = rules.invariants_for(fn("convert", amount, Param("currency", "str")))
+    assert "money-rounded-to-cents" not in {b["id"] for b in bound}
+    assert "money-rounded-to-cents" in {b["id"] for b in rules.invariants_for(fn("net", amount))}
+    # the return annotation decides for allocations; a missing one is allowed
+    assert not rules.invariants_for(fn("split", amount, returns="dict[str, Decimal]"))
+    assert [b["id"] for b in rules.invariants_for(fn("split", amount, returns=None))] == [
+        "allocation-conserves-total"
+    ]
