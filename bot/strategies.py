@@ -1,0 +1,501 @@
+"""Input strategies for the differential driver, as protocol.md strategy specs (plain dicts).
+
+A parameter's values come from, in order of authority: its type hint (``Decimal``,
+``list[int]``, ``Optional[date]``...), the role its name has in the rules (``amount``,
+``rate``, ``days``... with their ranges), its default value's literal, and otherwise a mix of
+small ints and Decimals. A role shapes a hint of its own type (or any number, for a numeric
+hint: ``rate: float`` gives floats 0..1); a hint of another kind wins outright. Values worth
+trying on purpose are mixed in as ``one_of([sampled_from(values), base])``: the role's
+boundaries, literals harvested from the repository's call sites, and c-1, c, c+1 (and c±0.01
+for Decimal and float parameters) for every numeric constant c on the changed lines.
+
+Values are encoded with the tags of the harness codec (``{"$": "decimal", "v": "1.50"}``).
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from bot.models import ChangedFunction, Param
+from rules.ruleset import RuleSet, callable_params
+from rules.schema import NUMERIC, RoleSpec, parse_value
+
+__all__ = ["NoStrategy", "args_for", "encode", "explain_strategy", "parse_literal", "strategy_for"]
+
+Spec = dict[str, Any]
+Hint = tuple[Any, ...]  # ("scalar", family) | ("list", h) | ("tuple", [h]) | ("vartuple", h)
+#                         ("dict", k, v) | ("union", [h]) | ("literal", [values]) | ("any",)
+MAX_VALUES = 40
+_SCALARS = {
+    "int": "int",
+    "float": "float",
+    "Decimal": "decimal",
+    "Fraction": "fraction",
+    "str": "str",
+    "bool": "bool",
+    "date": "date",
+    "datetime": "datetime",
+    "timedelta": "timedelta",
+    "None": "none",
+    "NoneType": "none",
+}
+_LISTS = {"list", "List", "Sequence", "MutableSequence", "Iterable", "Collection"}
+_TUPLES = {"tuple", "Tuple"}
+_DICTS = {"dict", "Dict", "Mapping", "MutableMapping"}
+_UNIONS = {"Union", "Optional"}
+_DEFAULTS: dict[str, Spec] = {
+    "int": {"type": "integers", "min": -10_000, "max": 10_000},
+    "float": {
+        "type": "floats",
+        "min": -1e6,
+        "max": 1e6,
+        "allow_nan": False,
+        "allow_infinity": False,
+    },
+    "decimal": {"type": "decimals", "min": "-1000000", "max": "1000000", "places": 2},
+    "fraction": {"type": "fractions", "min": "-1000", "max": "1000", "max_denominator": 100},
+    "str": {"type": "text", "min_size": 0, "max_size": 20},
+    "bool": {"type": "booleans"},
+    "none": {"type": "none"},
+    "date": {"type": "dates", "min": "2000-01-01", "max": "2100-12-31"},
+    "datetime": {"type": "datetimes", "min": "2000-01-01T00:00:00", "max": "2100-12-31T23:59:59"},
+    "timedelta": {"type": "timedeltas", "min_days": -400, "max_days": 400},
+}
+_CALLS: dict[str, Any] = {
+    "Decimal": Decimal,
+    "Fraction": Fraction,
+    "date": dt.date,
+    "datetime": dt.datetime,
+    "timedelta": dt.timedelta,
+    "float": float,
+}
+
+
+class NoStrategy(Exception):
+    """A parameter deepcheck cannot generate values for; ``str()`` says why."""
+
+
+# -- literals and the codec ------------------------------------------------------------------
+
+
+def parse_literal(text: str) -> Any:
+    """The value of a safe literal's source text: numbers, strings, None/bools, containers of
+    them, and ``Decimal(...)``, ``Fraction(...)``, ``date(...)``, ``datetime(...)``,
+    ``timedelta(...)`` of literals. ValueError for anything else (nothing is executed)."""
+    try:
+        return _literal(ast.parse(text.strip(), mode="eval").body)
+    except (SyntaxError, ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+        raise ValueError(f"not a literal: {text!r} ({exc})") from None
+
+
+def _literal(node: ast.expr) -> Any:
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        value = _literal(node.operand)
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal | Fraction):
+            raise ValueError("a sign on a non-number")
+        return -value if isinstance(node.op, ast.USub) else value
+    if isinstance(node, ast.Tuple | ast.List):
+        items = [_literal(e) for e in node.elts]
+        return tuple(items) if isinstance(node, ast.Tuple) else items
+    if isinstance(node, ast.Dict) and None not in node.keys:
+        return {
+            _literal(k): _literal(v)
+            for k, v in zip(node.keys, node.values, strict=True)
+            if k is not None
+        }
+    if isinstance(node, ast.Call):
+        name = _name(node.func)
+        if name in _CALLS:
+            args = [_literal(a) for a in node.args]
+            kwargs = {k.arg: _literal(k.value) for k in node.keywords if k.arg is not None}
+            return _CALLS[name](*args, **kwargs)
+    raise ValueError(f"not a literal: {ast.unparse(node)}")
+
+
+def encode(value: Any) -> Any:
+    """A Python value in the harness's tagged JSON codec (docs/protocol.md)."""
+    if value is None or type(value) in (bool, int, str):
+        return value
+    if isinstance(value, float):
+        return {"$": "float", "v": repr(value)}
+    if isinstance(value, Decimal | Fraction):
+        return {"$": "decimal" if isinstance(value, Decimal) else "fraction", "v": str(value)}
+    if isinstance(value, dt.date):  # datetime is a date too
+        tag = "datetime" if isinstance(value, dt.datetime) else "date"
+        return {"$": tag, "v": value.isoformat()}
+    if isinstance(value, dt.timedelta):
+        return {
+            "$": "timedelta",
+            "days": value.days,
+            "seconds": value.seconds,
+            "microseconds": value.microseconds,
+        }
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, tuple):
+        return {"$": "tuple", "v": [encode(v) for v in value]}
+    if isinstance(value, dict):
+        return {"$": "dict", "v": [[encode(k), encode(v)] for k, v in value.items()]}
+    raise ValueError(f"cannot encode {type(value).__name__}")
+
+
+# -- type hints ------------------------------------------------------------------------------
+
+
+def _name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):  # decimal.Decimal, typing.Optional, dt.date
+        return node.attr
+    return ""
+
+
+def parse_hint(text: str) -> Hint:
+    try:
+        return _hint(ast.parse(text.strip(), mode="eval").body)
+    except SyntaxError:
+        raise NoStrategy(f"cannot read the type hint {text!r}") from None
+
+
+def _hint(node: ast.expr) -> Hint:
+    if isinstance(node, ast.Constant):
+        if node.value is None:
+            return ("scalar", "none")
+        if isinstance(node.value, str):  # a forward reference: "Decimal"
+            return parse_hint(node.value)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return ("union", [_hint(node.left), _hint(node.right)])
+    if isinstance(node, ast.Subscript):
+        outer = _name(node.value)
+        inner = node.slice
+        args = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
+        if outer in _LISTS and len(args) == 1:
+            return ("list", _hint(args[0]))
+        if outer in _TUPLES:
+            last = args[-1]
+            if len(args) == 2 and isinstance(last, ast.Constant) and last.value is Ellipsis:
+                return ("vartuple", _hint(args[0]))
+            return ("tuple", [_hint(a) for a in args])
+        if outer in _DICTS and len(args) == 2:
+            return ("dict", _hint(args[0]), _hint(args[1]))
+        if outer in _UNIONS:
+            options = [_hint(a) for a in args]
+            return ("union", [*options, ("scalar", "none")] if outer == "Optional" else options)
+        if outer == "Literal":
+            try:
+                return ("literal", [_literal(a) for a in args])
+            except ValueError as exc:
+                raise NoStrategy(f"Literal of non-literal values: {exc}") from None
+        if outer == "Annotated":
+            return _hint(args[0])
+    name = _name(node) if isinstance(node, ast.Name | ast.Attribute) else ""
+    if name in _SCALARS:
+        return ("scalar", _SCALARS[name])
+    if name in ("Any", "object"):
+        return ("any",)
+    if name in _LISTS:
+        return ("list", ("any",))
+    if name in _TUPLES:
+        return ("vartuple", ("any",))
+    if name in _DICTS:
+        return ("dict", ("scalar", "str"), ("any",))
+    raise NoStrategy(f"no strategy for the type {ast.unparse(node)!r}")
+
+
+def _family(value: Any) -> str | None:
+    for kind, family in (
+        (bool, "bool"),
+        (int, "int"),
+        (float, "float"),
+        (Decimal, "decimal"),
+        (Fraction, "fraction"),
+        (str, "str"),
+        (dt.datetime, "datetime"),
+        (dt.date, "date"),
+        (dt.timedelta, "timedelta"),
+        (type(None), "none"),
+    ):
+        if isinstance(value, kind):
+            return family
+    return None
+
+
+def _fits(value: Any, hint: Hint) -> bool:
+    kind = hint[0]
+    if kind == "scalar":
+        return bool(_family(value) == hint[1])
+    if kind == "list":
+        return isinstance(value, list) and all(_fits(v, hint[1]) for v in value)
+    if kind == "vartuple":
+        return isinstance(value, tuple) and all(_fits(v, hint[1]) for v in value)
+    if kind == "tuple":
+        return (
+            isinstance(value, tuple)
+            and len(value) == len(hint[1])
+            and all(_fits(v, h) for v, h in zip(value, hint[1], strict=True))
+        )
+    if kind == "dict":
+        return isinstance(value, dict) and all(
+            _fits(k, hint[1]) and _fits(v, hint[2]) for k, v in value.items()
+        )
+    return False  # unions mix at their options; literals and Any take no extras
+
+
+# -- building specs --------------------------------------------------------------------------
+
+
+def _convert(value: Any, family: str) -> Any | None:
+    """A role value in another family (numbers across number types, dates and datetimes)."""
+    if _family(value) == family:
+        return value
+    if family in NUMERIC and isinstance(value, int | Decimal | Fraction | float):
+        if family == "int":
+            return int(value) if value == int(value) else None
+        if family == "float":
+            return float(value)
+        if family == "decimal":
+            return Decimal(str(value))
+        return Fraction(str(value))
+    if family == "datetime" and isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    if family == "date" and isinstance(value, dt.datetime):
+        return value.date()
+    return None
+
+
+def _role_spec(role: RoleSpec, family: str) -> Spec | None:
+    if role.values and role.type == family:
+        return {
+            "type": "sampled_from",
+            "values": [encode(parse_value(role.type, v)) for v in role.values],
+        }
+    if role.min is None or role.max is None:
+        return None
+    lo = _convert(parse_value(role.type, role.min), family)
+    hi = _convert(parse_value(role.type, role.max), family)
+    if lo is None or hi is None:
+        return None
+    spec = dict(_DEFAULTS[family])
+    if family == "int":
+        spec.update(min=int(lo), max=int(hi))
+    elif family == "float":
+        spec.update(min=float(lo), max=float(hi))
+    elif family in ("decimal", "fraction"):
+        spec.update(min=str(lo), max=str(hi))
+        if family == "decimal":
+            spec["places"] = role.places if role.places is not None else 2
+    elif family in ("date", "datetime"):
+        spec.update(min=lo.isoformat(), max=hi.isoformat())
+    else:
+        return None
+    return spec
+
+
+def _around(constant: Decimal, family: str) -> list[Any]:
+    """c-1, c, c+1 (and c±0.01 for Decimal and float) in the parameter's family."""
+    steps = [Decimal(-1), Decimal(0), Decimal(1)]
+    if family in ("decimal", "float"):
+        steps[1:1] = [Decimal("-0.01")]
+        steps.append(Decimal("0.01"))
+    out = []
+    for step in steps:
+        value = _convert(constant + step, family)
+        if value is not None:
+            out.append(value)
+    return out
+
+
+def _leaf(
+    family: str, role: RoleSpec | None, literals: list[Any], constants: list[Decimal]
+) -> Spec:
+    base = _role_spec(role, family) if role is not None else None
+    base = base or dict(_DEFAULTS[family])
+    values: list[Any] = []
+    if role is not None:
+        values += [_convert(parse_value(role.type, b), family) for b in role.boundaries]
+    if family in NUMERIC:
+        for c in constants:
+            values += _around(c, family)
+    values += [v for v in literals if _fits(v, ("scalar", family))]
+    return _mix(base, values)
+
+
+def _mix(base: Spec, values: list[Any]) -> Spec:
+    encoded: list[Any] = []
+    for value in values:
+        if value is None and base["type"] != "none":
+            continue
+        item = encode(value)
+        if item not in encoded and len(encoded) < MAX_VALUES:
+            encoded.append(item)
+    if not encoded:
+        return base
+    if base["type"] == "sampled_from":
+        merged = base["values"] + [v for v in encoded if v not in base["values"]]
+        return {"type": "sampled_from", "values": merged}
+    return {"type": "one_of", "options": [{"type": "sampled_from", "values": encoded}, base]}
+
+
+def _spec(hint: Hint, role: RoleSpec | None, literals: list[Any], constants: list[Decimal]) -> Spec:
+    kind = hint[0]
+    if hint == ("scalar", "none"):
+        return {"type": "none"}
+    if kind == "scalar":
+        return _leaf(hint[1], role, literals, constants)
+    if kind == "any":
+        return _unknown(role, literals, constants)
+    if kind == "literal":
+        return {"type": "sampled_from", "values": [encode(v) for v in hint[1]]}
+    if kind == "union":
+        return {"type": "one_of", "options": [_spec(h, role, literals, constants) for h in hint[1]]}
+    whole = [v for v in literals if _fits(v, hint)]
+    if kind == "list":
+        base = {
+            "type": "lists",
+            "elements": _spec(hint[1], role, literals, constants),
+            "min_size": 0,
+            "max_size": 10,
+        }
+    elif kind == "vartuple":
+        element = _spec(hint[1], role, literals, constants)
+        base = {
+            "type": "one_of",
+            "options": [{"type": "tuples", "elements": [element] * size} for size in range(5)],
+        }
+    elif kind == "tuple":
+        base = {
+            "type": "tuples",
+            "elements": [_spec(h, role, literals, constants) for h in hint[1]],
+        }
+    else:
+        base = {
+            "type": "dicts",
+            "keys": _spec(hint[1], None, [], []),
+            "values": _spec(hint[2], role, literals, constants),
+            "max_size": 5,
+        }
+    return _mix(base, whole)
+
+
+def _unknown(role: RoleSpec | None, literals: list[Any], constants: list[Decimal]) -> Spec:
+    """No hint and no default: the role's own type, else a mix of small ints and Decimals."""
+    if role is not None:
+        return _leaf(role.type, role, literals, constants)
+    small = {"type": "integers", "min": -1000, "max": 1000}
+    cents = {"type": "decimals", "min": "-1000", "max": "1000", "places": 2}
+    extras = [v for v in literals if _family(v) in NUMERIC | {"str", "bool"}]
+    extras += [v for c in constants for v in _around(c, "decimal")]
+    return _mix({"type": "one_of", "options": [small, cents]}, extras)
+
+
+def _constants(texts: Sequence[str]) -> list[Decimal]:
+    out: list[Decimal] = []
+    for text in texts:
+        try:
+            value = parse_literal(text)
+        except ValueError:
+            continue
+        if isinstance(value, int | float | Decimal | Fraction) and not isinstance(value, bool):
+            number = (
+                Decimal(str(float(value))) if isinstance(value, Fraction) else Decimal(str(value))
+            )
+            if number.is_finite() and number not in out:
+                out.append(number)
+    return out
+
+
+def explain_strategy(
+    param: Param,
+    *,
+    roles: RuleSet | Sequence[RoleSpec] = (),
+    literals: Sequence[str] = (),
+    boundaries: Sequence[str] = (),
+) -> Spec:
+    """The strategy spec for ``param``; raises ``NoStrategy`` (with the reason) when there is none.
+
+    ``literals`` are source texts harvested for this parameter; ``boundaries`` are the numeric
+    constants (source text) of the changed lines.
+    """
+    if param.kind in ("var_positional", "var_keyword"):
+        raise NoStrategy(f"{param.name}: *args/**kwargs are not generated")
+    role = _find_role(param.name, roles)
+    values = []
+    for text in literals:
+        try:
+            values.append(parse_literal(text))
+        except ValueError:
+            continue
+    constants = _constants(boundaries)
+    if param.annotation:
+        return _spec(parse_hint(param.annotation), role, values, constants)
+    if param.default is not None:
+        try:
+            default = parse_literal(param.default)
+        except ValueError:
+            default = ...
+        family = _family(default)
+        if family == "none":
+            return {
+                "type": "one_of",
+                "options": [{"type": "none"}, _unknown(role, values, constants)],
+            }
+        if family is not None and family in _DEFAULTS:
+            return _leaf(family, role, [default, *values], constants)
+    return _unknown(role, values, constants)
+
+
+def _find_role(name: str, roles: RuleSet | Sequence[RoleSpec]) -> RoleSpec | None:
+    if isinstance(roles, RuleSet):
+        return roles.role_for(name)
+    return next((r for r in roles if any(rx.search(name) for rx in r.names)), None)
+
+
+def strategy_for(
+    param: Param,
+    *,
+    roles: RuleSet | Sequence[RoleSpec] = (),
+    literals: Sequence[str] = (),
+    boundaries: Sequence[str] = (),
+) -> Spec | None:
+    """``explain_strategy``, or None when the parameter cannot be generated."""
+    try:
+        return explain_strategy(param, roles=roles, literals=literals, boundaries=boundaries)
+    except NoStrategy:
+        return None
+
+
+def args_for(
+    fn: ChangedFunction,
+    *,
+    rules: RuleSet,
+    literals: Mapping[str, Sequence[str]] | Sequence[str] = (),
+    constants: Sequence[str] = (),
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The ``args`` of a differential candidate, and why not when the function can't be driven.
+
+    ``literals`` are harvested per parameter (``{"principal": ["Decimal('100.00')"]}``) or one
+    list for all; ``constants`` add to the function's own changed-line constants. ``self`` and
+    ``cls`` of methods and ``*args``/``**kwargs`` are left out; so is a parameter with a
+    default that cannot be generated (its default is used). A required parameter that cannot
+    be generated makes the whole function undrivable: ``([], [reasons])``.
+    """
+    boundaries = [*fn.constants, *constants]
+    args: list[dict[str, Any]] = []
+    why_not: list[str] = []
+    for param in callable_params(fn):
+        own = literals.get(param.name, ()) if isinstance(literals, Mapping) else literals
+        try:
+            spec = explain_strategy(param, roles=rules, literals=list(own), boundaries=boundaries)
+        except NoStrategy as exc:
+            if param.default is None:
+                why_not.append(f"{fn.function}: parameter {param.name}: {exc}")
+            continue
+        args.append({"name": param.name, "kind": param.kind, "strategy": spec})
+    return ([], why_not) if why_not else (args, [])
