@@ -15,7 +15,6 @@ Values are encoded with the tags of the harness codec (``{"$": "decimal", "v": "
 from __future__ import annotations
 
 import ast
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -23,7 +22,8 @@ from typing import Any
 
 from bot.models import ChangedFunction, Param
 from rules.ruleset import RuleSet, callable_params
-from rules.schema import NUMERIC, RoleSpec, parse_value
+from rules.schema import RoleSpec
+from rules.values import NUMERIC, convert, encode, family_of, parse_literal, parse_value
 
 __all__ = ["NoStrategy", "args_for", "encode", "explain_strategy", "parse_literal", "strategy_for"]
 
@@ -66,84 +66,10 @@ _DEFAULTS: dict[str, Spec] = {
     "datetime": {"type": "datetimes", "min": "2000-01-01T00:00:00", "max": "2100-12-31T23:59:59"},
     "timedelta": {"type": "timedeltas", "min_days": -400, "max_days": 400},
 }
-_CALLS: dict[str, Any] = {
-    "Decimal": Decimal,
-    "Fraction": Fraction,
-    "date": dt.date,
-    "datetime": dt.datetime,
-    "timedelta": dt.timedelta,
-    "float": float,
-}
 
 
 class NoStrategy(Exception):
     """A parameter deepcheck cannot generate values for; ``str()`` says why."""
-
-
-# -- literals and the codec ------------------------------------------------------------------
-
-
-def parse_literal(text: str) -> Any:
-    """The value of a safe literal's source text: numbers, strings, None/bools, containers of
-    them, and ``Decimal(...)``, ``Fraction(...)``, ``date(...)``, ``datetime(...)``,
-    ``timedelta(...)`` of literals. ValueError for anything else (nothing is executed)."""
-    try:
-        return _literal(ast.parse(text.strip(), mode="eval").body)
-    except (SyntaxError, ValueError, TypeError, ArithmeticError, RecursionError) as exc:
-        raise ValueError(f"not a literal: {text!r} ({exc})") from None
-
-
-def _literal(node: ast.expr) -> Any:
-    if isinstance(node, ast.Constant):
-        return node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        value = _literal(node.operand)
-        if isinstance(value, bool) or not isinstance(value, int | float | Decimal | Fraction):
-            raise ValueError("a sign on a non-number")
-        return -value if isinstance(node.op, ast.USub) else value
-    if isinstance(node, ast.Tuple | ast.List):
-        items = [_literal(e) for e in node.elts]
-        return tuple(items) if isinstance(node, ast.Tuple) else items
-    if isinstance(node, ast.Dict) and None not in node.keys:
-        return {
-            _literal(k): _literal(v)
-            for k, v in zip(node.keys, node.values, strict=True)
-            if k is not None
-        }
-    if isinstance(node, ast.Call):
-        name = _name(node.func)
-        if name in _CALLS:
-            args = [_literal(a) for a in node.args]
-            kwargs = {k.arg: _literal(k.value) for k in node.keywords if k.arg is not None}
-            return _CALLS[name](*args, **kwargs)
-    raise ValueError(f"not a literal: {ast.unparse(node)}")
-
-
-def encode(value: Any) -> Any:
-    """A Python value in the harness's tagged JSON codec (docs/protocol.md)."""
-    if value is None or type(value) in (bool, int, str):
-        return value
-    if isinstance(value, float):
-        return {"$": "float", "v": repr(value)}
-    if isinstance(value, Decimal | Fraction):
-        return {"$": "decimal" if isinstance(value, Decimal) else "fraction", "v": str(value)}
-    if isinstance(value, dt.date):  # datetime is a date too
-        tag = "datetime" if isinstance(value, dt.datetime) else "date"
-        return {"$": tag, "v": value.isoformat()}
-    if isinstance(value, dt.timedelta):
-        return {
-            "$": "timedelta",
-            "days": value.days,
-            "seconds": value.seconds,
-            "microseconds": value.microseconds,
-        }
-    if isinstance(value, list):
-        return [encode(v) for v in value]
-    if isinstance(value, tuple):
-        return {"$": "tuple", "v": [encode(v) for v in value]}
-    if isinstance(value, dict):
-        return {"$": "dict", "v": [[encode(k), encode(v)] for k, v in value.items()]}
-    raise ValueError(f"cannot encode {type(value).__name__}")
 
 
 # -- type hints ------------------------------------------------------------------------------
@@ -190,7 +116,7 @@ def _hint(node: ast.expr) -> Hint:
             return ("union", [*options, ("scalar", "none")] if outer == "Optional" else options)
         if outer == "Literal":
             try:
-                return ("literal", [_literal(a) for a in args])
+                return ("literal", [parse_literal(ast.unparse(a)) for a in args])
             except ValueError as exc:
                 raise NoStrategy(f"Literal of non-literal values: {exc}") from None
         if outer == "Annotated":
@@ -209,28 +135,10 @@ def _hint(node: ast.expr) -> Hint:
     raise NoStrategy(f"no strategy for the type {ast.unparse(node)!r}")
 
 
-def _family(value: Any) -> str | None:
-    for kind, family in (
-        (bool, "bool"),
-        (int, "int"),
-        (float, "float"),
-        (Decimal, "decimal"),
-        (Fraction, "fraction"),
-        (str, "str"),
-        (dt.datetime, "datetime"),
-        (dt.date, "date"),
-        (dt.timedelta, "timedelta"),
-        (type(None), "none"),
-    ):
-        if isinstance(value, kind):
-            return family
-    return None
-
-
 def _fits(value: Any, hint: Hint) -> bool:
     kind = hint[0]
     if kind == "scalar":
-        return bool(_family(value) == hint[1])
+        return bool(family_of(value) == hint[1])
     if kind == "list":
         return isinstance(value, list) and all(_fits(v, hint[1]) for v in value)
     if kind == "vartuple":
@@ -251,25 +159,6 @@ def _fits(value: Any, hint: Hint) -> bool:
 # -- building specs --------------------------------------------------------------------------
 
 
-def _convert(value: Any, family: str) -> Any | None:
-    """A role value in another family (numbers across number types, dates and datetimes)."""
-    if _family(value) == family:
-        return value
-    if family in NUMERIC and isinstance(value, int | Decimal | Fraction | float):
-        if family == "int":
-            return int(value) if value == int(value) else None
-        if family == "float":
-            return float(value)
-        if family == "decimal":
-            return Decimal(str(value))
-        return Fraction(str(value))
-    if family == "datetime" and isinstance(value, dt.date):
-        return dt.datetime.combine(value, dt.time())
-    if family == "date" and isinstance(value, dt.datetime):
-        return value.date()
-    return None
-
-
 def _role_spec(role: RoleSpec, family: str) -> Spec | None:
     if role.values and role.type == family:
         return {
@@ -278,8 +167,8 @@ def _role_spec(role: RoleSpec, family: str) -> Spec | None:
         }
     if role.min is None or role.max is None:
         return None
-    lo = _convert(parse_value(role.type, role.min), family)
-    hi = _convert(parse_value(role.type, role.max), family)
+    lo = convert(parse_value(role.type, role.min), family)
+    hi = convert(parse_value(role.type, role.max), family)
     if lo is None or hi is None:
         return None
     spec = dict(_DEFAULTS[family])
@@ -306,7 +195,7 @@ def _around(constant: Decimal, family: str) -> list[Any]:
         steps.append(Decimal("0.01"))
     out = []
     for step in steps:
-        value = _convert(constant + step, family)
+        value = convert(constant + step, family)
         if value is not None:
             out.append(value)
     return out
@@ -319,7 +208,7 @@ def _leaf(
     base = base or dict(_DEFAULTS[family])
     values: list[Any] = []
     if role is not None:
-        values += [_convert(parse_value(role.type, b), family) for b in role.boundaries]
+        values += [convert(parse_value(role.type, b), family) for b in role.boundaries]
     if family in NUMERIC:
         for c in constants:
             values += _around(c, family)
@@ -390,7 +279,7 @@ def _unknown(role: RoleSpec | None, literals: list[Any], constants: list[Decimal
         return _leaf(role.type, role, literals, constants)
     small = {"type": "integers", "min": -1000, "max": 1000}
     cents = {"type": "decimals", "min": "-1000", "max": "1000", "places": 2}
-    extras = [v for v in literals if _family(v) in NUMERIC | {"str", "bool"}]
+    extras = [v for v in literals if family_of(v) in NUMERIC | {"str", "bool"}]
     extras += [v for c in constants for v in _around(c, "decimal")]
     return _mix({"type": "one_of", "options": [small, cents]}, extras)
 
@@ -440,7 +329,7 @@ def explain_strategy(
             default = parse_literal(param.default)
         except ValueError:
             default = ...
-        family = _family(default)
+        family = family_of(default)
         if family == "none":
             return {
                 "type": "one_of",

@@ -13,11 +13,12 @@ import ast
 import datetime as dt
 import re
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
-from fractions import Fraction
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator
+
+from rules.values import NUMERIC, parse_value
 
 Tier = Literal["quick", "standard", "deep"]
 TIER_ORDER: tuple[Tier, ...] = ("quick", "standard", "deep")
@@ -28,7 +29,6 @@ Category = Literal["money", "rounding", "date"]
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str]
 
-NUMERIC: frozenset[str] = frozenset({"int", "decimal", "float", "fraction"})
 # Names an invariant expression may use (docs/protocol.md, kind `differential`).
 EXPRESSION_NAMES: frozenset[str] = frozenset(
     {
@@ -80,31 +80,6 @@ def _scalar_text(value: object) -> object:
 Regex = Annotated[re.Pattern[str], PlainValidator(_regex)]
 Scalar = Annotated[str, BeforeValidator(_scalar_text)]
 Ident = Annotated[str, Field(pattern=_IDENT)]
-
-
-def parse_value(family: str, text: str) -> object:
-    """The Python value of ``text`` in a role's type family; ValueError when it is not one."""
-    try:
-        if family == "int":
-            return int(text)
-        if family == "decimal":
-            value = Decimal(text)
-            if not value.is_finite():
-                raise ValueError
-            return value
-        if family == "float":
-            return float(text)
-        if family == "fraction":
-            return Fraction(text)
-        if family == "date":
-            return dt.date.fromisoformat(text)
-        if family == "datetime":
-            return dt.datetime.fromisoformat(text)
-        if family == "bool":
-            return {"true": True, "false": False}[text.lower()]
-        return text
-    except (ValueError, ArithmeticError, InvalidOperation, KeyError, ZeroDivisionError):
-        raise ValueError(f"{text!r} is not a valid {family}") from None
 
 
 class _Model(BaseModel):

@@ -391,3 +391,30 @@ def test_encode_uses_the_harness_codec_tags() -> None:
     }
     with pytest.raises(ValueError, match="cannot encode"):
         encode(object())
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        ("amount", "Decimal"),
+        ("rate", "float"),
+        ("x", "tuple[int, ...]"),
+        ("due", "date | None"),
+        ("x", None),
+        ("x", "Fraction"),
+        ("x", "timedelta"),
+        ("ts", "datetime"),
+        ("currency", "str"),
+        ("x", "dict[str, Decimal]"),
+        ("x", "tuple[bool, str]"),
+        ("pct", "int"),
+    ],
+)
+def test_the_harness_builds_every_spec(rules: RuleSet, name: str, hint: str | None) -> None:
+    """The contract with sandbox/harness/strategies.py: each spec builds and validates."""
+    from sandbox.harness.strategies import build
+
+    s = explain_strategy(
+        Param(name, hint), roles=rules, literals=["Decimal('1.5')", "5"], boundaries=["5"]
+    )
+    build(s).validate()
