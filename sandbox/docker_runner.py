@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -33,6 +34,7 @@ from types import TracebackType
 from typing import Any
 
 import docker
+import docker.constants
 import docker.errors
 import requests.exceptions
 
@@ -59,6 +61,26 @@ class EngineUnavailable(RuntimeError):
     """The Docker engine does not answer (one line)."""
 
 
+def _probe_unix_socket(base_url: str) -> None:
+    """Connect to the engine's unix socket ourselves first.
+
+    docker-py leaks the socket when a unix connect fails (a ResourceWarning at garbage
+    collection), so an absent or dead engine is detected here, with the socket closed.
+    """
+    scheme, _, rest = base_url.partition("://")
+    if scheme not in ("unix", "http+unix"):
+        return
+    path = "/" + rest.lstrip("/")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(5.0)
+        try:
+            sock.connect(path)
+        except OSError as exc:
+            raise EngineUnavailable(
+                f"Docker engine not reachable at {path}: {exc.strerror or exc}"
+            ) from None
+
+
 class DockerEngine:
     """A thin adapter over the Docker API: what the runner, the image builder and doctor need."""
 
@@ -73,10 +95,10 @@ class DockerEngine:
         if cached is not None:
             return cached
         timeout = BUILD_TIMEOUT_S if long else self.api_timeout_s
+        env = docker.utils.kwargs_from_env()
+        _probe_unix_socket(str(env.get("base_url") or docker.constants.DEFAULT_UNIX_SOCKET))
         try:
-            client = docker.APIClient(
-                version="auto", timeout=timeout, **docker.utils.kwargs_from_env()
-            )
+            client = docker.APIClient(version="auto", timeout=timeout, **env)
         except _ENGINE_ERRORS as exc:
             raise EngineUnavailable(f"Docker engine not reachable: {_one_line(exc)}") from None
         if long:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import socket
 import subprocess
 import tempfile
 import threading
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.probes import TREE_MARKER, Probe, load_probes
-from sandbox.results import CandidateResult, RunResult
+from sandbox.results import CandidateResult, RunResult, Status
 from sandbox.runner import NoBackend, Runner
 from sandbox.select import select_runner
 from sandbox.spec import Limits, SandboxSpec
@@ -76,13 +77,14 @@ class ProbeContext:
     token: str = field(default_factory=lambda: f"dc-probe-{secrets.token_hex(8)}")
     canary_name: str = CANARY_NAME
 
-    def config_json(self) -> str:
+    def config_json(self, extra: Mapping[str, object] | None = None) -> str:
         return json.dumps(
             {
                 "connect_to": self.connect_to,
                 "canary": self.canary,
                 "canary_name": self.canary_name,
                 "token": self.token,
+                **(extra or {}),
             }
         )
 
@@ -96,8 +98,9 @@ class HostCheck:
     def __init__(self, ctx: ProbeContext) -> None:
         self.ctx = ctx
 
-    def before(self) -> None:
-        pass
+    def before(self) -> dict[str, object]:
+        """Start watching; returns extra probe_config.json entries."""
+        return {}
 
     def after(self, cand: CandidateResult, result: RunResult) -> str | None:
         """None when contained, else the reason (one line)."""
@@ -127,6 +130,53 @@ def processes_with(token: str) -> list[int]:
             if token.encode() in cmdline:
                 found.append(int(entry))
     return found
+
+
+@host_check("host_listener")
+class HostListener(HostCheck):
+    """A TCP listener on this machine's bridge address: the probe's connect must not reach it.
+
+    Without a listener a refused connect would look the same as no network at all.
+    """
+
+    def before(self) -> dict[str, object]:
+        self.reached = 0
+        self.problem: str | None = None
+        if not self.ctx.connect_to:
+            return {}
+        self._server = socket.create_server((self.ctx.connect_to, 0))
+        self._server.settimeout(0.2)
+        port = int(self._server.getsockname()[1])
+        try:  # the listener must be reachable from the host, or the probe proves nothing
+            socket.create_connection((self.ctx.connect_to, port), timeout=2).close()
+            self._server.accept()[0].close()
+        except OSError as exc:
+            self.problem = f"host listener {self.ctx.connect_to}:{port} unusable: {exc}"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, name="doctor-listener", daemon=True)
+        self._thread.start()
+        return {"connect_port": port}
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            conn.close()
+            self.reached += 1
+
+    def after(self, cand: CandidateResult, result: RunResult) -> str | None:
+        if not self.ctx.connect_to:
+            return None
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._server.close()
+        if self.reached:
+            return f"{self.reached} connection(s) from the sandbox reached this machine"
+        return self.problem
 
 
 @host_check("no_leftover_process")
@@ -160,11 +210,12 @@ class OutputCapped(HostCheck):
 class HostResponsive(HostCheck):
     """Times starting a trivial host process every 0.25 s while the probe runs."""
 
-    def before(self) -> None:
+    def before(self) -> dict[str, object]:
         self.worst = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._tick, name="doctor-responsive", daemon=True)
         self._thread.start()
+        return {}
 
     def _tick(self) -> None:
         while not self._stop.wait(0.25):
@@ -183,7 +234,9 @@ class HostResponsive(HostCheck):
 # -- running probes -----------------------------------------------------------------------
 
 
-def _workspace(root: Path, probes: Iterable[Probe], ctx: ProbeContext) -> Workspace:
+def _workspace(
+    root: Path, probes: Iterable[Probe], ctx: ProbeContext, extra: Mapping[str, object]
+) -> Workspace:
     trees = {}
     for side in ("base", "head"):
         tree = root / side
@@ -195,7 +248,7 @@ def _workspace(root: Path, probes: Iterable[Probe], ctx: ProbeContext) -> Worksp
         Candidate(
             id=p.id,
             kind="pytest",
-            files={p.file: p.source(), "probe_config.json": ctx.config_json()},
+            files={p.test_name: p.source(), "probe_config.json": ctx.config_json(extra)},
             sides=p.sides,
             timeout_s=p.timeout_s,
         )
@@ -228,6 +281,9 @@ def _verdict(probe: Probe, result: RunResult, problems: Mapping[str, str | None]
         return ProbeReport(probe.id, probe.title, False, "missing", "no answer", seconds)
     status = "/".join(str(o.status) for o in cand.sides.values())
     for side, outcome in cand.sides.items():
+        if not outcome.tests and outcome.status not in (Status.TIMEOUT, Status.RESOURCE):
+            detail = f"{side}: the probe did not run ({outcome.status}: {outcome.detail})"
+            return ProbeReport(probe.id, probe.title, False, status, detail[:500], seconds)
         if outcome.status not in probe.contained:
             wanted = "|".join(sorted(probe.contained))
             detail = f"{side}: {outcome.status} (contained is {wanted}): {outcome.detail}"
@@ -246,9 +302,10 @@ def run_probe_group(
     spec = spec or SandboxSpec(limits=PROBE_LIMITS)
     checks = {p.id: HOST_CHECKS[p.host_check](ctx) for p in probes if p.host_check}
     with tempfile.TemporaryDirectory(prefix="deepcheck-doctor-") as tmp, _canary(ctx):
-        workspace = _workspace(Path(tmp), probes, ctx)
+        extra: dict[str, object] = {}
         for check in checks.values():
-            check.before()
+            extra.update(check.before())
+        workspace = _workspace(Path(tmp), probes, ctx, extra)
         try:
             result = runner.run(workspace, spec)
         except (OSError, ValueError, RuntimeError) as exc:  # a runner bug: still stop the checks

@@ -30,6 +30,11 @@ class Probe:
     unsafe: bool = False
     host_check: str | None = None
 
+    @property
+    def test_name(self) -> str:
+        """The file name in the candidate dir (pytest collects ``test_*.py``)."""
+        return f"test_{self.id.replace('-', '_')}.py"
+
     def source(self) -> str:
         return (HERE / self.file).read_text(encoding="utf-8")
 

@@ -4,9 +4,10 @@ import json
 import os
 import socket
 from pathlib import Path
+from typing import Any
 
 
-def _config() -> dict[str, str | None]:
+def _config() -> dict[str, Any]:
     doc: dict[str, str | None] = json.loads(
         Path(__file__).with_name("probe_config.json").read_text()
     )
@@ -25,10 +26,13 @@ def test_only_loopback() -> None:
 
 
 def test_connect_to_this_machine_fails() -> None:
-    target = _config().get("connect_to")
+    config = _config()
+    target = config.get("connect_to")
     if not target:  # no Docker bridge on this machine: nothing of ours to aim at
         return
-    for port in (22, 80, 2375, 8000):
+    # connect_port: a listener the host opened for this probe; the others are usual services.
+    ports = [int(config["connect_port"])] if config.get("connect_port") else []
+    for port in [*ports, 22, 80, 2375]:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             sock.settimeout(2.0)
             try:
