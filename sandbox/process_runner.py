@@ -1,11 +1,14 @@
 """The local process backend: the harness as a host subprocess, in bubblewrap when available.
 
+Both modes apply rlimits per process (address space = ``memory_mb``, CPU, file size) and a
+cleared environment (nothing from the host: no tokens, no keys).
+
 With ``bwrap`` (detected with ``shutil.which`` and probed once): a read-only view of the host
 root, fresh /dev, /proc and a size-capped tmpfs on /tmp, no network, own pid/ipc/uts
 namespaces, all capabilities dropped, killed with its parent; base and head read-only at
 ``/src/base`` and ``/src/head``, the job read-only at ``/job``, the harness at ``/harness``.
-Without it: a plain subprocess with rlimits (address space, CPU, file size) and a cleared
-environment; it can read the host filesystem and reach the network, and ``isolation`` says so.
+Without it: a plain subprocess; the code under test can read the host filesystem and reach
+the network, and ``isolation`` says so.
 
 Either way the harness is a copy of ``sandbox/harness`` imported as ``dc_harness``, exactly as
 in the Docker image, and runs with the host's ``sys.executable``. Infrastructure failures (the
@@ -164,7 +167,7 @@ class ProcessRunner:
                 cwd = "/"
             else:
                 (tmp / "work").mkdir()
-                cmd = self._rlimit_command(spec, tmp / "job" / "manifest.json")
+                cmd = self._rlimit_command(spec, str(tmp / "job" / "manifest.json"))
                 env = _base_env(str(harness_parent))
                 env["HOME"] = env["TMPDIR"] = str(tmp / "work")
                 cwd = str(tmp / "work")
@@ -195,10 +198,9 @@ class ProcessRunner:
         cmd += ["--dir", "/tmp/work", "--chdir", "/tmp/work", "--remount-ro", "/"]
         cmd += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts"]
         cmd += ["--die-with-parent", "--new-session", "--cap-drop", "ALL"]
-        cmd += [self._python, "-P", "-m", HARNESS_MODULE, "/job/manifest.json"]
-        return cmd
+        return cmd + self._rlimit_command(spec, "/job/manifest.json")
 
-    def _rlimit_command(self, spec: SandboxSpec, manifest: Path) -> list[str]:
+    def _rlimit_command(self, spec: SandboxSpec, manifest: str) -> list[str]:
         limits = spec.limits
         as_bytes = limits.memory_mb * 1024 * 1024
         cpu_s = int(limits.wall_timeout_s * max(1.0, limits.cpus)) + 1
@@ -212,7 +214,7 @@ class ProcessRunner:
             str(cpu_s),
             str(fsize),
             HARNESS_MODULE,
-            str(manifest),
+            manifest,
         ]
 
     def _execute(

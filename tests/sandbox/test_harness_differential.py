@@ -135,7 +135,13 @@ SCENARIOS = [
     _diff("equal", "double", _args(x=INTS)),
     _diff("new-exception", "ratio", _args(a=INTS, b={"type": "integers", "min": -3, "max": 3})),
     _diff("flaky", "noisy", _args(x=INTS)),
-    _diff("hang", "sleepy", _args(x={"type": "integers", "min": 0, "max": 5}), call_timeout_s=1),
+    _diff(
+        "hang",
+        "sleepy",
+        _args(x={"type": "integers", "min": 0, "max": 5}),
+        call_timeout_s=1,
+        reruns=1,
+    ),
     _diff("chatty", "chatty", _args(x=INTS), max_examples=5),
     _diff("static", "Account.fee", _args(x=INTS), max_examples=20),
     _diff("instance", "Account.balance", _args(x=INTS)),
@@ -279,6 +285,7 @@ def test_bad_strategy_spec_is_an_error(answer: RunResult) -> None:
     data = _data(answer, "bad-spec")
     assert data["status"] == "error"
     assert "quaternions" in data["detail"]
+    assert answer.candidates["bad-spec"].sides["head"].status == Status.ERROR
 
 
 def test_import_error_on_head_is_a_difference_and_said_so(answer: RunResult) -> None:

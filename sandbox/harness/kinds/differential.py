@@ -61,6 +61,8 @@ class DifferentialKind:
             outcome["log_truncated_bytes"] = int(info.get("log_truncated_bytes", 0))
             sides[side] = outcome
         data = dict(record.get("data") or {})
+        for side in cand.sides:  # the driver stopped before starting this side's server
+            sides.setdefault(side, side_outcome("error", str(data.get("detail", "")), run))
         if data.get("status") == "error":
             data["driver_log"] = cap(run.log)
         return {"sides": sides, "data": data}
