@@ -55,21 +55,38 @@ def _syntax_finding(err: HeadSyntaxError, change: FileChange) -> Finding:
     in_diff = line in change.diff_lines
     fid = finding_id("defect", err.path, "<module>", f"syntax:{err.message}")
     return Finding(
-        id=fid, kind="defect", severity="high", verified=True, path=err.path, line=line,
-        function="<module>", title=f"{err.path} does not compile on head",
+        id=fid,
+        kind="defect",
+        severity="high",
+        verified=True,
+        path=err.path,
+        line=line,
+        function="<module>",
+        title=f"{err.path} does not compile on head",
         message=f"`compile()` fails on head: {err.message} (line {line}).",
-        witness=Witness(call=f"compile(open({err.path!r}).read(), {err.path!r}, 'exec')",
-                        base="compiles", head=f"SyntaxError: {err.message}",
-                        test=(f"import py_compile\n\n\ndef test_compiles():\n"
-                              f"    py_compile.compile({err.path!r}, doraise=True)\n")),
-        confidence=1.0, sources=("compile",), samples=1, votes=1, in_diff=in_diff,
+        witness=Witness(
+            call=f"compile(open({err.path!r}).read(), {err.path!r}, 'exec')",
+            base="compiles",
+            head=f"SyntaxError: {err.message}",
+            test=(
+                f"import py_compile\n\n\ndef test_compiles():\n"
+                f"    py_compile.compile({err.path!r}, doraise=True)\n"
+            ),
+        ),
+        confidence=1.0,
+        sources=("compile",),
+        samples=1,
+        votes=1,
+        in_diff=in_diff,
     )
 
 
 def analyse(repo: GitRepo, base_sha: str, head_sha: str, cache_dir: Path) -> Analysis:
     changes = parse_diff(repo.diff(base_sha, head_sha))
     if not changes:
-        raise RepositoryError(f"empty range: no changes between {base_sha[:12]} and {head_sha[:12]}")
+        raise RepositoryError(
+            f"empty range: no changes between {base_sha[:12]} and {head_sha[:12]}"
+        )
     trees = cache_dir / "trees"
     base_tree = repo.materialize(base_sha, trees)
     head_tree = repo.materialize(head_sha, trees)

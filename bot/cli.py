@@ -65,7 +65,7 @@ def check(
     seed: Annotated[int, typer.Option(help="Seed shared by base and head.")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
 ) -> None:
-    """Verify a local git range and print findings (exit 0 clean, 1 blocking, 2 usage, 3 failure)."""
+    """Verify a local git range and print findings (exit 0 clean, 1 blocking, 2 usage, 3 error)."""
     from bot.pipeline import CheckRequest, Deps
     from bot.pipeline import check as run_check
     from bot.report import render

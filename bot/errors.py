@@ -1,11 +1,11 @@
 """deepcheck's exception tree, drawn once.
 
-    DeepcheckError                  base of everything deepcheck raises on purpose
-    ├── UsageError                  bad input from the user: exit 2, one line
-    │   ├── RepositoryError         not a git repository, unknown revision, empty range
-    │   └── ConfigError             a broken .deepcheck.yml / rules file (path:line: message)
-    └── InfrastructureError         the machinery failed, not the code under review: exit 3,
-        └── SandboxUnavailable      a neutral check run, never a finding
+DeepcheckError                  base of everything deepcheck raises on purpose
+├── UsageError                  bad input from the user: exit 2, one line
+│   ├── RepositoryError         not a git repository, unknown revision, empty range
+│   └── ConfigError             a broken .deepcheck.yml / rules file (path:line: message)
+└── InfrastructureError         the machinery failed, not the code under review: exit 3,
+    └── SandboxUnavailable      a neutral check run, never a finding
 """
 
 from __future__ import annotations

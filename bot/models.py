@@ -19,8 +19,9 @@ class Param:
     name: str
     annotation: str | None = None  # source text of the hint, e.g. "Decimal", "list[int]"
     default: str | None = None  # source text of the default
-    kind: Literal["positional_only", "positional_or_keyword", "var_positional",
-                  "keyword_only", "var_keyword"] = "positional_or_keyword"
+    kind: Literal[
+        "positional_only", "positional_or_keyword", "var_positional", "keyword_only", "var_keyword"
+    ] = "positional_or_keyword"
 
 
 @dataclass(frozen=True)

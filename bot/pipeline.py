@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.analysis import Analysis, analyse
 from bot.candidates import GenerationContext, Generator, generators
-from bot.config import RepoConfig, load_repo_config
+from bot.config import RepoConfig
 from bot.errors import InfrastructureError, RepositoryError
 from bot.evidence import Evidence
 from bot.git import GitRepo
@@ -61,7 +61,9 @@ class _Session:
         result = self.deps.runner.run(ws, spec)
         self.spent.sandbox_runs += 1
         if not result.ok:
-            raise InfrastructureError(f"sandbox failed during {what}: {result.infrastructure_error}")
+            raise InfrastructureError(
+                f"sandbox failed during {what}: {result.infrastructure_error}"
+            )
         return result
 
 
@@ -70,7 +72,9 @@ def _risky(functions: list[ChangedFunction], rules: RuleSet) -> set[tuple[str, s
 
 
 def _generate(
-    gens: list[Generator], functions: list[ChangedFunction], ctx: GenerationContext,
+    gens: list[Generator],
+    functions: list[ChangedFunction],
+    ctx: GenerationContext,
     skip: set[str],
 ) -> list[tuple[Generator, Candidate, list[ChangedFunction]]]:
     planned = []
@@ -82,11 +86,13 @@ def _generate(
     return planned
 
 
-def _summary(evidence: list[Evidence], risky: set[tuple[str, str]],
-             functions: list[ChangedFunction]) -> EscalationEvidence:
+def _summary(
+    evidence: list[Evidence], risky: set[tuple[str, str]], functions: list[ChangedFunction]
+) -> EscalationEvidence:
     with_witness = {(e.function.path, e.function.function) for e in evidence if e.is_witness}
     unresolved = [
-        f for f in functions
+        f
+        for f in functions
         if (f.path, f.function) in risky and (f.path, f.function) not in with_witness
     ]
     flaky = sum(1 for e in evidence if e.status == "flaky")
@@ -94,7 +100,9 @@ def _summary(evidence: list[Evidence], risky: set[tuple[str, str]],
     by_fn: dict[tuple[str, str], set[str]] = {}
     for e in evidence:
         by_fn.setdefault((e.function.path, e.function.function), set()).add(e.status)
-    disagreements = sum(1 for s in by_fn.values() if "clean" in s and ("difference" in s or "violation" in s))
+    disagreements = sum(
+        1 for s in by_fn.values() if "clean" in s and ("difference" in s or "violation" in s)
+    )
     return EscalationEvidence(
         risky_without_evidence=len(unresolved), flaky=flaky, disagreements=disagreements
     )
@@ -126,10 +134,16 @@ def check(req: CheckRequest, deps: Deps) -> Report:
         spent.tier_path.append(tier)
         budget = BUDGETS[tier]
         ctx = GenerationContext(
-            head_tree=analysis.head_tree, base_tree=analysis.base_tree,
-            head_files=analysis.head_files, base_files=analysis.base_files,
-            rules=rules, seed=seed, tier=tier, budget=budget,
-            head_sources=analysis.head_sources, modules=analysis.modules,
+            head_tree=analysis.head_tree,
+            base_tree=analysis.base_tree,
+            head_files=analysis.head_files,
+            base_files=analysis.base_files,
+            rules=rules,
+            seed=seed,
+            tier=tier,
+            budget=budget,
+            head_sources=analysis.head_sources,
+            modules=analysis.modules,
         )
         planned = _generate(gens, remaining, ctx, done_generators)
         deps.progress(f"tier {tier}: {len(remaining)} functions, {len(planned)} candidates")
@@ -138,9 +152,12 @@ def check(req: CheckRequest, deps: Deps) -> Report:
                 seed=seed,
                 limits=replace(Limits(), wall_timeout_s=max(120.0, budget.sandbox_seconds * 2)),
             )
-            ws = Workspace(head=analysis.head_tree, base=analysis.base_tree,
-                           candidates=tuple(c for _g, c, _f in planned),
-                           import_roots=analysis.import_roots)
+            ws = Workspace(
+                head=analysis.head_tree,
+                base=analysis.base_tree,
+                candidates=tuple(c for _g, c, _f in planned),
+                import_roots=analysis.import_roots,
+            )
             result = session.run(ws, spec, f"{tier} checks")
             for gen, cand, fns in planned:
                 res = result.candidates.get(cand.id)
@@ -174,9 +191,12 @@ def check(req: CheckRequest, deps: Deps) -> Report:
     confs = confirmations(to_confirm)
     states: dict[int, bool | None] = {}
     if confs:
-        ws = Workspace(head=analysis.head_tree, base=analysis.base_tree,
-                       candidates=tuple(c.candidate for c in confs),
-                       import_roots=analysis.import_roots)
+        ws = Workspace(
+            head=analysis.head_tree,
+            base=analysis.base_tree,
+            candidates=tuple(c.candidate for c in confs),
+            import_roots=analysis.import_roots,
+        )
         result = session.run(ws, SandboxSpec(seed=req.seed), "confirming witnesses")
         states = {i: confirmed(result.candidates.get(c.candidate.id)) for i, c in enumerate(confs)}
     findings, verdict_notes = judge(
@@ -184,15 +204,24 @@ def check(req: CheckRequest, deps: Deps) -> Report:
     )
     notes.extend(verdict_notes)
     findings.extend(analysis.findings)  # syntax errors on head
-    findings.extend(risk_findings(functions, rules, analysis.diff_lines,
-                                  verified={(f.path, f.function) for f in findings}))
+    findings.extend(
+        risk_findings(
+            functions, rules, analysis.diff_lines, verified={(f.path, f.function) for f in findings}
+        )
+    )
     spent.seconds = round(time.monotonic() - started, 3)
     subject, body = repo.message(head_sha)
     return Report(
-        base=base_sha, head=head_sha, tier=spent.tier_path[-1],
-        changed_functions=tuple(functions), findings=tuple(_ordered(findings)),
-        spent=spent, skipped=tuple(skipped), notes=tuple(notes),
-        title=subject, description=body,
+        base=base_sha,
+        head=head_sha,
+        tier=spent.tier_path[-1],
+        changed_functions=tuple(functions),
+        findings=tuple(_ordered(findings)),
+        spent=spent,
+        skipped=tuple(skipped),
+        notes=tuple(notes),
+        title=subject,
+        description=body,
     )
 
 

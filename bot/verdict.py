@@ -21,7 +21,7 @@ from sandbox.results import CandidateResult, Status
 from sandbox.workspace import Candidate
 
 # Invariant expressions use these names (docs/protocol.md); the test defines the helpers.
-_INVARIANT_HELPERS = '''
+_INVARIANT_HELPERS = """
 def places(value):
     exponent = value.as_tuple().exponent if isinstance(value, Decimal) else 0
     return max(0, -exponent) if isinstance(exponent, int) else 0
@@ -29,7 +29,7 @@ def places(value):
 
 def raised(value):
     return isinstance(value, BaseException)
-'''
+"""
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,12 @@ def _line(fn: ChangedFunction, diff_lines: frozenset[int]) -> tuple[int, bool]:
     return fn.start_line, False
 
 
+def _defect_title(qualname: str, ev: Evidence) -> str:
+    if ev.status == "violation":
+        return f"{qualname} breaks {ev.rule.get('id') or 'a money invariant'}"
+    return f"{qualname}: repository test {ev.anchor} now fails"
+
+
 def _severity(kind: str, risky: bool) -> Severity:
     if kind == "defect":
         return "high" if risky else "medium"
@@ -168,10 +174,6 @@ def _message(kind: str, fn: ChangedFunction, evs: list[Evidence], w: Witness) ->
             f"`{fn.function}` returns a different result on head than on base for the same "
             "input. If the PR intends this, say so in its description; otherwise it is a bug."
         )
-    lines.append("")
-    lines.append(f"- call: `{w.call}`")
-    lines.append(f"- base: `{w.base}`")
-    lines.append(f"- head: `{w.head}`")
     lines.append(f"\nVerified by execution in the sandbox ({sources}).")
     return "\n".join(lines)
 
@@ -200,12 +202,16 @@ def judge(
             verified[key].append((ev, w))
             continue
         if ev.status == "flaky":
-            notes.append(f"{ev.function.path}::{ev.function.function}: flaky ({ev.source}): "
-                         f"{ev.detail or 'results did not reproduce on rerun'}")
+            notes.append(
+                f"{ev.function.path}::{ev.function.function}: flaky ({ev.source}): "
+                f"{ev.detail or 'results did not reproduce on rerun'}"
+            )
             continue
         if ev.status == "error" and ev.detail:
-            notes.append(f"{ev.function.path}::{ev.function.function}: {ev.source} could not "
-                         f"run: {ev.detail}")
+            notes.append(
+                f"{ev.function.path}::{ev.function.function}: {ev.source} could not "
+                f"run: {ev.detail}"
+            )
         found = conf_by_ev.get(id(ev))
         if found is None:
             continue
@@ -220,11 +226,15 @@ def judge(
             )
             verified[key].append((ev, w))
         elif state is False:
-            notes.append(f"{ev.function.path}::{ev.function.function}: {ev.source} witness did "
-                         "not reproduce as a test (flaky); not reported")
+            notes.append(
+                f"{ev.function.path}::{ev.function.function}: {ev.source} witness did "
+                "not reproduce as a test (flaky); not reported"
+            )
         else:
-            notes.append(f"{ev.function.path}::{ev.function.function}: {ev.source} witness "
-                         "could not be confirmed (sandbox); not reported")
+            notes.append(
+                f"{ev.function.path}::{ev.function.function}: {ev.source} witness "
+                "could not be confirmed (sandbox); not reported"
+            )
     findings: list[Finding] = []
     for (path, qualname), items in verified.items():
         fn = items[0][0].function
@@ -239,24 +249,45 @@ def judge(
             for ev, w in defects:
                 sources = tuple(sorted({ev.source, *extra}))
                 fid = finding_id("defect", path, qualname, f"{ev.source}:{ev.anchor}")
-                findings.append(Finding(
-                    id=fid, kind="defect", severity=_severity("defect", is_risky),
-                    verified=True, path=path, line=line, function=qualname,
-                    title=f"{qualname}: {ev.rule.get('title') or ev.rule.get('id') or 'regression'}"
-                    if ev.status == "violation" else f"{qualname}: repository test now fails",
-                    message=_message("defect", fn, [ev, *(e for e, _ in diffs)], w),
-                    witness=w, confidence=1.0, sources=sources,
-                    samples=len(items), votes=len(items), in_diff=in_diff,
-                ))
+                findings.append(
+                    Finding(
+                        id=fid,
+                        kind="defect",
+                        severity=_severity("defect", is_risky),
+                        verified=True,
+                        path=path,
+                        line=line,
+                        function=qualname,
+                        title=_defect_title(qualname, ev),
+                        message=_message("defect", fn, [ev, *(e for e, _ in diffs)], w),
+                        witness=w,
+                        confidence=1.0,
+                        sources=sources,
+                        samples=len(items),
+                        votes=len(items),
+                        in_diff=in_diff,
+                    )
+                )
         elif diffs:
             ev, w = diffs[0]
             fid = finding_id("behavior-change", path, qualname, "behavior")
-            findings.append(Finding(
-                id=fid, kind="behavior-change", severity=_severity("behavior-change", is_risky),
-                verified=True, path=path, line=line, function=qualname,
-                title=f"{qualname} behaves differently on head",
-                message=_message("behavior-change", fn, [e for e, _ in diffs], w),
-                witness=w, confidence=1.0, sources=tuple(sorted({e.source for e, _ in diffs})),
-                samples=len(diffs), votes=len(diffs), in_diff=in_diff,
-            ))
+            findings.append(
+                Finding(
+                    id=fid,
+                    kind="behavior-change",
+                    severity=_severity("behavior-change", is_risky),
+                    verified=True,
+                    path=path,
+                    line=line,
+                    function=qualname,
+                    title=f"{qualname} behaves differently on head",
+                    message=_message("behavior-change", fn, [e for e, _ in diffs], w),
+                    witness=w,
+                    confidence=1.0,
+                    sources=tuple(sorted({e.source for e, _ in diffs})),
+                    samples=len(diffs),
+                    votes=len(diffs),
+                    in_diff=in_diff,
+                )
+            )
     return findings, notes

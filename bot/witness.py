@@ -15,8 +15,23 @@ from typing import Any
 
 # Tags whose repr() is a Python expression that evaluates to an equal value.
 _EVALUABLE = {
-    "int", "str", "bool", "none", "decimal", "fraction", "date", "datetime", "time",
-    "timedelta", "bytes", "tuple", "list", "dict", "set", "frozenset", "complex",
+    "int",
+    "str",
+    "bool",
+    "none",
+    "decimal",
+    "fraction",
+    "date",
+    "datetime",
+    "time",
+    "timedelta",
+    "bytes",
+    "tuple",
+    "list",
+    "dict",
+    "set",
+    "frozenset",
+    "complex",
 }
 _RAISED = {"raised", "exception"}
 _IMPORTS = (
@@ -97,9 +112,7 @@ def build_test(
     top = qualname.split(".", 1)[0]
     call = python_literals(call)
     name = f"test_{_identifier(qualname)}_keeps_base_behaviour_{finding_id[:8]}"
-    comment = (
-        f"    # deepcheck ({origin}): base gave {base_repr}, head gives {head_repr}.\n"
-    )
+    comment = f"    # deepcheck ({origin}): base gave {base_repr}, head gives {head_repr}.\n"
     imports = {f"from {module} import {top}"}
     body: list[str]
     if _tag(base_value) in _RAISED:

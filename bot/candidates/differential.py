@@ -101,11 +101,18 @@ class DifferentialGenerator:
             "flaky": "flaky",
             "unsupported": "unsupported",
         }.get(status, "error")
-        evidence.append(Evidence(
-            "differential", fn, mapped,  # type: ignore[arg-type]
-            anchor="behavior", witness=data.get("witness"), detail=str(data.get("detail", "")),
-            examples=examples, module=module,
-        ))
+        evidence.append(
+            Evidence(
+                "differential",
+                fn,
+                mapped,  # type: ignore[arg-type]
+                anchor="behavior",
+                witness=data.get("witness"),
+                detail=str(data.get("detail", "")),
+                examples=examples,
+                module=module,
+            )
+        )
         rules: RuleSet = ctx.rules  # type: ignore[assignment]
         by_id = {inv["id"]: inv for inv in rules.invariants_for(fn)}
         for inv in data.get("invariants", []):
@@ -119,12 +126,19 @@ class DifferentialGenerator:
                 "not-applicable": "clean",
                 "flaky": "flaky",
             }.get(inv_status, "error")
-            evidence.append(Evidence(
-                "invariant", fn, ev_status,  # type: ignore[arg-type]
-                anchor=str(rule.get("id")), witness=inv.get("witness"), rule=dict(rule),
-                detail=str(inv.get("detail", "")), examples=int(inv.get("examples", 0)),
-                module=module,
-            ))
+            evidence.append(
+                Evidence(
+                    "invariant",
+                    fn,
+                    ev_status,  # type: ignore[arg-type]
+                    anchor=str(rule.get("id")),
+                    witness=inv.get("witness"),
+                    rule=dict(rule),
+                    detail=str(inv.get("detail", "")),
+                    examples=int(inv.get("examples", 0)),
+                    module=module,
+                )
+            )
         return evidence
 
 

@@ -22,9 +22,11 @@ _MAX_BYTES = 2_000_000
 
 def is_test_file(path: str) -> bool:
     p = PurePosixPath(path)
-    return p.suffix == ".py" and (
-        p.name.startswith("test_") or p.name.endswith("_test.py") or "tests" in p.parts[:-1]
-    ) and p.name != "__init__.py"
+    return (
+        p.suffix == ".py"
+        and (p.name.startswith("test_") or p.name.endswith("_test.py") or "tests" in p.parts[:-1])
+        and p.name != "__init__.py"
+    )
 
 
 def _conftests(path: str, files: frozenset[str]) -> list[str]:
@@ -109,10 +111,17 @@ class ExistingTestsGenerator:
                 "base": "passed",
                 "head": f"{rec.get('outcome', 'failed')}: {rec.get('message', '')}"[:500],
             }
-            evidence.append(Evidence(
-                "existing-tests", fn, "regression", anchor=nodeid, witness=witness,
-                test_source=text or None, module="",
-            ))
+            evidence.append(
+                Evidence(
+                    "existing-tests",
+                    fn,
+                    "regression",
+                    anchor=nodeid,
+                    witness=witness,
+                    test_source=text or None,
+                    module="",
+                )
+            )
         return evidence
 
 
