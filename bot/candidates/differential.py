@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.candidates import GenerationContext, register
 from bot.evidence import Evidence
-from bot.literals import harvest_literals
+from bot.literals import constants_near, harvest_literals
 from bot.models import ChangedFunction
 from bot.strategies import args_for
 from rules.loader import RuleSet
@@ -59,7 +59,9 @@ class DifferentialGenerator:
             if head_mod is None or base_mod is None:
                 continue
             literals = harvest_literals(sources, fn.function.rsplit(".", 1)[-1], fn.params)
-            args, why_not = args_for(fn, rules=rules, literals=literals)
+            module_src = ctx.head_sources.get(fn.path, "")
+            constants = list(constants_near(fn, module_src).values())
+            args, why_not = args_for(fn, rules=rules, literals=literals, constants=constants)
             if why_not:
                 continue
             params = {

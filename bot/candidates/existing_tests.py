@@ -77,7 +77,7 @@ class ExistingTestsGenerator:
         self, functions: list[ChangedFunction], ctx: GenerationContext
     ) -> list[tuple[Candidate, list[ChangedFunction]]]:
         budget = ctx.budget
-        if ctx.base_tree is None or not getattr(budget, "existing_tests", True):
+        if ctx.base_tree is None or not getattr(budget, "run_existing_tests", True):
             return []
         targets = [fn for fn in functions if fn.status == "modified"]
         files = relevant_tests(targets, ctx.base_tree, ctx.base_files)
