@@ -243,31 +243,31 @@ def judge(
         diffs = [(e, w) for e, w in items if e.status == "difference"]
         line, in_diff = _line(fn, diff_lines.get(path, frozenset()))
         if defects:
-            # One defect per broken rule / failing repo test; differences on the same
-            # function are the same behaviour seen from another angle: they add a source.
-            extra = {e.source for e, _ in diffs}
-            for ev, w in defects:
-                sources = tuple(sorted({ev.source, *extra}))
-                fid = finding_id("defect", path, qualname, f"{ev.source}:{ev.anchor}")
-                findings.append(
-                    Finding(
-                        id=fid,
-                        kind="defect",
-                        severity=_severity("defect", is_risky),
-                        verified=True,
-                        path=path,
-                        line=line,
-                        function=qualname,
-                        title=_defect_title(qualname, ev),
-                        message=_message("defect", fn, [ev, *(e for e, _ in diffs)], w),
-                        witness=w,
-                        confidence=1.0,
-                        sources=sources,
-                        samples=len(items),
-                        votes=len(items),
-                        in_diff=in_diff,
-                    )
+            # One finding per function: broken invariants, failing repo tests and plain
+            # differences on it are the same behaviour seen from several angles (sources).
+            # The witness shown is the most readable one: an invariant's call first.
+            defects.sort(key=lambda ew: (ew[0].status != "violation", ew[0].anchor))
+            ev, w = defects[0]
+            all_evs = [e for e, _ in defects] + [e for e, _ in diffs]
+            findings.append(
+                Finding(
+                    id=finding_id("defect", path, qualname, "defect"),
+                    kind="defect",
+                    severity=_severity("defect", is_risky),
+                    verified=True,
+                    path=path,
+                    line=line,
+                    function=qualname,
+                    title=_defect_title(qualname, ev),
+                    message=_message("defect", fn, all_evs, w),
+                    witness=w,
+                    confidence=1.0,
+                    sources=tuple(sorted({e.source for e in all_evs})),
+                    samples=len(items),
+                    votes=len(items),
+                    in_diff=in_diff,
                 )
+            )
         elif diffs:
             ev, w = diffs[0]
             fid = finding_id("behavior-change", path, qualname, "behavior")
