@@ -1,9 +1,10 @@
 """Launch one worker process and watch it: output cap, report pipe, wall clock, kill reasons.
 
-A worker runs ``python -P -m dc_harness.worker <config-fd> <report-fd>`` in its own session
-(process group), with stdin from /dev/null and stdout+stderr on one pipe that is drained to the
-end: the first ``output_bytes`` are kept, the rest counted and dropped, so no amount of output
-can block the worker or fill a disk. At the wall-clock limit the whole process group gets
+A worker runs ``python -P -m dc_harness.worker <config-fd> <report-fd>`` (or is forked by the
+zygote, which then runs the same code) in its own session (process group), with stdin from
+/dev/null and stdout+stderr on one pipe that is drained to the end: the first ``output_bytes``
+are kept, the rest counted and dropped, so no amount of output can block the worker or fill a
+disk. At the wall-clock limit the whole process group gets
 SIGKILL (``timed_out``). A SIGKILL we did not send is the OOM killer (``oom_killed``).
 """
 
@@ -75,43 +76,50 @@ class _CappedBuffer:
             self.dropped += len(chunk)
 
 
-def run_worker(spec: WorkerSpec, on_launch: Any = None) -> WorkerRun:
+def _popen(spec: WorkerSpec, out_w: int, cfg_r: int, rep_w: int) -> Any:
+    argv = [sys.executable, "-P", "-m", f"{__package__}.worker", str(cfg_r), str(rep_w)]
+    return subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=out_w,
+        stderr=out_w,
+        pass_fds=(cfg_r, rep_w),
+        start_new_session=True,
+        env=spec.env,
+        cwd=spec.cwd,
+    )
+
+
+def run_worker(spec: WorkerSpec, on_launch: Any = None, zygote: Any = None) -> WorkerRun:
+    """Run one worker to the end. ``zygote``: a ZygoteClient to fork from (else Popen)."""
     token = new_token()
     reports = ReportReader(token)
     run = WorkerRun(reports=reports)
     payload = json.dumps({**spec.config, "entry": spec.entry, "token": token}).encode()
+    out_r, out_w = os.pipe()
     cfg_r, cfg_w = os.pipe()
     rep_r, rep_w = os.pipe()
-    argv = [sys.executable, "-P", "-m", f"{__package__}.worker", str(cfg_r), str(rep_w)]
     start = time.monotonic()
     try:
-        proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            pass_fds=(cfg_r, rep_w),
-            start_new_session=True,
-            env=spec.env,
-            cwd=spec.cwd,
-        )
+        proc = zygote.spawn(spec.env, spec.cwd, (out_w, cfg_r, rep_w)) if zygote else None
+        if proc is None:
+            proc = _popen(spec, out_w, cfg_r, rep_w)
     except OSError as exc:
-        for fd in (cfg_r, cfg_w, rep_r, rep_w):
+        for fd in (out_r, cfg_w, rep_r):
             os.close(fd)
         run.spawn_error = f"cannot start worker: {exc}"
         return run
     finally:
+        for fd in (out_w, cfg_r, rep_w):
+            os.close(fd)
         if on_launch is not None:
             on_launch()
-    os.close(cfg_r)
-    os.close(rep_w)
-    assert proc.stdout is not None
     out = _CappedBuffer(spec.output_bytes)
     try:
-        _watch(proc, spec.timeout_s, start, payload, cfg_w, rep_r, out, run)
+        _watch(proc, spec.timeout_s, start, payload, cfg_w, out_r, rep_r, out, run)
     finally:
         kill_group(proc.pid)
-        proc.stdout.close()
+        os.close(out_r)
         os.close(rep_r)
         proc.wait()
     run.returncode = proc.returncode
@@ -124,17 +132,16 @@ def run_worker(spec: WorkerSpec, on_launch: Any = None) -> WorkerRun:
 
 
 def _watch(
-    proc: subprocess.Popen[bytes],
+    proc: Any,
     timeout_s: float,
     start: float,
     payload: bytes,
     cfg_w: int,
+    out_fd: int,
     rep_r: int,
     out: _CappedBuffer,
     run: WorkerRun,
 ) -> None:
-    assert proc.stdout is not None
-    out_fd = proc.stdout.fileno()
     os.set_blocking(cfg_w, False)
     sel = selectors.DefaultSelector()
     sel.register(out_fd, selectors.EVENT_READ, "out")

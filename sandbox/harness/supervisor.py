@@ -23,6 +23,7 @@ from typing import Any
 
 from . import PROTOCOL_VERSION, hardening, kinds
 from .launcher import WorkerRun, WorkerSpec, run_worker
+from .zygote import ZygoteClient
 
 HARNESS_PARENT = str(Path(__file__).resolve().parent.parent)
 
@@ -75,6 +76,22 @@ class Job:
         self._lock = threading.Lock()
         self.ready_s: float | None = None
         self.scratch_root = Path(tempfile.mkdtemp(prefix="dc-scratch-", dir=os.getcwd()))
+        self.fork_server = bool(manifest.get("fork_server", True))
+        self.zygote: ZygoteClient | None = None
+
+    def start_zygote(self) -> None:
+        """Fork workers from a process that imported pytest and Hypothesis once."""
+        if not self.fork_server or not self.candidates:
+            return
+        root = tempfile.mkdtemp(prefix="zygote-", dir=self.scratch_root)
+        try:
+            self.zygote = ZygoteClient(self.worker_env(Scratch(root, root)), root)
+        except OSError as exc:
+            hardening.warn(f"cannot start the zygote ({exc}); workers start from scratch")
+
+    def close(self) -> None:
+        if self.zygote is not None:
+            self.zygote.close()
 
     def tree(self, side: str) -> str | None:
         return self.trees.get(side)
@@ -123,7 +140,7 @@ class Job:
             timeout_s=timeout_s,
             output_bytes=self.output_bytes if output_bytes is None else output_bytes,
         )
-        return run_worker(spec, on_launch=self._launched)
+        return run_worker(spec, on_launch=self._launched, zygote=self.zygote)
 
     def _launched(self) -> None:
         with self._lock:
@@ -197,8 +214,10 @@ def main(argv: list[str]) -> int:
         hardening.warn(f"cannot read manifest {manifest_path}: {exc}")
         return 2
     try:
+        job.start_zygote()
         answers = run_job(job)
     finally:
+        job.close()
         killed = hardening.reap_leftovers()
         if killed:
             hardening.warn(f"killed {killed} leftover process(es) after the batch")

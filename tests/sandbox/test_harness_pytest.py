@@ -6,12 +6,18 @@ keeps the suite fast); each test then reads its candidate's answer.
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from harness_fixtures import BACKENDS, candidate, make_runner, make_tree, run_job
 
-from sandbox import RunResult, Status
+from sandbox import RunResult, SandboxSpec, Status, Workspace
+from sandbox.jobdir import HARNESS_MODULE, HARNESS_SOURCE, write_job
 from sandbox.workspace import Candidate
 
 BASE = {"calc.py": "def add(a, b):\n    return a + b\n"}
@@ -216,3 +222,34 @@ def test_missing_base_runs_head_only(tmp_path: Path) -> None:
     )
     result = run_job(runner, None, head, [cand])
     assert _status(result, "only-head") == {"head": Status.PASSED}
+
+
+def test_workers_start_from_scratch_without_the_fork_server(tmp_path: Path) -> None:
+    """The zygote is an optimisation: the same verdicts come back without it."""
+    base = make_tree(tmp_path / "base", BASE)
+    head = make_tree(tmp_path / "head", HEAD)
+    job = tmp_path / "job"
+    manifest = write_job(
+        job,
+        Workspace(head=head, base=base, candidates=(SCENARIOS[0],)),
+        SandboxSpec(),
+        {"base": str(base), "head": str(head)},
+    )
+    doc = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps({**doc, "fork_server": False}))
+    shutil.copytree(HARNESS_SOURCE, tmp_path / "h" / HARNESS_MODULE)
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(tmp_path / "h"), "HOME": str(work)}
+    proc = subprocess.run(
+        [sys.executable, "-m", HARNESS_MODULE, str(manifest)],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    answer = json.loads(proc.stdout)
+    sides = answer["candidates"][0]["sides"]
+    assert (sides["base"]["status"], sides["head"]["status"]) == ("passed", "failed")
+    assert "zygote" not in proc.stderr.decode()
