@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
 from bot import cli_sandbox
-from bot.errors import DeepcheckError, InfrastructureError, UsageError
+from bot.errors import DeepcheckError, UsageError
+
+if TYPE_CHECKING:
+    from bot.models import Report
+    from bot.pipeline import Deps
 
 app = typer.Typer(
     name="deepcheck",
@@ -66,14 +71,58 @@ def check(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
 ) -> None:
     """Verify a local git range and print findings (exit 0 clean, 1 blocking, 2 usage, 3 error)."""
-    from bot.pipeline import CheckRequest, Deps
+    from bot.pipeline import CheckRequest
     from bot.pipeline import check as run_check
+
+    _choice("tier", tier, TIERS)
+    request = CheckRequest(repo=repo, base=base, head=head, tier=tier, seed=seed)
+    _execute(
+        lambda deps: run_check(request, deps), fmt=fmt, output=output, sandbox=sandbox,
+        fail_on=fail_on, quiet=quiet,
+    )  # fmt: skip
+
+
+@app.command()
+def scan(
+    repo: Annotated[Path, typer.Option("--repo", help="Repository or directory.")] = Path("."),
+    paths: Annotated[
+        list[str] | None, typer.Option("--paths", help="Globs to scan (repeatable).")
+    ] = None,
+    tier: Annotated[str, typer.Option(help="quick | standard | deep")] = "standard",
+    fmt: Annotated[str, typer.Option("--format", help="text | json | sarif | markdown")] = "text",
+    output: Annotated[Path | None, typer.Option(help="Write the report here.")] = None,
+    sandbox: Annotated[str, typer.Option(help="auto | docker | process")] = "auto",
+    seed: Annotated[int, typer.Option(help="Hypothesis seed.")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
+) -> None:
+    """Check money invariants over a tree's financial functions (the nightly scan, locally)."""
+    from bot.scan import ScanRequest
+    from bot.scan import scan as run_scan
+
+    _choice("tier", tier, TIERS[1:])
+    request = ScanRequest(repo=repo, paths=tuple(paths or ()), tier=tier, seed=seed)
+    _execute(
+        lambda deps: run_scan(request, deps), fmt=fmt, output=output, sandbox=sandbox,
+        fail_on="defect", quiet=quiet,
+    )  # fmt: skip
+
+
+def _execute(
+    job: Callable[[Deps], Report],
+    *,
+    fmt: str,
+    output: Path | None,
+    sandbox: str,
+    fail_on: str,
+    quiet: bool,
+) -> NoReturn:
+    """Select the sandbox, run ``job`` with progress, render, exit 0/1/2/3."""
+    from bot.pipeline import Deps
     from bot.report import render
     from rules.loader import load_rules
     from sandbox.runner import NoBackend
     from sandbox.select import select_runner
 
-    _choice("tier", tier, TIERS)
     _choice("format", fmt, FORMATS)
     _choice("sandbox", sandbox, SANDBOXES)
     kinds = tuple(k.strip() for k in fail_on.split(",") if k.strip())
@@ -93,26 +142,21 @@ def check(
                 elif not quiet:
                     err.print(f"deepcheck: {msg}", markup=False)
 
-            report = run_check(
-                CheckRequest(repo=repo, base=base, head=head, tier=tier, seed=seed),
-                Deps(runner=runner, rules=rules, cache_dir=cache_dir(), progress=progress),
-            )
+            report = job(Deps(runner=runner, rules=rules, cache_dir=cache_dir(), progress=progress))
     except UsageError as exc:
         _fail(2, str(exc))
-    except NoBackend as exc:
-        _fail(3, str(exc))
-    except (InfrastructureError, DeepcheckError) as exc:
+    except (NoBackend, DeepcheckError) as exc:
         _fail(3, str(exc))
     text = render(report, fmt)
+    if not text.endswith("\n"):
+        text += "\n"
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
             _fail(2, f"cannot write {output}: {exc.strerror}")
-    elif fmt == "text":
-        sys.stdout.write(text)
     else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.write(text)
     blocking = [f for f in report.findings if f.verified and f.kind in kinds]
     raise typer.Exit(1 if blocking else 0)
 

@@ -87,7 +87,9 @@ def _invariant_test(ev: Evidence, fid: str) -> tuple[str, str] | None:
     return name, source
 
 
-def confirmations(evidence: list[Evidence]) -> list[Confirmation]:
+def confirmations(
+    evidence: list[Evidence], sides: tuple[str, ...] = ("base", "head")
+) -> list[Confirmation]:
     """Witness tests for every difference and invariant violation worth reporting."""
     out: list[Confirmation] = []
     for n, ev in enumerate(evidence):
@@ -115,16 +117,24 @@ def confirmations(evidence: list[Evidence]) -> list[Confirmation]:
             id=f"confirm-{n}-{fid[:8]}",
             kind="pytest",
             files={f"test_deepcheck_{fid[:12]}.py": source},
+            sides=sides,
         )
         out.append(Confirmation(ev, cand, name, source))
     return out
 
 
-def confirmed(result: CandidateResult | None) -> bool | None:
-    """True: passes on base, fails on head. False: did not reproduce. None: could not run."""
+def confirmed(result: CandidateResult | None, *, head_only: bool = False) -> bool | None:
+    """True: passes on base, fails on head. False: did not reproduce. None: could not run.
+
+    ``head_only`` (a scan, no base): True when the test fails on head.
+    """
     if result is None:
         return None
     base, head = result.sides.get("base"), result.sides.get("head")
+    if head_only and head is not None:
+        if head.status is Status.FAILED:
+            return True
+        return None if head.status is Status.INFRASTRUCTURE else False
     if base is None or head is None:
         return None
     if base.status is Status.PASSED and head.status is Status.FAILED:
@@ -156,15 +166,18 @@ def _severity(kind: str, risky: bool) -> Severity:
     return "medium" if risky else "low"
 
 
-def _message(kind: str, fn: ChangedFunction, evs: list[Evidence], w: Witness) -> str:
+def _message(
+    kind: str, fn: ChangedFunction, evs: list[Evidence], w: Witness, scan: bool = False
+) -> str:
     sources = ", ".join(sorted({e.source for e in evs}))
     lines = []
     if kind == "defect":
         rules = [e for e in evs if e.status == "violation"]
         regressions = [e for e in evs if e.status == "regression"]
+        where = "fails" if scan else "holds on base and fails on head"
         for e in rules:
             lines.append(
-                f"Money invariant `{e.rule.get('id')}` holds on base and fails on head: "
+                f"Money invariant `{e.rule.get('id')}` {where}: "
                 f"{e.rule.get('message', '')}"
             )
         for e in regressions:
@@ -185,6 +198,7 @@ def judge(
     *,
     diff_lines: dict[str, frozenset[int]],
     risky: set[tuple[str, str]],
+    scan: bool = False,
 ) -> tuple[list[Finding], list[str]]:
     """Findings from confirmed evidence, clustered per function; notes for the rest."""
     notes: list[str] = []
@@ -259,7 +273,7 @@ def judge(
                     line=line,
                     function=qualname,
                     title=_defect_title(qualname, ev),
-                    message=_message("defect", fn, all_evs, w),
+                    message=_message("defect", fn, all_evs, w, scan),
                     witness=w,
                     confidence=1.0,
                     sources=tuple(sorted({e.source for e in all_evs})),

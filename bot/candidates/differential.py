@@ -41,47 +41,61 @@ def _literal_sources(ctx: GenerationContext) -> dict[str, str]:
     return {p: ctx.head_sources[p] for p in ordered[:_MAX_LITERAL_SOURCES]}
 
 
+def differential_candidate(
+    fn: ChangedFunction, ctx: GenerationContext, cand_id: str, *, equivalence: bool = True
+) -> Candidate | None:
+    """The differential candidate for ``fn`` (None when its arguments cannot be generated).
+
+    ``equivalence=False`` (``deepcheck scan``) checks only the invariants, on head alone.
+    """
+    rules: RuleSet = ctx.rules  # type: ignore[assignment]
+    budget: Any = ctx.budget
+    head_mod = ctx.modules.get(fn.path)
+    base_mod = ctx.modules.get(f"base:{fn.base_path}", head_mod)
+    if head_mod is None or base_mod is None:
+        return None
+    invariants = rules.invariants_for(fn)
+    if not equivalence and not invariants:
+        return None
+    literals = harvest_literals(_literal_sources(ctx), fn.function.rsplit(".", 1)[-1], fn.params)
+    module_src = ctx.head_sources.get(fn.path, "")
+    constants = list(constants_near(fn, module_src).values())
+    args, why_not = args_for(fn, rules=rules, literals=literals, constants=constants)
+    if why_not:
+        return None
+    params = {
+        "module": head_mod[1],
+        "base_module": base_mod[1],
+        "qualname": fn.function,
+        "args": args,
+        "max_examples": budget.examples,
+        "reruns": budget.reruns,
+        "deadline_s": budget.function_seconds,
+        "equivalence": equivalence,
+        "invariants": invariants,
+    }
+    return Candidate(
+        id=cand_id,
+        kind="differential",
+        params=params,
+        sides=("base", "head") if equivalence else ("head",),
+        timeout_s=budget.function_seconds * 3 + 30,
+    )
+
+
 class DifferentialGenerator:
     name = "differential"
 
     def candidates(
         self, functions: list[ChangedFunction], ctx: GenerationContext
     ) -> list[tuple[Candidate, list[ChangedFunction]]]:
-        rules: RuleSet = ctx.rules  # type: ignore[assignment]
-        budget: Any = ctx.budget
         out: list[tuple[Candidate, list[ChangedFunction]]] = []
-        sources = _literal_sources(ctx)
         for n, fn in enumerate(functions):
             if drivable(fn) is not None:
                 continue
-            head_mod = ctx.modules.get(fn.path)
-            base_mod = ctx.modules.get(f"base:{fn.base_path}", head_mod)
-            if head_mod is None or base_mod is None:
-                continue
-            literals = harvest_literals(sources, fn.function.rsplit(".", 1)[-1], fn.params)
-            module_src = ctx.head_sources.get(fn.path, "")
-            constants = list(constants_near(fn, module_src).values())
-            args, why_not = args_for(fn, rules=rules, literals=literals, constants=constants)
-            if why_not:
-                continue
-            params = {
-                "module": head_mod[1],
-                "base_module": base_mod[1],
-                "qualname": fn.function,
-                "args": args,
-                "max_examples": budget.examples,
-                "reruns": budget.reruns,
-                "deadline_s": budget.function_seconds,
-                "equivalence": True,
-                "invariants": rules.invariants_for(fn),
-            }
-            cand = Candidate(
-                id=f"differential-{ctx.tier}-{n}",
-                kind="differential",
-                params=params,
-                timeout_s=budget.function_seconds * 3 + 30,
-            )
-            out.append((cand, [fn]))
+            cand = differential_candidate(fn, ctx, f"differential-{ctx.tier}-{n}")
+            if cand is not None:
+                out.append((cand, [fn]))
         return out
 
     def interpret(

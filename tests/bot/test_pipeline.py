@@ -96,3 +96,25 @@ def test_tier_is_recorded_and_existing_tests_run_once(tmp_path: Path, deps: Deps
     assert report.findings == ()
     assert report.spent.tier_path[0] == "quick"
     assert report.spent.examples > 0
+
+
+def test_scan_finds_the_lost_cent_on_one_tree(tmp_path: Path, deps: Deps) -> None:
+    from bot.scan import ScanRequest, scan
+
+    head = SPLIT_BASE.replace("    while remainder > 0:", "    while remainder > 0 and i < 0:")
+    repo = make_repo(tmp_path / "r", {"billing.py": SPLIT_BASE}, {"billing.py": head})
+    report = scan(ScanRequest(repo=repo), deps)
+    [finding] = report.findings
+    assert finding.kind == "defect"
+    assert finding.verified
+    assert finding.sources == ("invariant",)
+    assert report.base == ""
+
+
+def test_scan_of_correct_code_is_clean(tmp_path: Path, deps: Deps) -> None:
+    from bot.scan import ScanRequest, scan
+
+    repo = make_repo(tmp_path / "r", {"billing.py": SPLIT_BASE}, {"README": "x\n"})
+    report = scan(ScanRequest(repo=repo), deps)
+    assert [f for f in report.findings if f.verified] == []
+    assert [f.function for f in report.changed_functions] == ["split_amount"]
