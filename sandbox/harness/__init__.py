@@ -8,11 +8,18 @@ imports only, nothing from ``sandbox.*`` or ``bot.*``. Run as::
 Process tree::
 
     supervisor (trusted, non-dumpable; sole writer of its stdout = the answer to the host)
-     ├── worker: pytest on one side          (runs PR code; own session / process group)
-     ├── worker: differential driver          (trusted: imports no PR code)
-     │    ├── call server: base              (runs PR code)
-     │    └── call server: head              (runs PR code)
-     └── ...                                  (at most ``parallelism`` workers at once)
+     └── zygote (trusted fork server: imported pytest + Hypothesis once, no PR code)
+          ├── worker: pytest on one side      (runs PR code; own session / process group)
+          ├── worker: crosshair diffbehavior  (runs PR code: both versions)
+          ├── worker: differential driver     (trusted: imports no PR code)
+          │    ├── call server: base          (runs PR code)
+          │    └── call server: head          (runs PR code)
+          └── ...                             (at most ``parallelism`` workers at once)
+
+Without the zygote (``"fork_server": false`` in the manifest, or when it cannot start) the
+supervisor starts each worker with ``python -P -m dc_harness.worker`` instead; same behaviour.
+
+Kinds register in ``kinds/`` by decorator: ``pytest``, ``differential``, ``crosshair``.
 
 Where verdicts come from, and what can still lie
 ------------------------------------------------

@@ -51,7 +51,7 @@ def _send(fd: int, doc: dict[str, Any]) -> None:
         data = data[os.write(fd, data) :]
 
 
-def _raised(exc: BaseException) -> Raised:
+def raised_value(exc: BaseException) -> Raised:
     try:
         message = str(exc)
     except Exception as err:  # a broken __str__ on the code's own exception
@@ -98,7 +98,7 @@ def main(argv: list[str]) -> int:
             resp_fd,
             {
                 "ready": False,
-                "error": f"{type_name(exc)}: {_raised(exc).message}",
+                "error": f"{type_name(exc)}: {raised_value(exc).message}",
                 "error_type": type_name(exc),
             },
         )
@@ -113,7 +113,7 @@ def main(argv: list[str]) -> int:
         try:
             result: Any = fn(*pos, **kw)
         except BaseException as exc:  # an outcome of the code under test, SystemExit too
-            result = _raised(exc)
+            result = raised_value(exc)
         try:
             value = encode(result)
         except Exception as exc:  # a hostile __dict__ or property: still an answer

@@ -53,4 +53,4 @@ def names() -> list[str]:
 
 
 # The composition root: importing a kind module registers it.
-from . import differential, pytest_kind  # noqa: E402, F401
+from . import crosshair_kind, differential, pytest_kind  # noqa: E402, F401
