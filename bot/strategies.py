@@ -201,6 +201,18 @@ def _around(constant: Decimal, family: str) -> list[Any]:
     return out
 
 
+def _in_range(value: Any, spec: Spec) -> bool:
+    """Whether a numeric value lies inside the spec's min/max (when it declares them)."""
+    try:
+        number = Decimal(str(value))
+        low, high = spec.get("min"), spec.get("max")
+        if low is not None and number < Decimal(str(low)):
+            return False
+        return not (high is not None and number > Decimal(str(high)))
+    except (ArithmeticError, ValueError, TypeError):
+        return True
+
+
 def _leaf(
     family: str, role: RoleSpec | None, literals: list[Any], constants: list[Decimal]
 ) -> Spec:
@@ -211,7 +223,9 @@ def _leaf(
         values += [convert(parse_value(role.type, b), family) for b in role.boundaries]
     if family in NUMERIC:
         for c in constants:
-            values += _around(c, family)
+            # Boundaries stay inside a role's domain: a non-negative amount never gets -1
+            # just because the changed line compares with 0.
+            values += [v for v in _around(c, family) if role is None or _in_range(v, base)]
     values += [v for v in literals if _fits(v, ("scalar", family))]
     return _mix(base, values)
 
