@@ -177,8 +177,7 @@ def _message(
         where = "fails" if scan else "holds on base and fails on head"
         for e in rules:
             lines.append(
-                f"Money invariant `{e.rule.get('id')}` {where}: "
-                f"{e.rule.get('message', '')}"
+                f"Money invariant `{e.rule.get('id')}` {where}: {e.rule.get('message', '')}"
             )
         for e in regressions:
             lines.append(f"The repository test `{e.anchor}` passes on base and fails on head.")
