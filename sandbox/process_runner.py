@@ -50,6 +50,16 @@ os.execv(sys.executable, [sys.executable, "-P", "-m", sys.argv[4], sys.argv[5]])
 """
 
 
+_BWRAP_ISOLATION = (
+    "bubblewrap: read-only host filesystem, private /tmp, no network, own pid namespace, "
+    "capabilities dropped, rlimits; weaker than Docker (same kernel, same uid, no memory cgroup)"
+)
+_PLAIN_ISOLATION = (
+    "plain subprocess with rlimits: NOT isolated - the code under test can read the host "
+    "filesystem, write where this user can, and reach the network"
+)
+
+
 def _base_env(pythonpath: str) -> dict[str, str]:
     return {
         "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
@@ -74,6 +84,8 @@ class ProcessRunner:
         self._bwrap_ok: bool | None = None
         self._python_probed = False
         self._python_problem: str | None = None
+        # A plain attribute (the Runner protocol's shape); probing bwrap takes milliseconds.
+        self.isolation: str = _BWRAP_ISOLATION if self.uses_bwrap else _PLAIN_ISOLATION
 
     # -- what this backend offers -------------------------------------------------------
 
@@ -84,19 +96,6 @@ class ProcessRunner:
         if self._bwrap_ok is None:
             self._bwrap_ok = self._probe_bwrap(self._bwrap_path)
         return self._bwrap_ok
-
-    @property
-    def isolation(self) -> str:
-        if self.uses_bwrap:
-            return (
-                "bubblewrap: read-only host filesystem, private /tmp, no network, own pid "
-                "namespace, capabilities dropped; weaker than Docker (same kernel, same uid, "
-                "no memory cgroup)"
-            )
-        return (
-            "plain subprocess with rlimits: NOT isolated - the code under test can read the "
-            "host filesystem, write where this user can, and reach the network"
-        )
 
     def unavailable_reason(self) -> str | None:
         if self._want_bwrap is True and not self.uses_bwrap:
