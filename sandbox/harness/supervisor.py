@@ -165,15 +165,23 @@ def _failed_unit(cand: CandidateJob, detail: str) -> dict[str, Any]:
 
 def run_job(job: Job) -> list[dict[str, Any]]:
     planned: list[tuple[CandidateJob, kinds.Kind | None, list[kinds.Unit]]] = []
+    failed: dict[int, str] = {}
     for cand in job.candidates:
         kind = kinds.get(cand.kind)
-        units = kind.units(cand, job) if kind else []
+        try:
+            units = kind.units(cand, job) if kind else []
+        except Exception:  # a harness bug (or a malformed candidate) costs only this candidate
+            failed[cand.index] = traceback.format_exc()
+            units = []
         planned.append((cand, kind, units))
     answers: list[dict[str, Any]] = []
     with ThreadPoolExecutor(max_workers=job.parallelism, thread_name_prefix="unit") as pool:
         futures = [[(u.label, pool.submit(u.run)) for u in units] for _, _, units in planned]
         for (cand, kind, _), unit_futures in zip(planned, futures, strict=True):
             head = {"id": cand.id, "kind": cand.kind}
+            if cand.index in failed:
+                answers.append({**head, **_failed_unit(cand, failed[cand.index])})
+                continue
             if kind is None:
                 answers.append(
                     {

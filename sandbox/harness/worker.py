@@ -25,6 +25,9 @@ def main(argv: list[str]) -> int:
     config = read_config(cfg_fd)
     os.set_inheritable(report_fd, False)
     writer = ReportWriter(report_fd, str(config.pop("token")))
+    # A test that forks (multiprocessing, a daemon) must not report as this worker: a forked
+    # child unwinding into pytest would otherwise send records of its own.
+    os.register_at_fork(after_in_child=writer.disown)
     entry = str(config.pop("entry"))
     if entry not in ENTRIES:
         raise SystemExit(f"dc_harness.worker: unknown entry {entry!r}")

@@ -124,6 +124,20 @@ SCENARIOS: list[Candidate] = [
         timeout_s=2.0,
     ),
     head_only(
+        "forked-child",
+        {
+            "test_fork.py": """
+                import os
+                def test_parent_passes():
+                    pid = os.fork()
+                    if pid == 0:
+                        assert False, "the forked child fails and unwinds into pytest"
+                    os.waitpid(pid, 0)
+            """
+        },
+    ),
+    candidate("unknown-kind", "quantum", {}, sides=("head",)),
+    head_only(
         "hypothesis-db",
         {
             "test_prop.py": """
@@ -206,6 +220,18 @@ def test_timeout_kills_the_side(answer: RunResult) -> None:
     side = answer.candidates["sleeper"].sides["head"]
     assert side.status == Status.TIMEOUT
     assert side.duration_s < 10
+
+
+def test_a_forked_child_cannot_report_for_the_worker(answer: RunResult) -> None:
+    side = answer.candidates["forked-child"].sides["head"]
+    assert side.status == Status.PASSED, side.detail
+    assert [t["outcome"] for t in side.tests] == ["passed"]
+
+
+def test_unknown_kind_is_an_infrastructure_failure(answer: RunResult) -> None:
+    side = answer.candidates["unknown-kind"].sides["head"]
+    assert side.status == Status.INFRASTRUCTURE
+    assert "quantum" in side.detail
 
 
 def test_hypothesis_runs_without_database_writes(answer: RunResult) -> None:
