@@ -19,7 +19,7 @@ from bot.errors import InfrastructureError, RepositoryError
 from bot.evidence import Evidence
 from bot.git import GitRepo
 from bot.models import ChangedFunction, Finding, Report, Skipped, Spent
-from bot.plan import BUDGETS, EscalationEvidence, initial_tier, next_tier, risk_score
+from bot.plan import BUDGETS, Budget, EscalationEvidence, initial_tier, next_tier, risk_score
 from bot.risks import risk_findings
 from bot.verdict import confirmations, confirmed, judge
 from rules.loader import RuleSet
@@ -108,6 +108,38 @@ def _summary(
     )
 
 
+def _run_planned(
+    session: _Session,
+    planned: list[tuple[Generator, Candidate, list[ChangedFunction]]],
+    ctx: GenerationContext,
+    analysis: Analysis,
+    budget: Budget,
+    seed: int,
+    notes: list[str],
+) -> list[Evidence]:
+    spec = SandboxSpec(
+        seed=seed,
+        limits=replace(Limits(), wall_timeout_s=max(120.0, budget.sandbox_seconds * 2)),
+    )
+    ws = Workspace(
+        head=analysis.head_tree,
+        base=analysis.base_tree,
+        candidates=tuple(c for _g, c, _f in planned),
+        import_roots=analysis.import_roots,
+    )
+    result = session.run(ws, spec, f"{ctx.tier} checks")
+    found: list[Evidence] = []
+    for gen, cand, fns in planned:
+        res = result.candidates.get(cand.id)
+        if res is None:
+            notes.append(f"{gen.name}: no result for {cand.id}")
+            continue
+        got = gen.interpret(res, fns, ctx)
+        session.spent.examples += sum(e.examples for e in got)
+        found.extend(got)
+    return found
+
+
 def check(req: CheckRequest, deps: Deps) -> Report:
     started = time.monotonic()
     spent = Spent()
@@ -145,28 +177,16 @@ def check(req: CheckRequest, deps: Deps) -> Report:
             head_sources=analysis.head_sources,
             modules=analysis.modules,
         )
-        planned = _generate(gens, remaining, ctx, done_generators)
-        deps.progress(f"tier {tier}: {len(remaining)} functions, {len(planned)} candidates")
-        if planned:
-            spec = SandboxSpec(
-                seed=seed,
-                limits=replace(Limits(), wall_timeout_s=max(120.0, budget.sandbox_seconds * 2)),
-            )
-            ws = Workspace(
-                head=analysis.head_tree,
-                base=analysis.base_tree,
-                candidates=tuple(c for _g, c, _f in planned),
-                import_roots=analysis.import_roots,
-            )
-            result = session.run(ws, spec, f"{tier} checks")
-            for gen, cand, fns in planned:
-                res = result.candidates.get(cand.id)
-                if res is None:
-                    notes.append(f"{gen.name}: no result for {cand.id}")
-                    continue
-                found = gen.interpret(res, fns, ctx)
-                spent.examples += sum(e.examples for e in found)
-                evidence.extend(found)
+        # Cheap generators first; expensive ones (phase 2: symbolic) only for functions that
+        # have no witness yet — compute goes where nothing has been found.
+        for phase in (1, 2):
+            witnessed = {(e.function.path, e.function.function) for e in evidence if e.is_witness}
+            todo = [f for f in remaining if (f.path, f.function) not in witnessed]
+            phase_gens = [g for g in gens if getattr(g, "phase", 1) == phase]
+            planned = _generate(phase_gens, todo, ctx, done_generators)
+            deps.progress(f"tier {tier}: {len(todo)} functions, {len(planned)} candidates")
+            if planned:
+                evidence.extend(_run_planned(session, planned, ctx, analysis, budget, seed, notes))
         done_generators.add("existing-tests")
         if req.tier != "auto":
             break
