@@ -15,7 +15,6 @@ $(STAMP): pyproject.toml
 
 # Run deepcheck on the bundled example repository (an interest PR with an off-by-one).
 demo: $(STAMP)
-	$(BIN)/deepcheck doctor || true
 	$(BIN)/python examples/make_example.py --force build/example-interest
 	$(BIN)/deepcheck check --repo build/example-interest --base main~1 --head main; \
 	  rc=$$?; [ $$rc -le 1 ] || exit $$rc
