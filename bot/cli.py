@@ -130,9 +130,13 @@ def _execute(
         _choice("fail-on", kind, KINDS)
     show = not quiet and err.is_terminal
     try:
-        runner = select_runner(sandbox, allow_process=True)
-        if runner.name == "process":
-            err.print(f"deepcheck: {runner.isolation}", markup=False)
+        runner = select_runner(
+            sandbox,
+            allow_process=True,
+            warn=lambda msg: err.print(f"deepcheck: {msg}", markup=False, soft_wrap=True),
+        )
+        if runner.name == "process" and sandbox == "process" and not quiet:
+            err.print(f"deepcheck: {runner.isolation}", markup=False, soft_wrap=True)
         rules = load_rules()
         with err.status("deepcheck: starting", spinner="dots") if show else _null() as status:
 
@@ -170,9 +174,16 @@ class _null:
 
 
 def main() -> None:
+    """Entry point: every failure is one line on stderr with the documented exit code."""
     try:
-        app()
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False)
+    except typer.TyperException as exc:  # bad or missing options: one line, exit 2
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        if exc.format_message():
+            print(f"deepcheck: {exc.format_message()}{hint}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
         print("deepcheck: interrupted", file=sys.stderr)
         sys.exit(130)
     except Exception as exc:  # an internal failure: one line, exit 3 (traceback on request)
@@ -180,6 +191,7 @@ def main() -> None:
             raise
         print(f"deepcheck: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         sys.exit(3)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -171,3 +171,12 @@ def test_broken_config_is_reported_with_line_and_run_continues(tmp_path: Path, c
     assert any(".deepcheck.yml:" in note for note in doc["notes"]), doc["notes"]
     assert proc.returncode == 1  # the change itself was still checked
     assert doc["findings"][0]["kind"] == "behavior-change"
+
+
+def test_missing_and_unknown_options_are_one_line(cache: Path) -> None:
+    proc = deepcheck("check", cache=cache)
+    assert proc.returncode == 2
+    assert "--base" in one_line(proc)
+    proc = deepcheck("check", "--base", "x", "--bogus", cache=cache)
+    assert proc.returncode == 2
+    assert "--bogus" in one_line(proc)
