@@ -19,7 +19,13 @@ import pytest
 from sandbox import Limits, SandboxSpec, Status
 from sandbox.docker_policy import ContainerRun
 from sandbox.docker_runner import DockerEngine, DockerRunner
-from sandbox.doctor import PROBE_LIMITS, ProbeContext, processes_with, run_probe_group
+from sandbox.doctor import (
+    PROBE_LIMITS,
+    HostListener,
+    ProbeContext,
+    processes_with,
+    run_probe_group,
+)
 from sandbox.probes import Probe, load_probes
 from sandbox.results import CandidateResult, RunResult
 
@@ -171,3 +177,31 @@ def test_a_daemonized_process_dies_with_the_container(
     time.sleep(0.3)
     assert processes_with(ctx.token) == []  # nothing left on this machine carries the token
     assert _gone(docker_engine, container_runs[0])
+
+
+def test_the_host_listener_sees_a_sandbox_that_has_a_network(
+    docker_engine: DockerEngine, sandbox_image: str
+) -> None:
+    """Control for the network probe: with a network (the default bridge), the connect to this
+    machine's bridge address does reach the doctor's listener, so 'not reached' means something.
+    """
+    gateway = docker_engine.bridge_gateway()
+    assert gateway
+    check = HostListener(ProbeContext(connect_to=gateway))
+    port = check.before()["connect_port"]
+    api = docker_engine.api()
+    script = f"import socket; socket.create_connection(({gateway!r}, {port}), timeout=5).close()"
+    cid = api.create_container(
+        sandbox_image,
+        command=["python3", "-c", script],
+        host_config=api.create_host_config(network_mode="bridge", cap_drop=["ALL"]),
+    )["Id"]
+    try:
+        api.start(cid)
+        assert api.wait(cid, timeout=60)["StatusCode"] == 0
+    finally:
+        api.remove_container(cid, force=True)
+    time.sleep(0.5)
+    empty = CandidateResult("network", "pytest")
+    problem = check.after(empty, RunResult(backend="docker"))
+    assert problem is not None and "reached this machine" in problem
