@@ -44,12 +44,15 @@ def build(
             help="Exit 0 with a note when no Docker engine answers (make test on a laptop).",
         ),
     ] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Remove other deepcheck-sandbox tags afterwards.")
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show docker build.")] = False,
 ) -> None:
     """Build the sandbox image without a registry (skipped quickly when its tag exists)."""
     from sandbox.docker_runner import DockerEngine
     from sandbox.images import ImageError
-    from sandbox.images.builder import build_sandbox_image
+    from sandbox.images.builder import build_sandbox_image, prune_sandbox_images
 
     def log(line: str) -> None:
         if verbose or not line.startswith(("--->", "Step ", "Removing ", "Successfully")):
@@ -66,8 +69,11 @@ def build(
             report = build_sandbox_image(
                 engine, base_image=base_image, wheelhouse=wheelhouse, force=force, log=log
             )
+            pruned = prune_sandbox_images(engine, report.tag) if prune else []
         except ImageError as exc:
             _fail(3, str(exc))
+    if pruned:
+        print(f"removed {len(pruned)} older sandbox image(s): {', '.join(pruned)}")
     if not report.built:
         print(f"{report.tag} is up to date ({report.total_s:.2f} s)")
         return

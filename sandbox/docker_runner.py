@@ -168,6 +168,25 @@ class DockerEngine:
         if "error" in str(out):
             raise ImageError(f"docker import of {tag} failed: {_one_line(Exception(out))}")
 
+    def image_tags(self, repository: str) -> list[str]:
+        """Local tags of ``repository`` (``name:tag``)."""
+        try:
+            images = self.api().images(name=repository)
+        except (EngineUnavailable, *_ENGINE_ERRORS) as exc:
+            raise ImageError(_one_line(exc)) from None
+        tags = (t for image in images for t in image.get("RepoTags") or [])
+        return sorted(t for t in tags if t.rpartition(":")[0] == repository)
+
+    def remove_image(self, tag: str) -> bool:
+        """Untag/remove an image; False when it is in use (or already gone)."""
+        try:
+            self.api().remove_image(tag)
+        except (docker.errors.ImageNotFound, docker.errors.APIError):
+            return False
+        except (EngineUnavailable, *_ENGINE_ERRORS) as exc:
+            raise ImageError(_one_line(exc)) from None
+        return True
+
     def bridge_gateway(self) -> str | None:
         """This machine's address on the default bridge (a connect target for probes)."""
         try:

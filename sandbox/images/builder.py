@@ -65,6 +65,14 @@ class ImageEngine(Protocol):
         """``docker import`` of a rootfs tar; raises ImageError."""
         ...
 
+    def image_tags(self, repository: str) -> list[str]:
+        """Local ``repository:tag`` names."""
+        ...
+
+    def remove_image(self, tag: str) -> bool:
+        """Remove a tag; False when in use or gone."""
+        ...
+
 
 @dataclass
 class BuildReport:
@@ -180,6 +188,20 @@ def build_sandbox_image(
         shutil.rmtree(context, ignore_errors=True)
     report.built = True
     return report
+
+
+def prune_sandbox_images(engine: ImageEngine, keep: str) -> list[str]:
+    """Remove the other ``deepcheck-sandbox`` tags (older harnesses); returns what went.
+
+    Opt-in (``deepcheck sandbox build --prune``): several checkouts on one engine may each
+    need their own tag. Images a container still uses are kept.
+    """
+    repository = keep.rpartition(":")[0]
+    gone = []
+    for tag in engine.image_tags(repository):
+        if tag != keep and engine.remove_image(tag):
+            gone.append(tag)
+    return gone
 
 
 def build_repo_image(

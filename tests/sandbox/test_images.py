@@ -15,7 +15,7 @@ import pytest
 from sandbox import Candidate, SandboxSpec, Status, Workspace
 from sandbox.docker_runner import DockerEngine, DockerRunner
 from sandbox.images import BASE_IMAGE, ImageError, default_image
-from sandbox.images.builder import build_repo_image, build_sandbox_image
+from sandbox.images.builder import build_repo_image, build_sandbox_image, prune_sandbox_images
 from sandbox.images.recipe import (
     SANDBOX_DOCKERFILE,
     SandboxRecipe,
@@ -83,6 +83,12 @@ class FakeEngine:
     def import_rootfs(self, tar_path: Path, tag: str, *, changes: Sequence[str]) -> None:
         self.imports.append(tag)
         self.images[tag] = {}
+
+    def image_tags(self, repository: str) -> list[str]:
+        return sorted(t for t in self.images if t.rpartition(":")[0] == repository)
+
+    def remove_image(self, tag: str) -> bool:
+        return self.images.pop(tag, None) is not None
 
 
 def _recipe(harness: Mapping[str, bytes] | None = None) -> SandboxRecipe:
@@ -232,6 +238,14 @@ def test_repo_image_context(tmp_path: Path) -> None:
     )
     assert build_repo_image("img:1", "pip install -r requirements.txt", files, engine=engine) == tag
     assert len(engine.builds) == 1
+
+
+def test_prune_keeps_the_current_tag_and_other_repositories() -> None:
+    engine = FakeEngine(
+        {"deepcheck-sandbox:a": {}, "deepcheck-sandbox:b": {}, "deepcheck-repo:c": {}, "x:a": {}}
+    )
+    assert prune_sandbox_images(engine, "deepcheck-sandbox:b") == ["deepcheck-sandbox:a"]
+    assert sorted(engine.images) == ["deepcheck-repo:c", "deepcheck-sandbox:b", "x:a"]
 
 
 # -- real images ---------------------------------------------------------------------------
