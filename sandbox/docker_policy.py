@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 import stat
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,7 @@ SANDBOX_USER = "10001:10001"
 LABEL_SANDBOX = "deepcheck.sandbox"
 LABEL_RUN = "deepcheck.run"
 LABEL_DEADLINE = "deepcheck.deadline"
+LABEL_OWNER = "deepcheck.owner"
 # The supervisor's own output (the answer) as the engine stores it: bounded on the host's disk.
 LOG_MAX_SIZE = "64m"
 HARNESS_LOG_BYTES = 16_000
@@ -69,22 +71,52 @@ def run_name(image: str, sources: list[str], manifest_text: str) -> tuple[str, s
     return short, f"deepcheck-{short}"
 
 
+def _start_ticks(pid: int) -> str | None:
+    """A process's start time (clock ticks since boot): with the pid, names it uniquely."""
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat_line[stat_line.rfind(")") + 2 :].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def owner() -> str:
+    """This process, as the owner label of the containers it starts: host:pid:start."""
+    return f"{socket.gethostname()}:{os.getpid()}:{_start_ticks(os.getpid())}"
+
+
+def owner_alive(label: str) -> bool:
+    """False only when the owner is known to be gone (same host, pid dead or reused)."""
+    host, _, rest = label.partition(":")
+    pid, _, start = rest.partition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine's engine client, or no owner recorded: trust the deadline
+    return _start_ticks(int(pid)) == start
+
+
 def labels(run_hash: str, wall_timeout_s: float, now: float) -> dict[str, str]:
-    """Labels of a sandbox container; the deadline tells a crashed run from a live one."""
+    """Labels of a sandbox container; owner and deadline tell a crashed run from a live one."""
     return {
         LABEL_SANDBOX: "1",
         LABEL_RUN: run_hash,
+        LABEL_OWNER: owner(),
         LABEL_DEADLINE: f"{now + wall_timeout_s + 60:.0f}",
     }
 
 
 def is_leftover(summary: dict[str, Any], now: float) -> bool:
-    """A labelled container of a crashed run: not running, or running past its deadline."""
+    """A labelled container of a crashed run: its owner process is gone, or its deadline passed.
+
+    Not "not running": a container another live run has just created, or whose answer it is
+    about to read, is not running either.
+    """
+    found = summary.get("Labels") or {}
     try:
-        deadline = float((summary.get("Labels") or {}).get(LABEL_DEADLINE, "0"))
+        deadline = float(found.get(LABEL_DEADLINE, "0"))
     except ValueError:
         deadline = 0.0
-    return summary.get("State") != "running" or deadline <= now
+    return deadline <= now or not owner_alive(str(found.get(LABEL_OWNER, "")))
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ Hardening: no network, all capabilities dropped, no-new-privileges, read-only ro
 tmpfs at /tmp (exec allowed: Python needs it), pids / memory (no swap) / CPU limits, user
 10001:10001, an explicit minimal environment (nothing from the host, no proxy settings from
 the client config), no Docker socket, a capped log, a wall-clock kill, removal in ``finally``.
-Leftovers of a crashed run (labelled, past their deadline or not running) are removed at the
-next start. Every engine call has a timeout.
+Leftovers of a crashed run (labelled; owner process gone, or past their deadline) are removed
+at the next start. Every engine call has a timeout.
 
 Infrastructure failures — engine down, image missing, the wall timeout, the whole container
 out of memory, an unreadable answer — come back as ``RunResult.infrastructure_error``.
@@ -257,7 +257,7 @@ class DockerRunner:
         self.engine.close()
 
     def remove_leftovers(self) -> int:
-        """Remove labelled containers of crashed runs (not running, or past their deadline)."""
+        """Remove labelled containers of crashed runs (owner gone, or past their deadline)."""
         api = self.engine.api()
         now = time.time()
         removed = 0
