@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -86,6 +85,14 @@ def build(
 def doctor(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     sandbox: Annotated[str, typer.Option(help="auto | docker | process")] = "auto",
+    allow_process: Annotated[
+        bool,
+        typer.Option(
+            "--allow-process/--refuse-process",
+            help="Whether auto may fall back to the process backend (the GitHub App refuses it "
+            "unless configured).",
+        ),
+    ] = True,
 ) -> None:
     """Say which sandbox backend will be used and probe it with hostile code.
 
@@ -95,7 +102,6 @@ def doctor(
 
     if sandbox not in SANDBOXES:
         _fail(2, f"--sandbox must be one of {', '.join(SANDBOXES)} (got {sandbox!r})")
-    allow_process = os.environ.get("DEEPCHECK_ALLOW_PROCESS_SANDBOX", "1") != "0"
     show = not as_json and err.is_terminal
 
     def progress(msg: str) -> None:

@@ -198,12 +198,12 @@ def test_cli_rejects_an_unknown_backend() -> None:
 
 
 def test_cli_without_any_backend_exits_3_in_one_line(tmp_path: Path) -> None:
-    env = {"DOCKER_HOST": f"unix://{tmp_path}/none.sock", "DEEPCHECK_ALLOW_PROCESS_SANDBOX": "0"}
-    proc = _cli("doctor", "--json", env=env)
+    env = {"DOCKER_HOST": f"unix://{tmp_path}/none.sock"}
+    proc = _cli("doctor", "--json", "--refuse-process", env=env)
     assert proc.returncode == 3, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["exit_code"] == 3 and "not allowed" in doc["no_backend"]
-    proc = _cli("doctor", env=env)
+    proc = _cli("doctor", "--refuse-process", env=env)
     assert proc.returncode == 3
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().count("\n") == 0
