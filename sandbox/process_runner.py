@@ -71,6 +71,12 @@ def _base_env(pythonpath: str) -> dict[str, str]:
     }
 
 
+def _interpreter_dirs() -> list[str]:
+    """Directories the harness interpreter runs from (venv and base installation)."""
+    dirs = {sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    return sorted(os.path.realpath(d) for d in dirs if d)
+
+
 class ProcessRunner:
     """Runner backend ``process`` (see the module docstring)."""
 
@@ -188,6 +194,11 @@ class ProcessRunner:
                 cmd += ["--ro-bind", host, host]
         cmd += ["--dev", "/dev", "--proc", "/proc"]
         cmd += ["--size", str(limits.tmpfs_mb * 1024 * 1024), "--tmpfs", "/tmp"]
+        # The interpreter (a venv under /tmp, say, as in a CI clone) stays visible read-only
+        # on top of the private /tmp.
+        for keep in _interpreter_dirs():
+            if keep == "/tmp" or keep.startswith("/tmp/"):
+                cmd += ["--ro-bind", keep, keep]
         cmd += ["--ro-bind", str(tmp / "harness"), "/harness"]
         cmd += ["--ro-bind", str(tmp / "job"), "/job"]
         for side in ("base", "head"):
