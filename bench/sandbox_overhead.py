@@ -43,6 +43,7 @@ class Batch:
     host_s: float
     docker_all_s: list[float]
     host_all_s: list[float]
+    docker_phases_s: dict[str, float]
 
     @property
     def added_s(self) -> float:
@@ -55,6 +56,19 @@ class Batch:
     def to_json(self) -> dict[str, Any]:
         extra = {"side_runs": 2 * self.k, "added_s": self.added_s, "ratio": self.ratio}
         return {**asdict(self), **extra}
+
+
+def _phases(runs: list[ContainerRun], totals: list[float]) -> dict[str, float]:
+    """Median split of a Docker batch: where the time goes between run() entry and return."""
+    med = statistics.median
+    return {
+        "create": med(r.create_s for r in runs),
+        "start": med(r.started_s - r.create_s for r in runs),
+        "harness_ready": med(r.ready_s - r.started_s for r in runs),
+        "candidates": med(r.finished_s - r.ready_s for r in runs),
+        "collect": med(r.wall_s - r.finished_s for r in runs),
+        "remove_cleanup": med(t - r.wall_s for r, t in zip(runs, totals, strict=True)),
+    }
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -123,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         "image": docker.image,
         "parallelism": args.parallelism,
         "repeats": args.repeats,
+        "load_before": os.getloadavg(),
     }
     with tempfile.TemporaryDirectory(prefix="deepcheck-bench-") as tmp:
         base, head = _trees(Path(tmp))
@@ -152,14 +167,23 @@ def main(argv: list[str] | None = None) -> int:
         for k in ks:
             ws = _workspace(base, head, k)
             d_times, h_times = [], []
+            runs.clear()
             for _ in range(args.repeats):
                 d_times.append(_timed(docker, ws, spec))
                 h_times.append(_timed(host, ws, spec))
             batch = Batch(
-                k, statistics.median(d_times), statistics.median(h_times), d_times, h_times
+                k,
+                statistics.median(d_times),
+                statistics.median(h_times),
+                d_times,
+                h_times,
+                _phases(runs, d_times),
             )
             rows.append(batch)
-            console.print(f"K={k}: docker {batch.docker_s:.2f} s, host {batch.host_s:.2f} s")
+            phases = ", ".join(f"{n} {v:.3f}" for n, v in batch.docker_phases_s.items())
+            console.print(
+                f"K={k}: docker {batch.docker_s:.2f} s ({phases}), host {batch.host_s:.2f} s"
+            )
         doc["batches"] = [r.to_json() for r in rows]
     docker.close()
 
@@ -191,7 +215,10 @@ def main(argv: list[str] | None = None) -> int:
         "added_per_batch_le_0_5_s": all(r.added_s <= 0.5 for r in rows),
         "ratio_at_max_k_le_1_5": biggest.ratio <= 1.5,
     }
-    console.print(f"goal: {doc['goal']}")
+    doc["load_after"] = os.getloadavg()
+    console.print(
+        f"goal: {doc['goal']}; load average before {doc['load_before']}, after {doc['load_after']}"
+    )
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"sandbox_overhead-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(doc, indent=2))

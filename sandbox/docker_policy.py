@@ -131,6 +131,7 @@ class ContainerRun:
     create_s: float  # run() entry → container created
     started_s: float  # run() entry → the engine's StartedAt
     ready_s: float  # started_s + the harness's own start → first worker launched
+    finished_s: float  # run() entry → the engine's FinishedAt (the supervisor exited)
     wall_s: float  # run() entry → answer read
     stdout_bytes: int
     stderr_bytes: int

@@ -382,6 +382,8 @@ class DockerRunner:
         wall_s = time.monotonic() - t0
         started = policy.epoch(str(state.get("StartedAt", "")))
         started_s = max(0.0, started - t_wall) if started else create_s
+        finished = policy.epoch(str(state.get("FinishedAt", "")))
+        finished_s = max(0.0, finished - t_wall) if finished else wall_s
         exit_code = None if timed_out else state.get("ExitCode")
         oom = bool(state.get("OOMKilled"))
         reason = policy.classify(
@@ -410,6 +412,7 @@ class DockerRunner:
                     create_s=create_s,
                     started_s=started_s,
                     ready_s=result.start_s if result.ok else started_s,
+                    finished_s=finished_s,
                     wall_s=wall_s,
                     stdout_bytes=len(stdout),
                     stderr_bytes=len(stderr),
