@@ -146,7 +146,14 @@ def _execute(
                 elif not quiet:
                     err.print(f"deepcheck: {msg}", markup=False)
 
-            report = job(Deps(runner=runner, rules=rules, cache_dir=cache_dir(), progress=progress))
+            from bot.repo_image import docker_image_for
+
+            image_for = docker_image_for if runner.name == "docker" else None
+            deps = Deps(
+                runner=runner, rules=rules, cache_dir=cache_dir(), progress=progress,
+                image_for=image_for,
+            )  # fmt: skip
+            report = job(deps)
     except UsageError as exc:
         _fail(2, str(exc))
     except (NoBackend, DeepcheckError) as exc:

@@ -74,7 +74,7 @@ class TierPath(_Frozen):
 
 class SandboxConfig(_Frozen):
     image: str | None = None  # a locally built image; None = deepcheck's default image
-    install: str | None = None  # run inside the sandbox before the checks, e.g. "pip install -e ."
+    install: str | None = None  # baked into a per-repo image, e.g. "pip install -r requirements.txt"
 
 
 class NightlyConfig(_Frozen):

@@ -47,17 +47,23 @@ class Deps:
     cache_dir: Path
     progress: Progress = field(default=lambda _msg: None)
     generator_names: list[str] | None = None
+    # The sandbox image for a repository's config (Docker: `sandbox.image` / `sandbox.install`);
+    # None: the backend's default image.
+    image_for: Callable[[RepoConfig, Path], str | None] | None = None
 
 
 class _Session:
     """Bookkeeping for one check: sandbox starts and what they cost."""
 
-    def __init__(self, deps: Deps, spent: Spent) -> None:
+    def __init__(self, deps: Deps, spent: Spent, image: str | None = None) -> None:
         self.deps = deps
         self.spent = spent
+        self.image = image
 
     def run(self, ws: Workspace, spec: SandboxSpec, what: str) -> RunResult:
         self.deps.progress(f"sandbox: {what} ({len(ws.candidates)} candidates)")
+        if self.image is not None:
+            spec = replace(spec, image=self.image)
         result = self.deps.runner.run(ws, spec)
         self.spent.sandbox_runs += 1
         if not result.ok:
@@ -155,7 +161,8 @@ def check(req: CheckRequest, deps: Deps) -> Report:
     functions = list(analysis.functions)
     risky = _risky(functions, rules)
     tier, _reasons = initial_tier(functions, rules, config, req.tier)
-    session = _Session(deps, spent)
+    image = deps.image_for(config, analysis.base_tree) if deps.image_for else None
+    session = _Session(deps, spent, image)
     gens = generators(deps.generator_names)
     evidence: list[Evidence] = []
     done_generators: set[str] = set()
