@@ -74,7 +74,7 @@ class TierPath(_Frozen):
 
 class SandboxConfig(_Frozen):
     image: str | None = None  # a locally built image; None = deepcheck's default image
-    install: str | None = None  # baked into a per-repo image, e.g. "pip install -r requirements.txt"
+    install: str | None = None  # baked into a per-repo image (docs/configuration.md)
 
 
 class NightlyConfig(_Frozen):
