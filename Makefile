@@ -28,6 +28,12 @@ engine:
 sandbox-image: $(STAMP) engine
 	$(BIN)/deepcheck sandbox build $(if $(filter true,$(CI)),,--skip-without-engine)
 
+# Redis and PostgreSQL on 127.0.0.1 for the App tests (writes build/services.env; in CI a
+# service that cannot start fails here).
+.PHONY: services
+services:
+	bash scripts/ensure-services
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -38,7 +44,7 @@ types: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q -m 'not docker'
 
-test: $(STAMP) lint types sandbox-image
+test: $(STAMP) lint types sandbox-image services
 	$(BIN)/pytest -q
 
 clean:
