@@ -45,7 +45,7 @@ def event_of(path: Path) -> str:
 def settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {"webhook_secret": SECRET, "bot_login": "deepcheck[bot]"}
     values.update(overrides)
-    return Settings(_env_file=None, **values)
+    return Settings(**values)
 
 
 def headers(
