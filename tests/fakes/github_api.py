@@ -56,6 +56,7 @@ class Recorded:
     body: Any
     status: int = 0
     authorization: str = ""
+    response: Any = None
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Failure:
     headers: dict[str, str]
     body: Json
     times: int
+    after: bool  # the request takes effect, then the failure is answered
 
 
 @dataclass
@@ -133,7 +135,9 @@ class FakeGitHub:
         self._lock = threading.RLock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
         port = self._server.server_address[1]
         self.base_url = f"http://127.0.0.1:{port}"
 
@@ -222,12 +226,22 @@ class FakeGitHub:
         headers: dict[str, str] | None = None,
         message: str = "",
         times: int = 1,
+        after: bool = False,
     ) -> None:
-        """The next ``times`` matching requests answer ``status`` (``re.search`` on the path)."""
+        """The next ``times`` matching requests answer ``status`` (``re.search`` on the path).
+
+        With ``after`` the request takes effect first (a 5xx that hides a success).
+        """
         body = {"message": message or f"fake failure {status}", "documentation_url": DOCS}
         self._failures.append(
             Failure(
-                method.upper(), re.compile(path_pattern), status, dict(headers or {}), body, times
+                method.upper(),
+                re.compile(path_pattern),
+                status,
+                dict(headers or {}),
+                body,
+                times,
+                after,
             )
         )
 
@@ -368,6 +382,7 @@ class FakeGitHub:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out in two writes
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -386,7 +401,7 @@ class FakeGitHub:
                     authorization=self.headers.get("Authorization", ""),
                 )
                 status, payload, headers = fake._dispatch(routes, record)
-                record.status = status
+                record.status, record.response = status, payload
                 with fake._lock:
                     fake.requests.append(record)
                 data = b"" if payload is None else json.dumps(payload).encode()
@@ -411,21 +426,32 @@ class FakeGitHub:
             "x-ratelimit-reset": "4102444800",
         }
         with self._lock:
+            injected = None
             for failure in self._failures:
                 hit = failure.method == r.method and failure.pattern.search(r.path)
                 if failure.times > 0 and hit:
                     failure.times -= 1
-                    return failure.status, failure.body, {**headers, **failure.headers}
+                    injected = failure
+                    break
+            if injected is not None and not injected.after:
+                return injected.status, injected.body, {**headers, **injected.headers}
             try:
-                for method, pattern, handler in routes:
-                    match = pattern.match(r.path)
-                    if match and method == r.method:
-                        self._authorize(r)
-                        status, payload = handler(r, *match.groups())
-                        return status, payload, headers
-                raise HttpError(404, "Not Found")
+                status, payload = self._route(routes, r)
             except HttpError as exc:
-                return exc.status, exc.body, headers
+                status, payload = exc.status, exc.body
+            if injected is not None:
+                return injected.status, injected.body, {**headers, **injected.headers}
+            return status, payload, headers
+
+    def _route(
+        self, routes: list[tuple[str, re.Pattern[str], Callable[..., tuple[int, Any]]]], r: Recorded
+    ) -> tuple[int, Any]:
+        for method, pattern, handler in routes:
+            match = pattern.match(r.path)
+            if match and method == r.method:
+                self._authorize(r)
+                return handler(r, *match.groups())
+        raise HttpError(404, "Not Found")
 
     def _authorize(self, r: Recorded) -> None:
         if r.path.startswith("/app"):
