@@ -108,6 +108,12 @@ class GitHubApp:
                 self._clients[installation_id] = client
             return client
 
+    def close(self) -> None:
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
+
     def host(self, installation_id: int) -> GitHubHost:
         return GitHubHost(self, installation_id)
 
@@ -130,8 +136,12 @@ class GitHubApp:
     def bot_login(self) -> str:
         """The App's user (``<slug>[bot]``): the author of its reviews, comments and issues."""
         if self._bot_login is None:
-            app = self.call(0, "get the app", lambda: self._integration().get_app())
-            self._bot_login = f"{app.slug}[bot]"
+
+            def fetch() -> str:
+                with self._integration() as integration:
+                    return f"{integration.get_app().slug}[bot]"
+
+            self._bot_login = self.call(0, "get the app", fetch)
         return self._bot_login
 
     def installation_token(self, installation_id: int) -> str | None:
@@ -139,7 +149,8 @@ class GitHubApp:
 
         def fetch() -> str | None:
             try:
-                return self._integration().get_access_token(installation_id).token
+                with self._integration() as integration:
+                    return integration.get_access_token(installation_id).token
             except GithubException as exc:
                 if exc.status != 404:
                     raise

@@ -61,8 +61,10 @@ def make_app(fake: FakeGitHub, private_key: str) -> GitHubApp:
 
 
 @pytest.fixture
-def host(fake: FakeGitHub, keys: tuple[str, bytes]) -> GitHubHost:
-    return make_app(fake, keys[0]).host(INSTALLATION)
+def host(fake: FakeGitHub, keys: tuple[str, bytes]) -> Iterator[GitHubHost]:
+    app = make_app(fake, keys[0])
+    yield app.host(INSTALLATION)
+    app.close()
 
 
 def finding(fid: str, line: int, kind: str = "defect") -> Finding:
