@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import jwt
 
@@ -131,6 +131,7 @@ class FakeGitHub:
         self.reactions: list[Json] = []
         self.tokens: dict[str, int] = {}
         self._failures: list[Failure] = []
+        self._link = ""  # the Link header of the request being answered (under the lock)
         self._ids = itertools.count(5_000_001)
         self._lock = threading.RLock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -435,12 +436,15 @@ class FakeGitHub:
                     break
             if injected is not None and not injected.after:
                 return injected.status, injected.body, {**headers, **injected.headers}
+            self._link = ""
             try:
                 status, payload = self._route(routes, r)
             except HttpError as exc:
                 status, payload = exc.status, exc.body
             if injected is not None:
                 return injected.status, injected.body, {**headers, **injected.headers}
+            if self._link:
+                headers["Link"] = self._link
             return status, payload, headers
 
     def _route(
@@ -483,8 +487,17 @@ class FakeGitHub:
         return repo, pull
 
     def _page(self, r: Recorded, items: list[Any]) -> list[Any]:
+        """One page of ``items``; a ``Link`` header (next, last) as GitHub sends it."""
         per_page = int(r.query.get("per_page", "30"))
         page = int(r.query.get("page", "1"))
+        last = max(1, -(-len(items) // per_page))
+        if page < last:
+
+            def url(n: int) -> str:
+                query = urlencode({**r.query, "per_page": per_page, "page": n})
+                return f"<{self.base_url}{r.path}?{query}>"
+
+            self._link = f'{url(page + 1)}; rel="next", {url(last)}; rel="last"'
         return items[(page - 1) * per_page : page * per_page]
 
     # -- handlers -------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from bot.ports import Annotation, CodeHost, ReviewComment
 from bot.publish import Publication, infrastructure_failure, publication
 from bot.ratelimit import Backoff, RateLimiter
 from bot.report.markdown import finding_marker
-from tests.fakes.github_api import OUTSIDE_DIFF, FakeGitHub, rsa_key_pair
+from tests.fakes.github_api import OUTSIDE_DIFF, SECONDARY_RATE_LIMIT, FakeGitHub, rsa_key_pair
 
 REPO = "acme/ledger"
 PR = 7
@@ -343,3 +343,29 @@ def test_every_url_the_fake_returns_is_its_own(host: GitHubHost, fake: FakeGitHu
     run(host, HEAD, finding("f", 12), finding("g", 40))
     assert all(not c.path.startswith("http") for c in fake.requests)
     assert "api.github.com" not in str(fake.reviews) + str(fake.check_runs)
+
+
+def test_posted_findings_are_read_across_pages(host: GitHubHost, fake: FakeGitHub) -> None:
+    added = "".join(f"+    line_{i} = {i}\n" for i in range(1, 151))
+    fake.push(REPO, PR, HEAD, {PATH: f"@@ -0,0 +1,150 @@\n{added}"})
+    comments = [ReviewComment(PATH, i, f"{finding_marker(f'f{i}')}\nbody") for i in range(1, 151)]
+    host.review(REPO, PR, HEAD, "many", comments)
+    assert host.posted_finding_ids(REPO, PR) == {f"f{i}" for i in range(1, 151)}
+    pages = fake.calls("GET", r"/pulls/7/comments$")
+    assert [c.query.get("page", "1") for c in pages] == ["1", "2"]
+
+
+def test_a_secondary_limit_without_retry_after_backs_off(
+    host: GitHubHost, fake: FakeGitHub
+) -> None:
+    fake.fail("POST", r"/check-runs$", 403, message=SECONDARY_RATE_LIMIT, times=2)
+    check = host.start_check(REPO, HEAD, "deepcheck", "job-1")
+    assert [r.status for r in fake.calls("POST", r"/check-runs$")] == [403, 403, 201]
+    assert list(fake.check_runs) == [check]
+
+
+def test_an_exhausted_primary_limit_waits_for_the_reset(host: GitHubHost, fake: FakeGitHub) -> None:
+    reset = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(time.time()))}
+    fake.fail("GET", r"/pulls/7$", 403, headers=reset, message="API rate limit exceeded")
+    assert host.pull_request(REPO, PR).head_sha == HEAD
+    assert [r.status for r in fake.calls("GET", r"/pulls/7$")] == [403, 200]
