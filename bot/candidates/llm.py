@@ -1,0 +1,657 @@
+"""LLM-proposed checks: best-of-N samples with an executable verifier (generator ``llm``).
+
+The model reads the PR's intent and the changed function and proposes checks
+(``propose_checks``: function, claim, pytest test). Every proposed test runs on base and head in
+the sandbox; execution decides, never the model:
+
+==========================  ====================  =========================================
+base                        head                  outcome
+==========================  ====================  =========================================
+passed                      failed                ``verified``: a ``difference`` witness
+any                         passed                ``refuted`` (dropped)
+failed                      failed                ``preexisting``: not this PR's doing
+error (import, collection)  or error              ``broken``: refined (error back to model)
+==========================  ====================  =========================================
+
+A check whose test ran on head without executing a changed line is ``off-target``: pruned
+(never refined, never a vote). Coverage and the witness values (the last call of the function
+in the failing test and its result on each side) come from a trusted ``conftest.py`` tracer in
+the candidate; they only shape the report, the verdict is the harness's pass/fail.
+
+Adaptive compute: each function starts with ``start`` samples (different angles: boundaries,
+rounding, intent, error paths...). A sample votes ``found`` (one of its checks verified) or
+``nothing`` (its on-target checks were refuted or it proposed none); broken/off-target samples
+do not vote. Unanimous → stop; split → ``step`` more samples up to the tier's cap; a risky
+function where nothing was found gets one escalation. Broken checks are refined for a bounded
+number of rounds, stopping when a round does not reduce the broken count. Caps (tokens, dollars,
+latency) are the ``Ledger``'s: when spent, the best evidence found so far is returned.
+
+The generator runs through ``explore`` (the pipeline hands it a batch runner); the plain
+``candidates``/``interpret`` protocol yields nothing, because refinement needs more than one
+sandbox round.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from bot.candidates import GenerationContext, register
+from bot.evidence import Evidence
+from bot.llm import LLMSession, Prompt, Sample
+from bot.models import ChangedFunction
+from bot.prompts import function_diff, render
+from sandbox.results import CandidateResult, Outcome, Status
+from sandbox.workspace import Candidate
+
+__all__ = [
+    "ANGLES",
+    "LLM_BUDGETS",
+    "TEST_FILE",
+    "BatchRunner",
+    "CheckOutcome",
+    "LLMBudget",
+    "LLMGenerator",
+    "PRContext",
+    "check_candidate",
+    "classify",
+]
+
+BatchRunner = Callable[[Sequence[Candidate]], Mapping[str, CandidateResult]]
+CheckOutcome = Literal["verified", "refuted", "off-target", "preexisting", "broken", "error"]
+
+TEST_FILE = "test_llm_check.py"
+_REPORT_FILE = "test_zz_deepcheck_report.py"
+_REPORT_TAG = "deepcheck-report:"
+
+
+@dataclass(frozen=True)
+class PRContext:
+    """What the PR says about itself (title and description: data, never instructions)."""
+
+    title: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class LLMBudget:
+    start: int  # proposal samples per function to begin with
+    max_samples: int  # cap per function
+    step: int  # more samples per escalation
+    refine_rounds: int  # bounded refinement of tests that do not collect
+    max_functions: int  # functions the model looks at, riskiest first
+    checks_per_sample: int
+    judge_start: int  # judge_change samples per verified behavior change
+    judge_max: int
+
+
+LLM_BUDGETS: Mapping[str, LLMBudget] = {
+    "quick": LLMBudget(2, 4, 2, 1, 3, 3, 2, 3),
+    "standard": LLMBudget(2, 6, 2, 2, 8, 3, 2, 5),
+    "deep": LLMBudget(2, 10, 2, 3, 20, 4, 3, 9),
+}
+
+ANGLES = (
+    "boundaries: values at, just below and just above every constant and comparison the "
+    "change touches (off-by-one, <= versus <).",
+    "rounding and precision: Decimal quantization, rounding modes, cents lost or created, "
+    "totals that must be conserved.",
+    "intent: what the PR title, description and docstring promise; check the old behavior the "
+    "PR did not say it would change.",
+    "error paths: invalid, empty, zero, negative or None inputs; exceptions that used to be "
+    "raised (or not).",
+    "types and shapes: int versus Decimal versus float, empty collections, ordering of results.",
+    "invariants: sums, idempotence, monotonicity, symmetry that held before the change.",
+)
+
+
+def _module_of(fn: ChangedFunction, ctx: GenerationContext) -> str | None:
+    found = ctx.modules.get(fn.path)
+    return found[1] if found else None
+
+
+def _import_line(fn: ChangedFunction, module: str) -> str:
+    return f"from {module} import {fn.function.split('.', 1)[0]}"
+
+
+def _report_config(fn: ChangedFunction) -> dict[str, Any]:
+    lines = list(fn.changed_lines) or list(range(fn.start_line, fn.end_line + 1))
+    return {
+        "files": sorted({"/" + fn.path, "/" + (fn.base_path or fn.path)}),
+        "name": fn.function.rsplit(".", 1)[-1],
+        "qualname": fn.function,
+        "lines": lines,
+    }
+
+
+# Trusted text: traces the target function in the candidate's own tests. Its findings (lines
+# run, last call and result per test) ride back in the skip message of the report test.
+_CONFTEST = '''"""deepcheck: which changed lines ran, and the target's last call per test."""
+import sys
+import threading
+import types
+
+import pytest
+
+_CFG = __CFG__
+_state = types.ModuleType("_deepcheck_trace")
+_state.hit = set()
+_state.last = {}
+_state.current = None
+_state.pending = {}
+sys.modules["_deepcheck_trace"] = _state
+_LINES = set(_CFG["lines"])
+
+
+def _short(value):
+    try:
+        text = repr(value)
+    except Exception as exc:  # noqa: BLE001
+        text = "<unrepresentable %s>" % type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _local(frame, event, arg):
+    if event == "line":
+        if frame.f_lineno in _LINES:
+            _state.hit.add(frame.f_lineno)
+        _state.pending.pop(id(frame), None)
+    elif event == "exception" and frame.f_code.co_name == _CFG["name"]:
+        _state.pending[id(frame)] = arg[1]
+    elif event == "return" and frame.f_code.co_name == _CFG["name"]:
+        record = _state.calls.pop(id(frame), None)
+        raised = _state.pending.pop(id(frame), None)
+        if record is not None and _state.current is not None:
+            if raised is not None:
+                record["result"] = "raises " + _short(raised)
+            else:
+                record["result"] = _short(arg)
+            _state.last[_state.current] = record
+    return _local
+
+
+_state.calls = {}
+
+
+def _global(frame, event, arg):
+    code = frame.f_code
+    if not any(code.co_filename.endswith(f) for f in _CFG["files"]):
+        return None
+    if code.co_name == _CFG["name"]:
+        names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+        args = ", ".join(
+            "%s=%s" % (n, _short(frame.f_locals.get(n))) for n in names if n not in ("self", "cls")
+        )
+        _state.calls[id(frame)] = {"call": "%s(%s)" % (_CFG["qualname"], args)}
+    return _local
+
+
+@pytest.fixture(autouse=True)
+def _deepcheck_current_test(request):
+    _state.current = request.node.name
+    sys.settrace(_global)
+    threading.settrace(_global)
+    yield
+    sys.settrace(None)
+    threading.settrace(None)
+    _state.current = None
+'''
+
+_REPORT_TEST = """import json
+
+import _deepcheck_trace as state
+import pytest
+
+
+def test_zz_deepcheck_report():
+    data = {"hit": sorted(state.hit), "last": state.last}
+    pytest.skip("__TAG__" + json.dumps(data, sort_keys=True)[:1900])
+"""
+
+
+def check_candidate(
+    cand_id: str, fn: ChangedFunction, test_source: str, *, timeout_s: float = 60.0
+) -> Candidate:
+    """A pytest candidate: the proposed test plus the trusted tracer and its report test."""
+    conftest = _CONFTEST.replace("__CFG__", repr(_report_config(fn)))
+    return Candidate(
+        id=cand_id,
+        kind="pytest",
+        files={
+            "conftest.py": conftest,
+            TEST_FILE: test_source,
+            _REPORT_FILE: _REPORT_TEST.replace("__TAG__", _REPORT_TAG),
+        },
+        timeout_s=timeout_s,
+    )
+
+
+def _report(outcome: Outcome | None) -> dict[str, Any]:
+    if outcome is None:
+        return {}
+    for rec in outcome.tests:
+        message = str(rec.get("message", ""))
+        if str(rec.get("nodeid", "")).startswith(_REPORT_FILE) and _REPORT_TAG in message:
+            try:
+                data = json.loads(message.split(_REPORT_TAG, 1)[1])
+            except ValueError:
+                return {}
+            return data if isinstance(data, dict) else {}
+    return {}
+
+
+def _own_tests(outcome: Outcome) -> list[dict[str, Any]]:
+    return [t for t in outcome.tests if str(t.get("nodeid", "")).startswith(TEST_FILE)]
+
+
+def classify(result: CandidateResult | None) -> tuple[CheckOutcome, str]:
+    """What execution says about one proposed test (outcome, detail)."""
+    if result is None:
+        return "error", "no result from the sandbox"
+    base, head = result.sides.get("base"), result.sides.get("head")
+    if base is None or head is None:
+        return "error", "the test did not run on both sides"
+    bad = (Status.INFRASTRUCTURE, Status.TIMEOUT, Status.RESOURCE)
+    for side, outcome in (("base", base), ("head", head)):
+        if outcome.status in bad:
+            return "error", f"{side}: {outcome.status.value}: {outcome.detail}"
+    for side, outcome in (("head", head), ("base", base)):
+        if outcome.status is Status.ERROR:
+            return "broken", f"{side}: {outcome.detail}"
+    if head.status is Status.PASSED:
+        hit = _report(head).get("hit")
+        if isinstance(hit, list) and not hit:
+            return "off-target", "passed on head without running a changed line"
+        return "refuted", "passes on head"
+    if base.status is Status.PASSED:
+        return "verified", head.detail
+    return "preexisting", "fails on base and on head"
+
+
+def _witness(result: CandidateResult, fn: ChangedFunction) -> dict[str, Any]:
+    """Call, base and head values of the failing test (the tracer's), else test outcomes."""
+    head, base = result.sides["head"], result.sides["base"]
+    failed = next((t for t in _own_tests(head) if t.get("outcome") == "failed"), None)
+    nodeid = str(failed.get("nodeid", "")) if failed else TEST_FILE
+    message = str(failed.get("message", "")) if failed else head.detail
+    name = nodeid.split("::", 1)[-1]
+    head_call = _report(head).get("last", {}).get(name)
+    base_call = _report(base).get("last", {}).get(name)
+    if isinstance(head_call, dict) and isinstance(base_call, dict) and "result" in head_call:
+        return {
+            "call": str(head_call.get("call", nodeid)),
+            "base": str(base_call.get("result", "")),
+            "head": str(head_call.get("result", "")),
+            "test_id": nodeid,
+            "failure": message[:500],
+        }
+    return {
+        "call": nodeid,
+        "base": "passed",
+        "head": f"failed: {message}"[:500],
+        "test_id": nodeid,
+        "failure": message[:500],
+    }
+
+
+@dataclass
+class _Check:
+    fn: int  # index into the targets
+    sample: int  # which proposal sample (per function) it came from
+    claim: str
+    test: str
+    round: int = 0
+    outcome: CheckOutcome | None = None
+    detail: str = ""
+    witness: dict[str, Any] | None = None
+    superseded: bool = False  # replaced by a refined version
+
+
+@dataclass
+class _Target:
+    fn: ChangedFunction
+    module: str
+    risky: bool
+    drawn: int = 0  # proposal samples drawn (discarded ones included)
+    empty: set[int] = field(default_factory=set)  # samples that proposed no check
+    discarded: set[int] = field(default_factory=set)
+    escalated: bool = False
+    done: bool = False
+
+
+def _normalize(test: str) -> str:
+    try:
+        return ast.dump(ast.parse(test))
+    except SyntaxError:
+        return re.sub(r"\s+", " ", test).strip()
+
+
+class LLMGenerator:
+    """Generator ``llm`` (phase 2: runs where the cheap generators found nothing)."""
+
+    name = "llm"
+    phase = 2
+
+    def __init__(self, *, adaptive: bool = True, budgets: Mapping[str, LLMBudget] = LLM_BUDGETS):
+        self.adaptive = adaptive
+        self.budgets = budgets
+        self.notes: list[str] = []
+
+    # The one-shot protocol: nothing (see the module docstring).
+    def candidates(
+        self, functions: list[ChangedFunction], ctx: GenerationContext
+    ) -> list[tuple[Candidate, list[ChangedFunction]]]:
+        return []
+
+    def interpret(
+        self, result: CandidateResult, functions: list[ChangedFunction], ctx: GenerationContext
+    ) -> list[Evidence]:
+        return []
+
+    # -- explore -----------------------------------------------------------------------
+
+    def explore(
+        self,
+        functions: Sequence[ChangedFunction],
+        ctx: GenerationContext,
+        session: LLMSession,
+        run: BatchRunner,
+        pr: PRContext | None = None,
+    ) -> list[Evidence]:
+        """Sample, verify, refine and escalate; evidence per function (see the docstring)."""
+        pr = pr or PRContext()
+        budget = self.budgets.get(ctx.tier, self.budgets["standard"])
+        targets = self._targets(functions, ctx, budget)
+        if not targets:
+            return []
+        checks: list[_Check] = []
+        ledger = session.ledger
+        wanted = {
+            i: (budget.start if self.adaptive else budget.max_samples) for i in range(len(targets))
+        }
+        batch = 0
+        while wanted:
+            if (why := ledger.out_of_budget()) is not None:
+                self.notes.append(f"llm: stopped early ({why}); best evidence so far reported")
+                break
+            new = self._propose(targets, wanted, ctx, session, pr, budget)
+            checks.extend(new)
+            self._execute(new, targets, run, f"{batch}")
+            self._refine(new, checks, targets, ctx, session, run, budget, f"{batch}")
+            batch += 1
+            wanted = {} if not self.adaptive else self._more(targets, checks, budget)
+        evidence = []
+        for i, target in enumerate(targets):
+            evidence.extend(self._evidence(i, target, checks, ledger))
+        return evidence
+
+    def _targets(
+        self, functions: Sequence[ChangedFunction], ctx: GenerationContext, budget: LLMBudget
+    ) -> list[_Target]:
+        from bot.plan import risk_score
+
+        out = []
+        for fn in functions:
+            module = _module_of(fn, ctx)
+            if fn.status != "modified" or fn.base_path is None or fn.nested or module is None:
+                continue
+            risky = False
+            try:
+                risky = risk_score(fn, ctx.rules)[0] > 0  # type: ignore[arg-type]
+            except (AttributeError, TypeError):
+                risky = False
+            out.append(_Target(fn, module, risky))
+        out.sort(key=lambda t: not t.risky)  # stable: riskiest first, else the diff's order
+        return out[: budget.max_functions]
+
+    def _propose(
+        self,
+        targets: list[_Target],
+        wanted: dict[int, int],
+        ctx: GenerationContext,
+        session: LLMSession,
+        pr: PRContext,
+        budget: LLMBudget,
+    ) -> list[_Check]:
+        order: list[tuple[int, int]] = []
+        prompts: list[Prompt] = []
+        for i, n in sorted(wanted.items()):
+            target = targets[i]
+            for _ in range(n):
+                sample_no = target.drawn
+                target.drawn += 1
+                order.append((i, sample_no))
+                prompts.append(self._proposal_prompt(target, sample_no, pr, budget))
+        samples = session.sampler.sample(prompts)
+        out: list[_Check] = []
+        for (i, sample_no), sample in zip(order, samples, strict=True):
+            made = _checks_of(sample, i, sample_no, budget.checks_per_sample)
+            if made is None:
+                targets[i].discarded.add(sample_no)
+            elif not made:
+                targets[i].empty.add(sample_no)
+            out.extend(made or [])
+        return out
+
+    def _proposal_prompt(
+        self, target: _Target, sample_no: int, pr: PRContext, budget: LLMBudget
+    ) -> Prompt:
+        fn = target.fn
+        rendered = render(
+            "propose_checks",
+            {
+                "function": fn.function,
+                "module": target.module,
+                "path": fn.path,
+                "import_line": _import_line(fn, target.module),
+                "max_checks": str(budget.checks_per_sample),
+                "angle": ANGLES[sample_no % len(ANGLES)],
+            },
+            {
+                "pr_block": _pr_text(pr),
+                "base_block": fn.base_source,
+                "head_block": fn.head_source,
+                "diff_block": function_diff(fn.base_source, fn.head_source, fn.path),
+            },
+        )
+        return Prompt("propose_checks", rendered.system, rendered.user)
+
+    def _execute(
+        self, checks: list[_Check], targets: list[_Target], run: BatchRunner, tag: str
+    ) -> None:
+        if not checks:
+            return
+        cands = {
+            f"llm-{tag}-{n}-r{c.round}": (c, check_candidate(f"llm-{tag}-{n}-r{c.round}",
+                                                             targets[c.fn].fn, c.test))
+            for n, c in enumerate(checks)
+        }  # fmt: skip
+        results = run([cand for _c, cand in cands.values()])
+        for cid, (check, _cand) in cands.items():
+            result = results.get(cid)
+            check.outcome, check.detail = classify(result)
+            if check.outcome == "verified" and result is not None:
+                check.witness = _witness(result, targets[check.fn].fn)
+
+    def _refine(
+        self,
+        new: list[_Check],
+        checks: list[_Check],
+        targets: list[_Target],
+        ctx: GenerationContext,
+        session: LLMSession,
+        run: BatchRunner,
+        budget: LLMBudget,
+        tag: str,
+    ) -> None:
+        broken = [c for c in new if c.outcome == "broken"]
+        for round_no in range(1, budget.refine_rounds + 1):
+            if not broken or session.ledger.out_of_budget() is not None:
+                return
+            prompts = [self._refine_prompt(targets[c.fn], c) for c in broken]
+            samples = session.sampler.sample(prompts)
+            fixed: list[_Check] = []
+            for parent, sample in zip(broken, samples, strict=True):
+                made = _checks_of(sample, parent.fn, parent.sample, 1)
+                if not made:
+                    continue
+                child = made[0]
+                child.round = round_no
+                parent.superseded = True
+                fixed.append(child)
+            checks.extend(fixed)
+            self._execute(fixed, targets, run, f"{tag}-{round_no}")
+            still = [c for c in fixed if c.outcome == "broken"]
+            if len(still) >= len(broken):  # the round did not improve: stop
+                return
+            broken = still
+
+    def _refine_prompt(self, target: _Target, check: _Check) -> Prompt:
+        fn = target.fn
+        rendered = render(
+            "refine_check",
+            {
+                "function": fn.function,
+                "module": target.module,
+                "import_line": _import_line(fn, target.module),
+                "claim": " ".join(check.claim.split())[:500],
+            },
+            {
+                "test_block": check.test,
+                "error_block": check.detail[:3000],
+                "head_block": fn.head_source,
+            },
+        )
+        return Prompt("propose_checks", rendered.system, rendered.user)
+
+    def _votes(self, i: int, target: _Target, checks: list[_Check]) -> dict[int, str]:
+        """Each voting sample's verdict: found | nothing."""
+        live = [c for c in checks if c.fn == i and not c.superseded]
+        votes: dict[int, str] = {s: "nothing" for s in target.empty}
+        for c in live:
+            if c.outcome == "verified":
+                votes[c.sample] = "found"
+            elif c.outcome in ("refuted", "preexisting") and votes.get(c.sample) != "found":
+                votes[c.sample] = "nothing"
+        return votes
+
+    def _more(
+        self, targets: list[_Target], checks: list[_Check], budget: LLMBudget
+    ) -> dict[int, int]:
+        wanted: dict[int, int] = {}
+        for i, target in enumerate(targets):
+            if target.done:
+                continue
+            room = budget.max_samples - target.drawn
+            votes = Counter(self._votes(i, target, checks).values())
+            voters = sum(votes.values())
+            if room <= 0:
+                target.done = True
+            elif voters < min(2, budget.start):
+                # Too few usable samples to call it (discarded or broken): try again.
+                wanted[i] = min(budget.step, room)
+            elif len(votes) > 1:
+                wanted[i] = min(budget.step, room)  # split: more samples
+            elif target.risky and "found" not in votes and not target.escalated:
+                target.escalated = True  # risky and nothing found yet: look harder once
+                wanted[i] = min(budget.step, room)
+            else:
+                target.done = True
+            if i in wanted and target.drawn >= budget.max_samples:
+                wanted.pop(i)
+        # A function whose samples keep being discarded must still stop at the cap.
+        return {i: n for i, n in wanted.items() if n > 0}
+
+    def _evidence(
+        self, i: int, target: _Target, checks: list[_Check], ledger: Any
+    ) -> list[Evidence]:
+        fn = target.fn
+        mine = [c for c in checks if c.fn == i and not c.superseded]
+        votes = self._votes(i, target, checks)
+        tally = Counter(votes.values())
+        if tally:
+            ledger.agree(max(tally.values()), sum(tally.values()))
+        verified = [c for c in mine if c.outcome == "verified" and c.witness is not None]
+        if verified:
+            # Claims from different samples on the same behaviour are one finding: group by the
+            # witness call (else the test's AST); the group most samples reached is shown.
+            groups: dict[str, list[_Check]] = {}
+            for c in verified:
+                key = str(c.witness.get("call")) if c.witness else _normalize(c.test)
+                if key.startswith(TEST_FILE):
+                    key = _normalize(c.test)
+                groups.setdefault(key, []).append(c)
+            best_key, best = max(
+                groups.items(),
+                key=lambda kv: (len({c.sample for c in kv[1]}), -min(len(c.test) for c in kv[1])),
+            )
+            rep = min(best, key=lambda c: len(c.test))
+            witness = dict(rep.witness or {})
+            witness.update(
+                claim=" ".join(rep.claim.split())[:1000],
+                samples=target.drawn,
+                votes=tally.get("found", 0),
+                agreeing=len({c.sample for c in best}),
+                behaviours=len(groups),
+            )
+            anchor = "llm:" + (str(witness.get("call")) if best_key == witness.get("call") else
+                               best_key[:200])  # fmt: skip
+            return [
+                Evidence(
+                    "llm",
+                    fn,
+                    "difference",
+                    anchor=anchor,
+                    witness=witness,
+                    detail=witness["claim"],
+                    test_source=rep.test,
+                    module=target.module,
+                )
+            ]
+        outcomes = Counter(c.outcome for c in mine)
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items(), key=str)) or "none"
+        what = f"{target.drawn} sample(s); checks: {summary}"
+        if outcomes.get("refuted") or target.empty:
+            return [Evidence("llm", fn, "clean", detail=what, module=target.module)]
+        if outcomes.get("preexisting"):
+            claim = next(c.claim for c in mine if c.outcome == "preexisting")
+            return [
+                Evidence(
+                    "llm", fn, "preexisting", detail=f"fails on base too: {claim[:300]}",
+                    module=target.module,
+                )
+            ]  # fmt: skip
+        if outcomes.get("broken") or outcomes.get("error"):
+            return [
+                Evidence("llm", fn, "error", detail=f"no proposed test ran ({what})",
+                         module=target.module)
+            ]  # fmt: skip
+        return []
+
+
+def _pr_text(pr: PRContext) -> str:
+    return f"Title: {pr.title}\n\n{pr.description}".strip()
+
+
+def _checks_of(sample: Sample, fn: int, sample_no: int, limit: int) -> list[_Check] | None:
+    """The checks of one sample (None: the sample was discarded)."""
+    if sample.tool_input is None:
+        return None
+    raw = sample.tool_input.get("checks", [])
+    out = []
+    for item in raw[:limit]:
+        test = str(item["test"])
+        if "def test" not in test:
+            continue  # nothing pytest would collect
+        out.append(_Check(fn=fn, sample=sample_no, claim=str(item["claim"]), test=test))
+    return None if raw and not out else out
+
+
+@register("llm")
+def _factory() -> LLMGenerator:
+    return LLMGenerator()

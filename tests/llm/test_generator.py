@@ -1,0 +1,243 @@
+"""Generator ``llm``: model-proposed checks verified on base and head in the process sandbox.
+
+The model is the fake Messages API driven through the real SDK; the trees are small real git
+repositories read by the real analysis; the tests run in the real harness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.analysis import Analysis, analyse
+from bot.candidates import GenerationContext
+from bot.candidates.llm import LLMGenerator, PRContext, check_candidate, classify
+from bot.evidence import Evidence
+from bot.git import GitRepo
+from bot.llm import AnthropicSampler, Ledger, LLMSession, LLMSettings
+from bot.plan import BUDGETS
+from rules.loader import load_rules
+from sandbox.process_runner import ProcessRunner
+from sandbox.results import CandidateResult
+from sandbox.spec import SandboxSpec
+from sandbox.workspace import Candidate, Workspace
+from tests.bot.gitrepos import make_repo
+from tests.fakes.anthropic_api import (
+    FakeAnthropicAPI,
+    Reply,
+    ScriptedModel,
+    checks_reply,
+    error,
+    refusal,
+    tool_reply,
+)
+
+FEES_BASE = '''GRACE_DAYS = 5
+
+
+def late_fee_cents(days_late: int) -> int:
+    """No fee within the grace period (GRACE_DAYS days included)."""
+    if days_late <= GRACE_DAYS:
+        return 0
+    return 1000 + 150 * (days_late - GRACE_DAYS)
+'''
+FEES_HEAD = FEES_BASE.replace("days_late <= GRACE_DAYS", "days_late < GRACE_DAYS")
+
+GOOD = (
+    "late_fee_cents",
+    "the last day of the grace period now costs a fee",
+    "from fees import late_fee_cents\n\n\ndef test_last_grace_day_is_free():\n"
+    "    assert late_fee_cents(5) == 0\n",
+)
+BOGUS = (
+    "late_fee_cents",
+    "ten days late is charged wrongly",
+    "from fees import late_fee_cents\n\n\ndef test_ten_days():\n"
+    "    assert late_fee_cents(10) == 1750\n",
+)
+OFF_TARGET = (
+    "late_fee_cents",
+    "the grace constant is five",
+    "from fees import GRACE_DAYS\n\n\ndef test_grace():\n    assert GRACE_DAYS == 5\n",
+)
+BROKEN = (
+    "late_fee_cents",
+    "the last day of the grace period now costs a fee",
+    "from fees import late_fee\n\n\ndef test_last_grace_day_is_free():\n"
+    "    assert late_fee(5) == 0\n",
+)
+BOTH_FAIL = (
+    "late_fee_cents",
+    "negative lateness should raise",
+    "import pytest\nfrom fees import late_fee_cents\n\n\ndef test_negative():\n"
+    "    with pytest.raises(ValueError):\n        late_fee_cents(-1)\n",
+)
+
+
+@dataclass
+class Change:
+    analysis: Analysis
+    ctx: GenerationContext
+    runs: list[int]
+
+    def run(self, cands: Sequence[Candidate]) -> Mapping[str, CandidateResult]:
+        self.runs.append(len(cands))
+        ws = Workspace(
+            head=self.analysis.head_tree,
+            base=self.analysis.base_tree,
+            candidates=tuple(cands),
+            import_roots=self.analysis.import_roots,
+        )
+        result = ProcessRunner().run(ws, SandboxSpec(seed=0))
+        assert result.ok, result.infrastructure_error
+        return result.candidates
+
+
+def change(tmp_path: Path, base: dict[str, str], head: dict[str, str], tier: str) -> Change:
+    repo = GitRepo(make_repo(tmp_path / "repo", base, head))
+    analysis = analyse(repo, repo.resolve("main~1"), repo.resolve("main"), tmp_path / "cache")
+    ctx = GenerationContext(
+        head_tree=analysis.head_tree,
+        base_tree=analysis.base_tree,
+        head_files=analysis.head_files,
+        base_files=analysis.base_files,
+        rules=load_rules(),
+        seed=0,
+        tier=tier,
+        budget=BUDGETS[tier],
+        head_sources=analysis.head_sources,
+        modules=analysis.modules,
+    )
+    return Change(analysis, ctx, [])
+
+
+@pytest.fixture(scope="module")
+def fees(tmp_path_factory: pytest.TempPathFactory) -> Change:
+    return change(
+        tmp_path_factory.mktemp("fees"), {"fees.py": FEES_BASE}, {"fees.py": FEES_HEAD}, "quick"
+    )
+
+
+def session_for(api: FakeAnthropicAPI, **overrides: object) -> LLMSession:
+    settings = LLMSettings(api_key="test-key", base_url=api.url, **overrides)  # type: ignore[arg-type]
+    return LLMSession(settings, AnthropicSampler(settings, Ledger(settings), sleep=lambda _s: None))
+
+
+def explore(
+    fees: Change, model: ScriptedModel, *queued: Reply, adaptive: bool = True
+) -> tuple[list[Evidence], LLMSession, FakeAnthropicAPI, LLMGenerator]:
+    gen = LLMGenerator(adaptive=adaptive)
+    with FakeAnthropicAPI(model) as api:
+        api.enqueue(*queued)
+        session = session_for(api)
+        evidence = gen.explore(
+            fees.analysis.analysed, fees.ctx, session, fees.run, PRContext("Fees", "")
+        )
+    return evidence, session, api, gen
+
+
+def test_real_claim_is_verified_and_bogus_claim_is_refuted(fees: Change) -> None:
+    model = ScriptedModel({"late_fee_cents": [checks_reply(GOOD, BOGUS), checks_reply(GOOD)]})
+    evidence, session, api, _gen = explore(fees, model)
+    [ev] = evidence
+    assert (ev.source, ev.status) == ("llm", "difference")
+    assert ev.test_source == GOOD[2]  # the bogus test (passes on head) never becomes evidence
+    assert ev.witness is not None
+    # Same witness format as the model-free generators: the call, base and head results.
+    assert ev.witness["call"] == "late_fee_cents(days_late=5)"
+    assert (ev.witness["base"], ev.witness["head"]) == ("0", "1000")
+    assert (ev.witness["samples"], ev.witness["votes"], ev.witness["agreeing"]) == (2, 2, 2)
+    assert ev.detail == GOOD[1]
+    # Two samples agreed at once: adaptive sampling stopped there.
+    assert len(api.calls("propose_checks")) == 2
+    assert session.ledger.calls == 2
+    assert session.ledger.agreement_rate() == 1.0
+
+
+def test_only_bogus_claims_give_clean_evidence(fees: Change) -> None:
+    model = ScriptedModel({"late_fee_cents": [checks_reply(BOGUS)]})
+    [ev], _session, api, _gen = explore(fees, model)
+    assert ev.status == "clean"
+    assert "refuted" in ev.detail
+    # fees is risky (money word "fee"): nothing found after 2 samples → escalated once.
+    assert len(api.calls("propose_checks")) == 4
+
+
+def test_split_samples_draw_more_until_the_cap(fees: Change) -> None:
+    model = ScriptedModel({"late_fee_cents": [checks_reply(GOOD), checks_reply(BOGUS)]})
+    [ev], session, api, _gen = explore(fees, model)
+    assert ev.status == "difference"
+    assert len(api.calls("propose_checks")) == 4  # quick tier cap
+    assert ev.witness is not None
+    assert (ev.witness["samples"], ev.witness["votes"]) == (4, 2)
+    assert session.ledger.agreement == [(2, 4)]
+
+
+def test_fixed_n_draws_the_cap_every_time(fees: Change) -> None:
+    model = ScriptedModel({"late_fee_cents": [checks_reply(GOOD)]})
+    [ev], _session, api, _gen = explore(fees, model, adaptive=False)
+    assert ev.status == "difference"
+    assert len(api.calls("propose_checks")) == 4
+
+
+def test_broken_test_is_refined_with_the_error(fees: Change) -> None:
+    model = ScriptedModel(
+        {"late_fee_cents": [checks_reply(BROKEN)]},
+        refinements={"late_fee_cents": [checks_reply(GOOD)]},
+    )
+    [ev], _session, api, _gen = explore(fees, model)
+    assert ev.status == "difference"
+    refine = [r for r in api.calls("propose_checks") if r.refining]
+    assert refine, "the collection error went back to the model"
+    assert "late_fee" in refine[0].user and "ImportError" in refine[0].user
+
+
+def test_refinement_stops_when_a_round_does_not_improve(fees: Change) -> None:
+    model = ScriptedModel(
+        {"late_fee_cents": [checks_reply(BROKEN)]},
+        refinements={"late_fee_cents": [checks_reply(BROKEN)]},
+    )
+    evidence, _session, api, _gen = explore(fees, model)
+    assert [e.status for e in evidence] == ["error"]
+    refine_prompts = [r for r in api.calls("propose_checks") if r.refining]
+    proposals = [r for r in api.calls("propose_checks") if not r.refining]
+    # One refinement per broken proposal, then stop (no improvement), never the quick cap of 1+.
+    assert len(refine_prompts) == len(proposals)
+
+
+def test_off_target_and_preexisting_checks(fees: Change) -> None:
+    model = ScriptedModel({"late_fee_cents": [checks_reply(OFF_TARGET, BOTH_FAIL)]})
+    evidence, _session, _api, _gen = explore(fees, model)
+    assert [e.status for e in evidence] == ["preexisting"]
+
+
+def test_malformed_refused_and_rate_limited_samples_are_discarded_not_fatal(fees: Change) -> None:
+    model = ScriptedModel({"late_fee_cents": [checks_reply(GOOD)]})
+    queued = (
+        tool_reply("propose_checks", {"checks": [{"function": "x"}]}),
+        refusal(),
+        error(429, retry_after="0"),
+        error(529, retry_after="0"),
+    )
+    gen = LLMGenerator()
+    with FakeAnthropicAPI(model) as api:
+        api.enqueue(*queued)
+        settings = LLMSettings(api_key="test-key", base_url=api.url, concurrency=1)
+        session = LLMSession(settings, AnthropicSampler(settings, sleep=lambda _s: None))
+        evidence = gen.explore(fees.analysis.analysed, fees.ctx, session, fees.run)
+    [ev] = evidence
+    assert ev.status == "difference"
+    ledger = session.ledger
+    assert ledger.discarded == {"malformed": 1, "refusal": 1}
+    assert ledger.retries == 2
+
+
+def test_classify_maps_side_outcomes(fees: Change) -> None:
+    fn = fees.analysis.analysed[0]
+    cands = [check_candidate(f"c{n}", fn, t[2]) for n, t in enumerate((GOOD, BOGUS, BROKEN))]
+    results = fees.run(cands)
+    assert [classify(results[c.id])[0] for c in cands] == ["verified", "refuted", "broken"]
+    assert classify(None)[0] == "error"
