@@ -148,8 +148,13 @@ def publication(
     posted_ids: Set[str],
     *,
     fail_on: Collection[str] = DEFAULT_FAIL_ON,
+    resolve_missing: bool = True,
 ) -> Publication:
-    """What to post for ``report`` on ``pr`` given the findings still open from earlier pushes."""
+    """What to post for ``report`` on ``pr`` given the findings still open from earlier pushes.
+
+    ``resolve_missing=False`` for a run that looked at part of the PR only (``/deep-check
+    path``): a finding it did not look for is not reported resolved.
+    """
     title, summary, text = check_run_summary(report)
     findings = sorted_findings(report.findings)
     annotations = tuple(_annotation(f, fail_on) for f in findings)
@@ -157,7 +162,7 @@ def publication(
     current = {f.id for f in findings}
     new = [f for f in findings if f.id not in posted_ids]
     already = [f.id for f in findings if f.id in posted_ids]
-    resolved = sorted(i for i in posted_ids if i not in current)
+    resolved = sorted(i for i in posted_ids if i not in current) if resolve_missing else []
 
     lines = {path: diff_lines(patch) for path, patch in pr.patches.items()}
     comments: list[ReviewComment] = []

@@ -152,3 +152,9 @@ def test_a_finding_moved_out_of_the_diff_is_still_recognized_by_id() -> None:
     moved = replace(finding("f", 11), line=30)
     second = publication(report(moved), pull(), set(first.new_ids))
     assert second.new_ids == () and not second.has_review
+
+
+def test_a_narrowed_run_reports_nothing_resolved() -> None:
+    pub = publication(report(finding("new", 11)), pull(), {"elsewhere"}, resolve_missing=False)
+    assert pub.resolved_ids == () and "Resolved" not in pub.review_body
+    assert pub.new_ids == ("new",)
