@@ -191,8 +191,8 @@ class Job:
 @dataclass(frozen=True)
 class Lease:
     """What ``lease_job`` answered: ``leased`` (run it), ``busy`` (another job of this PR
-    holds the PR lock, or this job's lease is live: try later), ``gone`` (nothing to run:
-    superseded, finished, unknown, or out of attempts)."""
+    holds the PR lock: try later), ``gone`` (nothing to run: superseded, finished, running
+    under a live lease elsewhere, unknown, or out of attempts)."""
 
     outcome: Literal["leased", "busy", "gone"]
     job: Job | None = None
@@ -576,7 +576,7 @@ class Store:
                 return Lease("gone", None if row is None else _job(row))
             assert row.id is not None
             if row.state == "running" and (row.lease_expires or 0) > now:
-                return Lease("busy", _job(row))
+                return Lease("gone", _job(row))  # a duplicate message: the job is running
             if row.attempts >= self.max_attempts:
                 row.state, row.updated_at = "failed", now
                 row.error = row.error or f"gave up after {row.attempts} attempts"
@@ -662,6 +662,33 @@ class Store:
                 )
             ).all()
             return [_job(r) for r in rows]
+
+    def requeue_expired(self) -> list[Job]:
+        """Move running jobs whose lease ran out back to ``queued`` (releasing their PR lock)
+        and return them, for the reaper to hand to the queue again. Jobs out of attempts are
+        marked ``failed`` instead."""
+        now = self.clock()
+        out: list[Job] = []
+        with self._session() as s:
+            query = select(_JobRow).where(
+                col(_JobRow.state) == "running", col(_JobRow.lease_expires) < now
+            )
+            if self.dialect == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            for row in s.exec(query).all():
+                assert row.id is not None
+                if row.attempts >= self.max_attempts:
+                    row.state = "failed"
+                    row.error = f"gave up after {row.attempts} attempts (lease expired)"
+                else:
+                    row.state = "queued"
+                row.lease_owner = row.lease_expires = None
+                row.updated_at = now
+                s.add(row)
+                self._unlock_pr(s, row.repo, row.number, row.id)
+                if row.state == "queued":
+                    out.append(_job(row))
+        return out
 
     # -- results -----------------------------------------------------------------------------------
 

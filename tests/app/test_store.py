@@ -112,11 +112,15 @@ def test_killed_worker_leaves_the_job_retried_not_lost(store: Store, clock: Cloc
     first = store.lease_job(KEY, "worker-1", ttl=60)
     assert first.outcome == "leased" and first.job is not None and first.job.attempts == 1
     # worker-1 is killed: it never finishes. The lease is live for a while ...
-    assert store.lease_job(KEY, "worker-2", ttl=60).outcome == "busy"
+    assert store.lease_job(KEY, "worker-2", ttl=60).outcome == "gone"  # running elsewhere
     assert store.expired_jobs() == []
+    assert store.requeue_expired() == []
     clock.advance(61)
     expired = store.expired_jobs()
     assert [j.key for j in expired] == [KEY]
+    requeued = store.requeue_expired()  # the reaper
+    assert [(j.key, j.state) for j in requeued] == [(KEY, "queued")]
+    assert store.requeue_expired() == []  # once
     second = store.lease_job(KEY, "worker-2", ttl=60)
     assert second.outcome == "leased" and second.job is not None and second.job.attempts == 2
     # the dead worker's late finish is refused; the live one settles the job

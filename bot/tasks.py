@@ -1,0 +1,491 @@
+"""What a worker does with each command: orchestration over the ports, no queue in sight.
+
+``bot.queue`` registers these functions as huey tasks; tests call them directly with a fake
+code host. Every function takes its collaborators as arguments (the store, the code host of the
+installation, the sandbox runner, the rules, the settings).
+
+``run_check_pr`` verifies one PR head:
+
+1. a ``/deep-check`` comment gets 👀 at once, then the commenter's write access is checked;
+2. a job older than the PR's newest known head is dropped (superseded): a stale result never
+   overwrites a newer one; the PR is read from the host, which has the last word on its head;
+3. the job is leased in the store; the lease is also the per-PR lock, so jobs of one PR never
+   run at the same time (another job holding it raises :class:`Busy`: try again later);
+4. a check run starts (``in_progress``); the repository is fetched from ``repo.clone_url`` into
+   a per-repository cache (an installation token is sent for http(s) URLs only, as a header
+   in the environment: it never enters the URL, the cache's config, a sandbox, a log, the
+   store or an error message); ``.deepcheck.yml`` is read from the DEFAULT branch, so a PR
+   cannot loosen its own checks;
+5. :func:`bot.pipeline.check` runs on (base, head); :func:`bot.publish.publication` decides
+   what to say; the review is posted, the finding ids are recorded, the check run finishes.
+
+An :class:`~bot.errors.DeepcheckError` (a sandbox that failed, a repository that cannot be
+fetched) finishes the check run ``neutral`` with the reason — never ``failure``.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import dataclasses
+import fcntl
+import json
+import logging
+import os
+import re
+import socket
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from bot.config import RepoConfig, load_repo_config, path_matches
+from bot.errors import DeepcheckError, InfrastructureError, RepositoryError
+from bot.jobs import CheckPR, NightlyScan, Reply, RepoRef, SyncInstallation
+from bot.models import Report
+from bot.pipeline import CheckRequest, Deps, check
+from bot.ports import CodeHost, PullRequestInfo, Runner
+from bot.publish import Publication, infrastructure_failure, publication
+from bot.settings import Settings
+from bot.store import Job, Store
+from rules.loader import RuleSet
+
+__all__ = [
+    "CHECK_NAME",
+    "CONFIG_FILE",
+    "LEASE_SECONDS",
+    "AppHandlers",
+    "Busy",
+    "CheckOutcome",
+    "RepoCache",
+    "command_from_payload",
+    "command_payload",
+    "default_branch_config",
+    "run_check_pr",
+    "run_reply",
+    "run_sync_installation",
+    "scrub",
+]
+
+log = logging.getLogger("deepcheck.tasks")
+
+CHECK_NAME = "deepcheck"
+CONFIG_FILE = ".deepcheck.yml"
+LEASE_SECONDS = 900.0  # renewed every third of it while the job runs
+FETCH_TIMEOUT = 600.0
+
+CheckOutcome = Literal["done", "neutral", "superseded", "refused", "gone"]
+
+
+class Busy(Exception):
+    """Another job of the same PR holds the PR lock: run this one later (not an attempt)."""
+
+
+# -- payloads ----------------------------------------------------------------------------------
+
+
+def command_payload(cmd: CheckPR) -> str:
+    """The command as JSON for the store (the reaper re-queues from it); nothing secret."""
+    return json.dumps(dataclasses.asdict(cmd), sort_keys=True)
+
+
+def command_from_payload(payload: str) -> CheckPR:
+    data: dict[str, Any] = json.loads(payload)
+    repo = RepoRef(**data.pop("repo"))
+    data["paths"] = tuple(data.get("paths", ()))
+    return CheckPR(repo=repo, **data)
+
+
+# -- secrets -----------------------------------------------------------------------------------
+
+_CREDENTIALS = re.compile(r"(?i)(://)[^/@\s]+@")
+_AUTH_HEADER = re.compile(r"(?i)(authorization:\s*\w+\s+)\S+")
+
+
+def scrub(text: str, *secrets: str | None) -> str:
+    """``text`` without the given secrets, URL credentials or authorization headers."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+            text = text.replace(
+                base64.b64encode(f"x-access-token:{secret}".encode()).decode(), "***"
+            )
+    text = _CREDENTIALS.sub(r"\1***@", text)
+    return _AUTH_HEADER.sub(r"\1***", text)
+
+
+# -- repository cache --------------------------------------------------------------------------
+
+
+def _git_env(token: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_CONFIG_GLOBAL=os.devnull,
+        GIT_TERMINAL_PROMPT="0",
+        GIT_ASKPASS="true",
+        LC_ALL="C",
+        LANG="C",
+    )
+    if token:
+        # A header for this process only: never in argv, the URL or the cache's config.
+        basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+        env.update(
+            GIT_CONFIG_COUNT="1",
+            GIT_CONFIG_KEY_0="http.extraHeader",
+            GIT_CONFIG_VALUE_0=f"Authorization: Basic {basic}",
+        )
+    return env
+
+
+class RepoCache:
+    """Bare mirrors of the repositories the App checks, one per repository, under ``root``.
+
+    Fetches are serialized per repository with a file lock; readers (the pipeline) see commits,
+    which git never rewrites in place.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, full_name: str) -> Path:
+        owner, _, name = full_name.partition("/")
+        safe = [re.sub(r"[^A-Za-z0-9._-]", "_", part) or "_" for part in (owner, name)]
+        return self.root / safe[0] / f"{safe[1]}.git"
+
+    @contextlib.contextmanager
+    def locked(self, full_name: str) -> Iterator[Path]:
+        path = self.path(full_name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path.parent / f".{path.name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield path
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def fetch(
+        self,
+        repo: RepoRef,
+        token: str | None,
+        *,
+        shas: tuple[str, ...] = (),
+        pull: int | None = None,
+    ) -> Path:
+        """The bare mirror of ``repo`` holding every branch and each of ``shas``."""
+        url = repo.clone_url
+        if not url.startswith(("https://", "http://", "file://")) and not url.startswith("/"):
+            raise RepositoryError(f"unsupported clone URL scheme for {repo.full_name}")
+        send = token if url.startswith(("https://", "http://")) else None
+        with self.locked(repo.full_name) as path:
+            if not (path / "HEAD").is_file():
+                self._git(None, ["init", "--bare", "--quiet", str(path)], send)
+            self._git(path, ["fetch", "--quiet", "--no-tags", "--force", "--prune", url,
+                             "+refs/heads/*:refs/heads/*"], send)  # fmt: skip
+            missing = [s for s in shas if s and not self._has(path, s)]
+            if missing and pull is not None:
+                ref = f"refs/pull/{pull}/head"
+                with contextlib.suppress(RepositoryError):
+                    self._git(path, ["fetch", "--quiet", "--no-tags", "--force", url,
+                                     f"+{ref}:{ref}"], send)  # fmt: skip
+                missing = [s for s in missing if not self._has(path, s)]
+            for sha in missing:
+                self._git(path, ["fetch", "--quiet", "--no-tags", url, sha], send)
+                if not self._has(path, sha):
+                    raise RepositoryError(f"commit {sha[:12]} not found in {repo.full_name}")
+            if repo.default_branch and self._has(path, f"refs/heads/{repo.default_branch}"):
+                self._git(path, ["symbolic-ref", "HEAD", f"refs/heads/{repo.default_branch}"], send)
+        return path
+
+    def _has(self, path: Path, rev: str) -> bool:
+        proc = subprocess.run(
+            ["git", "-C", str(path), "cat-file", "-e", f"{rev}^{{commit}}"],
+            env=_git_env(None), capture_output=True, timeout=60, check=False,
+        )  # fmt: skip
+        return proc.returncode == 0
+
+    def _git(self, path: Path | None, args: list[str], token: str | None) -> None:
+        cmd = ["git", "-c", "protocol.allow=never", "-c", "protocol.https.allow=always",
+               "-c", "protocol.http.allow=always", "-c", "protocol.file.allow=always",
+               "-c", "core.hooksPath=/dev/null"]  # fmt: skip
+        if path is not None:
+            cmd += ["-C", str(path)]
+        try:
+            proc = subprocess.run(
+                cmd + args, env=_git_env(token), capture_output=True, timeout=FETCH_TIMEOUT,
+                stdin=subprocess.DEVNULL, check=False,
+            )  # fmt: skip
+        except FileNotFoundError:
+            raise InfrastructureError("git is not installed (not found on PATH)") from None
+        except subprocess.TimeoutExpired:
+            raise InfrastructureError(f"git {args[0]} timed out after {FETCH_TIMEOUT:g}s") from None
+        if proc.returncode != 0:
+            lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            detail = scrub(lines[-1] if lines else "no output", token)
+            raise RepositoryError(f"git {args[0]} failed: {detail.removeprefix('fatal: ')}")
+
+
+def default_branch_config(host: CodeHost, repo: RepoRef) -> tuple[RepoConfig, list[str]]:
+    """``.deepcheck.yml`` from the default branch (defaults when absent), and its problems."""
+    text = host.file_on_branch(repo.full_name, CONFIG_FILE, repo.default_branch)
+    if text is None:
+        return RepoConfig(), []
+    config, errors = load_repo_config(text, label=f"{CONFIG_FILE}@{repo.default_branch}")
+    return config, [str(e) for e in errors]
+
+
+# -- the lease heartbeat -----------------------------------------------------------------------
+
+
+class _Heartbeat:
+    """Renews the job's lease (and PR lock) while the job runs; a killed worker stops renewing."""
+
+    def __init__(self, store: Store, job: Job, owner: str, ttl: float) -> None:
+        self.store, self.job, self.owner, self.ttl = store, job, owner, ttl
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"lease-{job.id}", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.ttl / 3):
+            try:
+                if not self.store.renew_lease(self.job.id, self.owner, self.ttl):
+                    log.warning("job %s: lease lost", self.job.id)
+                    return
+            except DeepcheckError as exc:
+                log.warning("job %s: lease renewal failed: %s", self.job.id, exc)
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+def worker_id(task_id: str = "") -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{task_id or threading.get_ident()}"
+
+
+# -- CheckPR -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    cmd: CheckPR
+    host: CodeHost
+    store: Store
+    runner: Runner
+    rules: RuleSet
+    settings: Settings
+    owner: str
+    token: str | None = None
+
+    @property
+    def repo(self) -> str:
+        return self.cmd.repo.full_name
+
+
+def run_check_pr(
+    cmd: CheckPR,
+    *,
+    host: CodeHost,
+    store: Store,
+    runner: Runner,
+    rules: RuleSet,
+    settings: Settings,
+    owner: str = "",
+    lease_seconds: float = LEASE_SECONDS,
+) -> CheckOutcome:
+    """Verify one PR head and publish the result (see the module docstring)."""
+    repo, number = cmd.repo.full_name, cmd.number
+    pr: PullRequestInfo | None = None
+    if cmd.trigger == "comment":
+        if cmd.comment_id is not None:
+            host.react(repo, cmd.comment_id, "eyes")
+        requested_by = str(getattr(cmd, "requested_by", "") or "")
+        if not requested_by or not host.can_write(repo, requested_by):
+            log.info("%s#%s: /deep-check refused (no write access: %r)", repo, number, requested_by)
+            return "refused"
+    if not cmd.head_sha:
+        pr = host.pull_request(repo, number)
+        store.note_head(repo, number, pr.head_sha)
+        cmd = replace(cmd, head_sha=pr.head_sha, base_sha=pr.base_sha)
+    store.note_repository(
+        repo, cmd.repo.installation_id, clone_url=cmd.repo.clone_url,
+        default_branch=cmd.repo.default_branch,
+    )  # fmt: skip
+    rerun = cmd.trigger in ("comment", "rerequest")
+    store.upsert_job(cmd.key, base_sha=cmd.base_sha, payload=command_payload(cmd), rerun=rerun)
+    latest = store.latest_head(repo, number)  # a job seen for the first time is the latest
+    if latest is not None and latest != cmd.head_sha:
+        store.supersede_older(repo, number, latest)
+        return "superseded"
+    owner = owner or worker_id()
+    lease = store.lease_job(cmd.key, owner, lease_seconds)
+    if lease.outcome == "busy":
+        raise Busy(f"{repo}#{number}: another job of this pull request is running")
+    if lease.outcome == "gone" or lease.job is None:
+        return "gone"
+    run = _Run(cmd, host, store, runner, rules, settings, owner)
+    with _Heartbeat(store, lease.job, owner, lease_seconds):
+        try:
+            outcome = _leased(run, lease.job, pr)
+        except BaseException:
+            store.finish_job(lease.job.id, owner, "queued", "interrupted; will be retried")
+            raise
+    return outcome
+
+
+def _leased(run: _Run, job: Job, pr: PullRequestInfo | None) -> CheckOutcome:
+    cmd, host, store = run.cmd, run.host, run.store
+    if pr is None:
+        pr = host.pull_request(run.repo, cmd.number)  # the truth about the head, and patches
+        store.note_head(run.repo, cmd.number, pr.head_sha)
+    if pr.head_sha != cmd.head_sha:
+        store.finish_job(job.id, run.owner, "superseded", f"the PR head is now {pr.head_sha}")
+        return "superseded"
+    base = cmd.base_sha or pr.base_sha
+    external_id = f"{run.repo}#{cmd.number}@{cmd.head_sha}"
+    check_id = host.start_check(run.repo, cmd.head_sha, CHECK_NAME, external_id)
+    try:
+        config, problems = default_branch_config(host, cmd.repo)
+        report = _verify(run, base, problems)
+        if store.latest_head(run.repo, cmd.number) != cmd.head_sha:
+            _finish(run, check_id, _superseded_publication(cmd.head_sha))
+            store.finish_job(job.id, run.owner, "superseded", "a newer head arrived meanwhile")
+            return "superseded"
+        posted = host.posted_finding_ids(run.repo, cmd.number)
+        pub = publication(report, pr, posted, fail_on=config.fail_on)
+        if pub.has_review:
+            host.review(run.repo, cmd.number, cmd.head_sha, pub.review_body, pub.comments)
+        ids = (*pub.new_ids, *pub.already_posted_ids)
+        store.record_findings(run.repo, cmd.number, cmd.head_sha, ids, pub.conclusion)
+        _finish(run, check_id, pub)
+    except DeepcheckError as exc:
+        reason = scrub(str(exc), run.token)
+        log.warning("%s#%s@%s: %s", run.repo, cmd.number, cmd.head_sha[:12], reason)
+        _finish(run, check_id, infrastructure_failure(reason, head=cmd.head_sha))
+        store.finish_job(job.id, run.owner, "failed", reason)
+        return "neutral"
+    except Exception as exc:
+        reason = scrub(f"internal error: {type(exc).__name__}: {exc}", run.token)
+        log.exception("%s#%s: %s", run.repo, cmd.number, reason)
+        _finish(run, check_id, infrastructure_failure(reason, head=cmd.head_sha))
+        store.finish_job(job.id, run.owner, "failed", reason)
+        return "neutral"
+    store.finish_job(job.id, run.owner, "done")
+    return "done"
+
+
+def _verify(run: _Run, base: str, problems: list[str]) -> Report:
+    cmd, settings = run.cmd, run.settings
+    run.token = run.host.clone_token(cmd.repo.installation_id) if _is_http(cmd.repo) else None
+    cache = RepoCache(settings.data_dir / "repos")
+    path = cache.fetch(cmd.repo, run.token, shas=(base, cmd.head_sha), pull=cmd.number)
+    deps = Deps(runner=run.runner, rules=run.rules, cache_dir=settings.data_dir / "cache")
+    report = check(CheckRequest(repo=path, base=base, head=cmd.head_sha, tier=cmd.tier), deps)
+    notes = [f"config: {p}" for p in problems]
+    findings = report.findings
+    if cmd.paths:  # `/deep-check path/to/file.py`: only what was asked about
+        findings = tuple(f for f in findings if any(path_matches(p, f.path) for p in cmd.paths))
+        notes.append("limited to " + ", ".join(cmd.paths))
+    return replace(report, findings=findings, notes=(*report.notes, *notes))
+
+
+def _is_http(repo: RepoRef) -> bool:
+    return repo.clone_url.startswith(("https://", "http://"))
+
+
+def _superseded_publication(head: str) -> Publication:
+    return Publication(
+        conclusion="neutral",
+        title="Superseded by a newer push",
+        summary=f"A newer commit was pushed while `{head[:12]}` was being checked; "
+        "its result is on the newer commit.",
+        text="",
+    )
+
+
+def _finish(run: _Run, check_id: int, pub: Publication) -> None:
+    run.host.finish_check(
+        run.repo, check_id, conclusion=pub.conclusion, title=pub.title, summary=pub.summary,
+        text=pub.text, annotations=pub.annotations,
+    )  # fmt: skip
+
+
+# -- the small commands --------------------------------------------------------------------------
+
+
+def run_reply(cmd: Reply, *, host: CodeHost) -> None:
+    """Answer a bad or help ``/deep-check`` command on the PR conversation."""
+    host.comment(cmd.repo.full_name, cmd.number, cmd.body)
+
+
+def run_sync_installation(cmd: SyncInstallation, *, store: Store) -> None:
+    store.sync_installation(
+        cmd.installation_id, cmd.action, added=cmd.repositories_added,
+        removed=cmd.repositories_removed,
+    )  # fmt: skip
+
+
+# -- the App's handlers (bot.queue.Handlers) ------------------------------------------------------
+
+
+def default_clone_url(settings: Settings, full_name: str) -> str:
+    """``https://github.com/<name>.git`` (or the GitHub Enterprise host of the API URL)."""
+    api = settings.github_api_url.rstrip("/")
+    if api == "https://api.github.com":
+        return f"https://github.com/{full_name}.git"
+    return f"{api.removesuffix('/api/v3')}/{full_name}.git"
+
+
+@dataclass
+class AppHandlers:
+    """What each queued command does in the App: the functions above, wired to the ports."""
+
+    settings: Settings
+    store: Store
+    host_for: Callable[[int], CodeHost]
+    runner: Runner
+    rules: RuleSet
+    lease_seconds: float = LEASE_SECONDS
+
+    def check_pr(self, cmd: CheckPR, owner: str) -> CheckOutcome:
+        return run_check_pr(
+            cmd, host=self.host_for(cmd.repo.installation_id), store=self.store,
+            runner=self.runner, rules=self.rules, settings=self.settings,
+            owner=worker_id(owner), lease_seconds=self.lease_seconds,
+        )  # fmt: skip
+
+    def reply(self, cmd: Reply) -> None:
+        run_reply(cmd, host=self.host_for(cmd.repo.installation_id))
+
+    def sync_installation(self, cmd: SyncInstallation) -> None:
+        run_sync_installation(cmd, store=self.store)
+
+    def nightly_scan(self, cmd: NightlyScan) -> int | None:
+        from bot.nightly import run_nightly_scan  # bot.nightly builds on this module
+
+        return run_nightly_scan(
+            cmd, host=self.host_for(cmd.repo.installation_id), store=self.store,
+            runner=self.runner, rules=self.rules, settings=self.settings,
+        )  # fmt: skip
+
+    def due_nightly_scans(self) -> list[NightlyScan]:
+        from bot.nightly import due_scans
+
+        return due_scans(
+            self.store, self.host_for, clone_url=lambda n: default_clone_url(self.settings, n)
+        )
+
+    def expired_checks(self) -> list[CheckPR]:
+        out = []
+        for job in self.store.requeue_expired():
+            try:
+                out.append(command_from_payload(job.payload))
+            except (ValueError, TypeError, KeyError) as exc:
+                log.warning("job %s: unreadable payload (%s); dropped", job.id, exc)
+        return out
