@@ -365,19 +365,17 @@ class GitHubHost:
                 output["text"] = text
             if batch:
                 output["annotations"] = [_annotation_json(a) for a in batch]
-            if index == 0:
+            first = index == 0  # completes the run; the later requests append annotations
 
-                def edit(output: dict[str, Any] = output) -> None:
+            def edit(output: dict[str, Any] = output, first: bool = first) -> None:
+                if first:
                     run.edit(
                         status="completed",
                         conclusion=conclusion,
                         completed_at=datetime.now(UTC),
                         output=output,
                     )
-
-            else:
-
-                def edit(output: dict[str, Any] = output) -> None:
+                else:
                     run.edit(output=output)
 
             self._call(what, edit, write=True)
