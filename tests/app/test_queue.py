@@ -1,0 +1,223 @@
+"""The huey queue: immediate mode, a real SQLite consumer, real Redis, the per-PR lock, the
+reaper for a worker killed mid-job."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from app_fakes import FakeHost, FakeRunner, PullRequestRepo, commit, git, pr_repo
+from conftest import Clock
+from huey import MemoryHuey, RedisHuey, SqliteHuey
+
+from bot.jobs import CheckPR, NightlyScan, Reply, RepoRef, SyncInstallation
+from bot.queue import Queue, make_huey, start_consumer, stop_consumer
+from bot.settings import Settings
+from bot.store import Store
+from bot.tasks import AppHandlers
+from rules.loader import load_rules
+from sandbox.results import RunResult
+from sandbox.spec import SandboxSpec
+from sandbox.workspace import Workspace
+
+REPO = "octo/ledger"
+BASE = {"ledger/__init__.py": "", "ledger/fees.py": "def fee(amount):\n    return amount\n"}
+HEAD = {"ledger/fees.py": "def fee(amount):\n    return round(float(amount), 2)\n"}
+
+
+def ref(url: str = "file:///nowhere") -> RepoRef:
+    return RepoRef(installation_id=1, full_name=REPO, clone_url=url)
+
+
+@dataclass
+class Recorder:
+    """Handlers that only record what they were asked to do."""
+
+    seen: list[object] = field(default_factory=list)
+    done: threading.Event = field(default_factory=threading.Event)
+
+    def check_pr(self, cmd: CheckPR, owner: str) -> None:
+        self.seen.append(cmd)
+        self.done.set()
+
+    def reply(self, cmd: Reply) -> None:
+        self.seen.append(cmd)
+        self.done.set()
+
+    def sync_installation(self, cmd: SyncInstallation) -> None:
+        self.seen.append(cmd)
+
+    def nightly_scan(self, cmd: NightlyScan) -> None:
+        self.seen.append(cmd)
+
+    def due_nightly_scans(self) -> list[NightlyScan]:
+        return [NightlyScan(ref(), ("ledger/**",))]
+
+    def expired_checks(self) -> list[CheckPR]:
+        return []
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: Clock) -> Iterator[Store]:
+    s = Store(f"sqlite:///{tmp_path / 'db.sqlite'}", clock=clock)
+    yield s
+    s.close()
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(0.02)
+
+
+def test_make_huey_follows_the_queue_url(tmp_path: Path) -> None:
+    sqlite = make_huey(Settings(data_dir=tmp_path))
+    assert isinstance(sqlite, SqliteHuey) and (tmp_path / "queue.db").exists()
+    redis = make_huey(Settings(data_dir=tmp_path, queue_url="redis://127.0.0.1:1/0"))
+    assert isinstance(redis, RedisHuey)
+    memory = make_huey(Settings(data_dir=tmp_path), immediate=True)
+    assert isinstance(memory, MemoryHuey) and memory.immediate
+
+
+def test_immediate_mode_runs_each_command_and_completes_the_delivery(
+    tmp_path: Path, store: Store
+) -> None:
+    rec = Recorder()
+    queue = Queue(make_huey(Settings(data_dir=tmp_path), immediate=True), store, lambda: rec)
+    check = CheckPR(ref(), 3, head_sha="a" * 40, base_sha="b" * 40)
+    reply = Reply(ref(), 3, "usage")
+    sync = SyncInstallation(1, "created", (REPO,))
+    assert store.claim_delivery("d-1")
+    queue.enqueue("d-1", [check, reply, sync])
+    assert rec.seen == [check, reply, sync]
+    delivery = store.delivery("d-1")
+    assert delivery is not None and delivery.state == "done"
+    assert not queue.submit(check)  # the same head again adds nothing
+    assert rec.seen == [check, reply, sync]
+    queue.nightly_tick()
+    assert rec.seen[-1] == NightlyScan(ref(), ("ledger/**",))
+
+
+def test_a_newer_push_supersedes_the_queued_older_job(tmp_path: Path, store: Store) -> None:
+    huey = make_huey(Settings(data_dir=tmp_path))  # a real SQLite queue, no consumer yet
+    queue = Queue(huey, store, Recorder)
+    older = CheckPR(ref(), 3, head_sha="a" * 40, base_sha="c" * 40)
+    newer = CheckPR(ref(), 3, head_sha="b" * 40, base_sha="c" * 40)
+    queue.submit(older)
+    queue.submit(newer)
+    assert huey.pending_count() == 2
+    assert [(j.head_sha[0], j.state) for j in store.jobs(REPO, 3)] == [
+        ("a", "superseded"),
+        ("b", "queued"),
+    ]
+    assert store.lease_job(older.key, "w", 60).outcome == "gone"
+
+
+def test_redis_queue_with_a_real_consumer_thread(
+    redis_url: str, tmp_path: Path, store: Store
+) -> None:
+    settings = Settings(data_dir=tmp_path, queue_url=redis_url)
+    huey = make_huey(settings, name=f"deepcheck-test-{uuid.uuid4().hex[:8]}")
+    assert isinstance(huey, RedisHuey)
+    rec = Recorder()
+    queue = Queue(huey, store, lambda: rec)
+    consumer = start_consumer(huey, workers=1, periodic=False)
+    try:
+        queue.enqueue("", [Reply(ref(), 3, "hello through redis")])
+        assert rec.done.wait(20), "the consumer never ran the task"
+        assert rec.seen == [Reply(ref(), 3, "hello through redis")]
+        assert huey.pending_count() == 0
+    finally:
+        stop_consumer(consumer, timeout=5)
+        huey.flush()
+        huey.storage.conn.close()
+
+
+class BlockingRunner(FakeRunner):
+    """A sandbox that holds the first run until released, recording overlapping runs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self.active = 0
+        self.max_active = 0
+        self.lock = threading.Lock()
+
+    def run(self, workspace: Workspace, spec: SandboxSpec) -> RunResult:
+        with self.lock:
+            self.active += 1
+            self.max_active = max(self.max_active, self.active)
+        self.started.set()
+        self.release.wait(20)
+        with self.lock:
+            self.active -= 1
+        return super().run(workspace, spec)
+
+
+def test_the_per_pr_lock_serializes_jobs_of_one_pr(tmp_path: Path) -> None:
+    origin = pr_repo(tmp_path / "origin", BASE, HEAD)
+    git(origin.path, "checkout", "-q", "feature")
+    newer_sha = commit(origin.path, {"README.md": "x\n"}, "second push")
+    git(origin.path, "checkout", "-q", "main")
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    settings = Settings(data_dir=tmp_path / "data")
+    host = FakeHost()
+    runner = BlockingRunner()
+    handlers = AppHandlers(settings, store, lambda _i: host, runner, load_rules())
+    huey = make_huey(settings)
+    queue = Queue(huey, store, lambda: handlers, busy_delay=0.1)
+    consumer = start_consumer(huey, workers=2, periodic=False)
+    try:
+        host.add_pr(REPO, 3, origin)
+        first = CheckPR(ref(origin.url), 3, head_sha=origin.head, base_sha=origin.base)
+        queue.submit(first)
+        assert runner.started.wait(20)  # the first job holds the PR
+        newer = PullRequestRepo(origin.path, origin.base, newer_sha)
+        host.add_pr(REPO, 3, newer)
+        queue.submit(CheckPR(ref(origin.url), 3, head_sha=newer_sha, base_sha=origin.base))
+        time.sleep(1.5)  # the second job tries, finds the PR busy, waits
+        assert host.checks and len(host.checks) == 1
+        runner.release.set()
+        wait_for(lambda: len([c for c in host.checks.values() if c.status == "completed"]) == 2)
+    finally:
+        runner.release.set()
+        stop_consumer(consumer, timeout=10)
+        store.close()
+    assert runner.max_active == 1
+    by_head = {c.head_sha: c for c in host.checks.values()}
+    assert by_head[origin.head].conclusion == "neutral"  # superseded while it ran
+    assert by_head[origin.head].title == "Superseded by a newer push"
+    assert by_head[newer_sha].conclusion == "success"
+    assert [r.head_sha for r in host.reviews] == [newer_sha]  # a stale review is never posted
+
+
+def test_a_worker_killed_mid_job_is_retried_by_the_reaper(
+    tmp_path: Path, store: Store, clock: Clock
+) -> None:
+    origin = pr_repo(tmp_path / "origin", BASE, HEAD)
+    settings = Settings(data_dir=tmp_path / "data")
+    host = FakeHost()
+    host.add_pr(REPO, 3, origin)
+    handlers = AppHandlers(settings, store, lambda _i: host, FakeRunner(), load_rules())
+    queue = Queue(make_huey(settings, immediate=True), store, lambda: handlers)
+    cmd = CheckPR(ref(origin.url), 3, head_sha=origin.head, base_sha=origin.base)
+    from bot.tasks import command_payload
+
+    store.upsert_job(cmd.key, base_sha=cmd.base_sha, payload=command_payload(cmd))
+    assert store.lease_job(cmd.key, "killed-worker", 60).outcome == "leased"  # then: SIGKILL
+    queue.reap()
+    assert host.checks == {}  # the lease is still live: nothing to do yet
+    clock.advance(61)
+    queue.reap()  # the periodic reaper finds the expired lease and queues the job again
+    [check] = host.checks.values()
+    assert check.conclusion == "success" and len(host.reviews) == 1
+    job = store.job(cmd.key)
+    assert job is not None and job.state == "done" and job.attempts == 2
