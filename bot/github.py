@@ -29,7 +29,7 @@ from github.CheckRun import CheckRun
 from github.Repository import Repository
 
 from bot.errors import InfrastructureError
-from bot.ports import Annotation, PullRequestInfo, ReviewComment
+from bot.ports import Annotation, CodeHost, PullRequestInfo, ReviewComment
 from bot.publish import ANNOTATIONS_PER_REQUEST, annotation_batches
 from bot.ratelimit import HttpFailure, RateLimiter
 from bot.report.fences import truncate_markdown
@@ -428,3 +428,7 @@ def _folded(body: str, comments: Sequence[ReviewComment]) -> str:
     for c in comments:
         parts.append(f"**`{c.path}:{c.line}`**\n\n{c.body}")
     return truncate_markdown("\n\n".join(p for p in parts if p), COMMENT_LIMIT)
+
+
+def _is_a_code_host(host: GitHubHost) -> CodeHost:
+    return host  # mypy checks GitHubHost against the CodeHost protocol here
