@@ -22,9 +22,9 @@ import re
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import FastAPI, Header, Request
+from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
@@ -206,15 +206,15 @@ def create_app(
         return label, "accepted", JSONResponse({"accepted": kinds}, status_code=202)
 
     @app.post("/webhook")
-    async def webhook(
-        request: Request,
-        x_github_event: Annotated[str | None, Header()] = None,
-        x_hub_signature_256: Annotated[str | None, Header()] = None,
-        x_github_delivery: Annotated[str | None, Header()] = None,
-    ) -> Response:
+    async def webhook(request: Request) -> Response:
+        # headers read directly: no per-request dependency solving on the hot path
+        x_github_event = request.headers.get("x-github-event")
         try:
             label, outcome, response = await handle(
-                request, x_github_event, x_hub_signature_256, x_github_delivery
+                request,
+                x_github_event,
+                request.headers.get("x-hub-signature-256"),
+                request.headers.get("x-github-delivery"),
             )
         except _Rejected as rejected:
             verified = rejected.outcome not in {"unauthorized", "too_large"}
