@@ -34,6 +34,7 @@ sandbox round.
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import re
 from collections import Counter
@@ -341,6 +342,7 @@ class LLMGenerator:
         self.adaptive = adaptive
         self.budgets = budgets
         self.notes: list[str] = []
+        self._seen: dict[tuple[int, str], tuple[CheckOutcome, str, dict[str, Any] | None]] = {}
 
     # The one-shot protocol: nothing (see the module docstring).
     def candidates(
@@ -365,7 +367,8 @@ class LLMGenerator:
     ) -> list[Evidence]:
         """Sample, verify, refine and escalate; evidence per function (see the docstring)."""
         pr = pr or PRContext()
-        budget = self.budgets.get(ctx.tier, self.budgets["standard"])
+        self._seen = {}
+        budget = self.budgets.get(ctx.tier) or LLM_BUDGETS.get(ctx.tier) or LLM_BUDGETS["standard"]
         targets = self._targets(functions, ctx, budget)
         if not targets:
             return []
@@ -464,19 +467,30 @@ class LLMGenerator:
     def _execute(
         self, checks: list[_Check], targets: list[_Target], run: BatchRunner, tag: str
     ) -> None:
-        if not checks:
+        """Run the checks' tests on base and head; an identical test runs once per explore."""
+        pending: dict[tuple[int, str], list[_Check]] = {}
+        for check in checks:
+            key = (check.fn, _normalize(check.test))
+            if key in self._seen:
+                check.outcome, check.detail, check.witness = self._seen[key]
+            else:
+                pending.setdefault(key, []).append(check)
+        if not pending:
             return
-        cands = {
-            f"llm-{tag}-{n}-r{c.round}": (c, check_candidate(f"llm-{tag}-{n}-r{c.round}",
-                                                             targets[c.fn].fn, c.test))
-            for n, c in enumerate(checks)
-        }  # fmt: skip
-        results = run([cand for _c, cand in cands.values()])
-        for cid, (check, _cand) in cands.items():
+        cands: dict[str, tuple[tuple[int, str], Candidate]] = {}
+        for n, (key, group) in enumerate(pending.items()):
+            cid = f"llm-{tag}-{n}"
+            cands[cid] = (key, check_candidate(cid, targets[key[0]].fn, group[0].test))
+        results = run([cand for _k, cand in cands.values()])
+        for cid, (key, _cand) in cands.items():
             result = results.get(cid)
-            check.outcome, check.detail = classify(result)
-            if check.outcome == "verified" and result is not None:
-                check.witness = _witness(result, targets[check.fn].fn)
+            outcome, detail = classify(result)
+            witness = None
+            if outcome == "verified" and result is not None:
+                witness = _witness(result, targets[key[0]].fn)
+            self._seen[key] = (outcome, detail, witness)
+            for check in pending[key]:
+                check.outcome, check.detail, check.witness = outcome, detail, witness
 
     def _refine(
         self,
@@ -599,8 +613,9 @@ class LLMGenerator:
                 agreeing=len({c.sample for c in best}),
                 behaviours=len(groups),
             )
-            anchor = "llm:" + (str(witness.get("call")) if best_key == witness.get("call") else
-                               best_key[:200])  # fmt: skip
+            if best_key != witness.get("call"):
+                best_key = "test:" + hashlib.sha256(best_key.encode()).hexdigest()[:16]
+            anchor = "llm:" + best_key
             return [
                 Evidence(
                     "llm",
@@ -620,17 +635,11 @@ class LLMGenerator:
             return [Evidence("llm", fn, "clean", detail=what, module=target.module)]
         if outcomes.get("preexisting"):
             claim = next(c.claim for c in mine if c.outcome == "preexisting")
-            return [
-                Evidence(
-                    "llm", fn, "preexisting", detail=f"fails on base too: {claim[:300]}",
-                    module=target.module,
-                )
-            ]  # fmt: skip
+            detail = f"fails on base too: {claim[:300]}"
+            return [Evidence("llm", fn, "preexisting", detail=detail, module=target.module)]
         if outcomes.get("broken") or outcomes.get("error"):
-            return [
-                Evidence("llm", fn, "error", detail=f"no proposed test ran ({what})",
-                         module=target.module)
-            ]  # fmt: skip
+            detail = f"no proposed test ran ({what})"
+            return [Evidence("llm", fn, "error", detail=detail, module=target.module)]
         return []
 
 

@@ -7,14 +7,21 @@ repositories read by the real analysis; the tests run in the real harness.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
 
 from bot.analysis import Analysis, analyse
 from bot.candidates import GenerationContext
-from bot.candidates.llm import LLMGenerator, PRContext, check_candidate, classify
+from bot.candidates.llm import (
+    LLM_BUDGETS,
+    LLMBudget,
+    LLMGenerator,
+    PRContext,
+    check_candidate,
+    classify,
+)
 from bot.evidence import Evidence
 from bot.git import GitRepo
 from bot.llm import AnthropicSampler, Ledger, LLMSession, LLMSettings
@@ -79,21 +86,28 @@ BOTH_FAIL = (
 
 @dataclass
 class Change:
+    """A change and its sandbox; an identical candidate (same files) runs once per module."""
+
     analysis: Analysis
     ctx: GenerationContext
-    runs: list[int]
+    runs: list[int] = field(default_factory=list)
+    cache: dict[frozenset[tuple[str, str]], CandidateResult] = field(default_factory=dict)
 
     def run(self, cands: Sequence[Candidate]) -> Mapping[str, CandidateResult]:
         self.runs.append(len(cands))
-        ws = Workspace(
-            head=self.analysis.head_tree,
-            base=self.analysis.base_tree,
-            candidates=tuple(cands),
-            import_roots=self.analysis.import_roots,
-        )
-        result = ProcessRunner().run(ws, SandboxSpec(seed=0))
-        assert result.ok, result.infrastructure_error
-        return result.candidates
+        todo = [c for c in cands if frozenset(c.files.items()) not in self.cache]
+        if todo:
+            ws = Workspace(
+                head=self.analysis.head_tree,
+                base=self.analysis.base_tree,
+                candidates=tuple(todo),
+                import_roots=self.analysis.import_roots,
+            )
+            result = ProcessRunner().run(ws, SandboxSpec(seed=0))
+            assert result.ok, result.infrastructure_error
+            for c in todo:
+                self.cache[frozenset(c.files.items())] = result.candidates[c.id]
+        return {c.id: replace(self.cache[frozenset(c.files.items())], id=c.id) for c in cands}
 
 
 def change(tmp_path: Path, base: dict[str, str], head: dict[str, str], tier: str) -> Change:
@@ -111,7 +125,7 @@ def change(tmp_path: Path, base: dict[str, str], head: dict[str, str], tier: str
         head_sources=analysis.head_sources,
         modules=analysis.modules,
     )
-    return Change(analysis, ctx, [])
+    return Change(analysis, ctx)
 
 
 @pytest.fixture(scope="module")
@@ -126,10 +140,18 @@ def session_for(api: FakeAnthropicAPI, **overrides: object) -> LLMSession:
     return LLMSession(settings, AnthropicSampler(settings, Ledger(settings), sleep=lambda _s: None))
 
 
+# Two samples, no escalation: for tests about something other than adaptive sampling.
+TWO = {"quick": LLMBudget(2, 2, 2, 2, 3, 3, 2, 3)}
+
+
 def explore(
-    fees: Change, model: ScriptedModel, *queued: Reply, adaptive: bool = True
+    fees: Change,
+    model: ScriptedModel,
+    *queued: Reply,
+    adaptive: bool = True,
+    budgets: Mapping[str, LLMBudget] = LLM_BUDGETS,
 ) -> tuple[list[Evidence], LLMSession, FakeAnthropicAPI, LLMGenerator]:
-    gen = LLMGenerator(adaptive=adaptive)
+    gen = LLMGenerator(adaptive=adaptive, budgets=budgets)
     with FakeAnthropicAPI(model) as api:
         api.enqueue(*queued)
         session = session_for(api)
@@ -188,7 +210,7 @@ def test_broken_test_is_refined_with_the_error(fees: Change) -> None:
         {"late_fee_cents": [checks_reply(BROKEN)]},
         refinements={"late_fee_cents": [checks_reply(GOOD)]},
     )
-    [ev], _session, api, _gen = explore(fees, model)
+    [ev], _session, api, _gen = explore(fees, model, budgets=TWO)
     assert ev.status == "difference"
     refine = [r for r in api.calls("propose_checks") if r.refining]
     assert refine, "the collection error went back to the model"
@@ -200,7 +222,7 @@ def test_refinement_stops_when_a_round_does_not_improve(fees: Change) -> None:
         {"late_fee_cents": [checks_reply(BROKEN)]},
         refinements={"late_fee_cents": [checks_reply(BROKEN)]},
     )
-    evidence, _session, api, _gen = explore(fees, model)
+    evidence, _session, api, _gen = explore(fees, model, budgets=TWO)
     assert [e.status for e in evidence] == ["error"]
     refine_prompts = [r for r in api.calls("propose_checks") if r.refining]
     proposals = [r for r in api.calls("propose_checks") if not r.refining]
@@ -210,7 +232,7 @@ def test_refinement_stops_when_a_round_does_not_improve(fees: Change) -> None:
 
 def test_off_target_and_preexisting_checks(fees: Change) -> None:
     model = ScriptedModel({"late_fee_cents": [checks_reply(OFF_TARGET, BOTH_FAIL)]})
-    evidence, _session, _api, _gen = explore(fees, model)
+    evidence, _session, _api, _gen = explore(fees, model, budgets=TWO)
     assert [e.status for e in evidence] == ["preexisting"]
 
 
@@ -222,7 +244,7 @@ def test_malformed_refused_and_rate_limited_samples_are_discarded_not_fatal(fees
         error(429, retry_after="0"),
         error(529, retry_after="0"),
     )
-    gen = LLMGenerator()
+    gen = LLMGenerator()  # quick: up to 4 samples, the first two are lost
     with FakeAnthropicAPI(model) as api:
         api.enqueue(*queued)
         settings = LLMSettings(api_key="test-key", base_url=api.url, concurrency=1)
