@@ -1,0 +1,58 @@
+"""``deepcheck serve`` / ``worker`` refuse unusable settings in one line, before anything runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli_app import app
+
+KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n"
+
+
+def invoke(args: list[str], tmp_path: Path, **env: str) -> tuple[int, str]:
+    base = {
+        "DEEPCHECK_DATA_DIR": str(tmp_path / "data"),
+        "DEEPCHECK_WEBHOOK_SECRET": "",
+        "DEEPCHECK_GITHUB_APP_ID": "",
+        "DEEPCHECK_GITHUB_PRIVATE_KEY": "",
+        "DEEPCHECK_QUEUE_URL": "",
+        "DEEPCHECK_DATABASE_URL": "",
+    }
+    merged = {**base, **env}
+    unset = {k: None for k, v in merged.items() if v == ""}
+    result = CliRunner().invoke(app, args, env={**merged, **unset})  # type: ignore[dict-item]
+    return result.exit_code, result.stderr
+
+
+@pytest.mark.parametrize("secret", ["changeme", "xxxxxxxxxxxxxxxxxxxx", "ChangeThis"])
+def test_serve_refuses_a_placeholder_secret_in_one_line(tmp_path: Path, secret: str) -> None:
+    code, stderr = invoke(["serve", "--consumers", "0"], tmp_path, DEEPCHECK_WEBHOOK_SECRET=secret)
+    assert code == 2
+    assert stderr.count("\n") == 1 and stderr.startswith("deepcheck: cannot serve: ")
+    assert "DEEPCHECK_WEBHOOK_SECRET is a placeholder" in stderr
+    assert secret not in stderr.replace("DEEPCHECK_WEBHOOK_SECRET", "")
+    assert not (tmp_path / "data").exists()  # refused before anything was created
+
+
+def test_serve_with_jobs_needs_the_app_credentials(tmp_path: Path) -> None:
+    code, stderr = invoke(["serve"], tmp_path, DEEPCHECK_WEBHOOK_SECRET="a-real-secret-0123456789")
+    assert code == 2 and stderr.count("\n") == 1
+    assert "DEEPCHECK_GITHUB_APP_ID is not set" in stderr
+
+
+def test_invalid_settings_are_one_line(tmp_path: Path) -> None:
+    code, stderr = invoke(["worker"], tmp_path, DEEPCHECK_SANDBOX="vm")
+    assert code == 2 and stderr.count("\n") == 1
+    assert stderr.startswith("deepcheck: invalid settings: DEEPCHECK_SANDBOX")
+
+
+def test_worker_refuses_the_process_sandbox_unless_allowed(tmp_path: Path) -> None:
+    code, stderr = invoke(
+        ["worker"], tmp_path, DEEPCHECK_SANDBOX="process", DEEPCHECK_GITHUB_APP_ID="1",
+        DEEPCHECK_GITHUB_PRIVATE_KEY=KEY,
+    )  # fmt: skip
+    assert code == 2 and stderr.count("\n") == 1
+    assert "DEEPCHECK_ALLOW_PROCESS_SANDBOX" in stderr
