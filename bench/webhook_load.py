@@ -1,17 +1,19 @@
 """Webhook endpoint latency under load, beside a bare FastAPI endpoint in the same run.
 
-Two uvicorn servers on 127.0.0.1, each in its own process: the real app (``bot.web.create_app``
-with an in-memory claim and enqueue) and a bare FastAPI ``POST /webhook`` that returns 202
-without reading anything. ``--concurrency`` clients (an httpx.AsyncClient each, one
+Three uvicorn servers on 127.0.0.1, each in its own process: the real app
+(``bot.web.create_app`` with an in-memory claim and enqueue), a bare FastAPI
+``POST /webhook`` that returns 202 without reading anything, and one that reads the body
+first (what receiving 28 KB costs). ``--concurrency`` clients (an httpx.AsyncClient each, one
 connection) send ``--deliveries`` signed copies of a recorded ``pull_request.opened``
-delivery (28 KB, each with its own ``X-GitHub-Delivery``, signed before timing starts), bare
-and app interleaved for ``--rounds`` rounds after a warm-up, then ``--sequential`` requests
-one at a time. It prints p50/p90/p99/max per side and the ratios, checks the app accepted
-every delivery (its ``/metrics``), and writes JSON to ``bench/out/``.
+delivery (28 KB, each with its own ``X-GitHub-Delivery``, signed before timing starts), the
+three sides interleaved for ``--rounds`` rounds after a warm-up, then ``--sequential``
+requests one at a time. It prints p50/p90/p99/max and the server's CPU per request for each
+side and the ratios, checks the app accepted every delivery (its ``/metrics``), and writes
+JSON to ``bench/out/``.
 
 Goal: app p99 ≤ 50 ms and ≤ 2x the bare endpoint's p99.
 
-    .venv/bin/python bench/webhook_load.py [--deliveries 1000] [--concurrency 100] [--rounds 2]
+    .venv/bin/python bench/webhook_load.py [--deliveries 1000] [--concurrency 100] [--rounds 3]
 
 Loopback only; every loop is bounded; the servers are stopped in ``finally``.
 """
@@ -34,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from fastapi import FastAPI, Request, Response
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -44,6 +47,8 @@ SECRET = "bench-webhook-secret-0123456789abcdef"
 HOST = "127.0.0.1"
 GOAL_P99_S = 0.050
 GOAL_RATIO = 2.0
+# bare: 202 without reading the body; read: reads the body, then 202; app: the real endpoint
+SIDES = ("bare", "read", "app")
 
 
 # --- servers (child processes) ----------------------------------------------------------------
@@ -51,13 +56,15 @@ GOAL_RATIO = 2.0
 
 def serve(kind: str, port: int) -> None:
     import uvicorn
-    from fastapi import FastAPI, Response
 
-    if kind == "bare":
+    if kind in SIDES[:2]:
         app = FastAPI()
+        read_body = kind == "read"
 
         @app.post("/webhook")
-        async def webhook() -> Response:
+        async def webhook(request: Request) -> Response:
+            if read_body:
+                await request.body()
             return Response(status_code=202)
 
         @app.get("/healthz")
@@ -93,6 +100,12 @@ def serve(kind: str, port: int) -> None:
         settings = Settings(webhook_secret=SECRET, data_dir=Path("/nonexistent/deepcheck-bench"))
         app = create_app(settings, enqueue=enqueue, claim_delivery=claim, release_delivery=release)
     uvicorn.run(app, host=HOST, port=port, log_level="warning", access_log=False)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process (Linux /proc): less disturbed by other load than wall time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -216,10 +229,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deliveries", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--sequential", type=int, default=200, help="requests at concurrency 1")
-    parser.add_argument("--serve", choices=["app", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--serve", choices=SIDES, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -228,26 +241,30 @@ def main() -> int:
 
     servers = {}
     try:
-        for kind in ("bare", "app"):
+        for kind in SIDES:
             servers[kind] = start(kind)
-        sent = {"bare": 0, "app": 0}
-        results: dict[str, list[dict[str, Any]]] = {"bare": [], "app": []}
+        sent = dict.fromkeys(SIDES, 0)
+        results: dict[str, list[dict[str, Any]]] = {kind: [] for kind in SIDES}
         for round_number in range(args.rounds + 1):  # round 0 warms both up
             count = args.warmup if round_number == 0 else args.deliveries
-            for kind in ("bare", "app"):
+            for kind in SIDES:
                 body, headers = signed_requests(count)
+                cpu_before = cpu_seconds(servers[kind][0].pid)
                 latencies, wall, statuses = asyncio.run(
                     load(servers[kind][1], body, headers, args.concurrency)
                 )
+                cpu_ms = 1000 * (cpu_seconds(servers[kind][0].pid) - cpu_before) / count
                 sent[kind] += count
                 expected = 202
                 if statuses != {expected: count}:
                     raise SystemExit(f"{kind}: unexpected statuses {statuses}")
                 if round_number:
-                    results[kind].append({**summary(latencies, wall), "statuses": statuses})
+                    results[kind].append(
+                        {**summary(latencies, wall), "server_cpu_ms": cpu_ms, "statuses": statuses}
+                    )
         # the same request one at a time: service time without queueing behind 99 others
         sequential: dict[str, dict[str, float]] = {}
-        for kind in ("bare", "app"):
+        for kind in SIDES:
             body, headers = signed_requests(args.sequential)
             latencies, wall, statuses = asyncio.run(load(servers[kind][1], body, headers, 1))
             sent[kind] += args.sequential
@@ -267,24 +284,24 @@ def main() -> int:
         "body_bytes": len(PAYLOAD.read_bytes()),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "load_average": os.getloadavg(),
-        "bare": results["bare"],
-        "app": results["app"],
+        **results,
         "sequential": sequential,
         "enqueued": enqueued,
     }
     print(f"{args.deliveries} signed deliveries x {args.rounds} rounds, {args.concurrency} clients")
     print(
         f"{'round':>5} {'side':>5} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8}"
-        f" {'max ms':>8} {'req/s':>7}"
+        f" {'max ms':>8} {'req/s':>7} {'srv cpu ms/req':>14}"
     )
     for index in range(args.rounds):
-        for kind in ("bare", "app"):
+        for kind in SIDES:
             row = results[kind][index]
             print(
                 f"{index + 1:>5} {kind:>5} {row['p50_ms']:8.1f} {row['p90_ms']:8.1f}"
                 f" {row['p99_ms']:8.1f} {row['max_ms']:8.1f} {row['requests_per_s']:7.0f}"
+                f" {row['server_cpu_ms']:14.2f}"
             )
-    for kind in ("bare", "app"):
+    for kind in SIDES:
         row = sequential[kind]
         print(
             f"{'seq':>5} {kind:>5} {row['p50_ms']:8.1f} {row['p90_ms']:8.1f}"
@@ -294,13 +311,23 @@ def main() -> int:
     p99_bare = statistics.median(row["p99_ms"] for row in results["bare"])
     p50_app = statistics.median(row["p50_ms"] for row in results["app"])
     p50_bare = statistics.median(row["p50_ms"] for row in results["bare"])
+    cpu_app = statistics.median(row["server_cpu_ms"] for row in results["app"])
+    cpu_bare = statistics.median(row["server_cpu_ms"] for row in results["bare"])
+    report["ratio_server_cpu"] = cpu_app / cpu_bare
+    p99_read = statistics.median(row["p99_ms"] for row in results["read"])
+    report["ratio_p99_to_read"] = p99_app / p99_read
     report["ratio_p50"] = p50_app / p50_bare
     report["ratio_p99"] = p99_app / p99_bare
     met = p99_app <= 1000 * GOAL_P99_S and report["ratio_p99"] <= GOAL_RATIO
     report["goal_met"] = met
     print(
         f"median over rounds: app p50 {p50_app:.1f} ms, p99 {p99_app:.1f} ms;"
-        f" ratio to bare p50 {report['ratio_p50']:.2f}x, p99 {report['ratio_p99']:.2f}x"
+        f" ratio to bare p50 {report['ratio_p50']:.2f}x, p99 {report['ratio_p99']:.2f}x;"
+        f" p99 to read-body {report['ratio_p99_to_read']:.2f}x"
+    )
+    print(
+        f"server CPU per request: app {cpu_app:.2f} ms, bare {cpu_bare:.2f} ms"
+        f" ({report['ratio_server_cpu']:.2f}x)"
     )
     # Little's law: with N requests always in flight, mean latency = N / throughput
     print(
