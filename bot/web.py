@@ -108,11 +108,12 @@ def _escape(value: str) -> str:
 
 
 class _Rejected(Exception):
-    def __init__(self, status: int, outcome: Outcome, detail: str) -> None:
+    def __init__(self, status: int, outcome: Outcome, detail: str, *, verified: bool) -> None:
         super().__init__(detail)
         self.status = status
         self.outcome = outcome
         self.detail = detail
+        self.verified = verified  # was the signature checked before this refusal?
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -120,14 +121,14 @@ async def _read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.isdigit():
-            raise _Rejected(400, "bad_request", "bad Content-Length")
+            raise _Rejected(400, "bad_request", "bad Content-Length", verified=False)
         if int(declared) > limit:
-            raise _Rejected(413, "too_large", f"body over {limit} bytes")
+            raise _Rejected(413, "too_large", f"body over {limit} bytes", verified=False)
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
-            raise _Rejected(413, "too_large", f"body over {limit} bytes")
+            raise _Rejected(413, "too_large", f"body over {limit} bytes", verified=False)
     return bytes(body)
 
 
@@ -169,9 +170,11 @@ def create_app(
         else:
             valid = verify_signature(secret, body, signature)
         if not valid:
-            raise _Rejected(401, "unauthorized", f"bad or missing {SIGNATURE_HEADER}")
+            raise _Rejected(
+                401, "unauthorized", f"bad or missing {SIGNATURE_HEADER}", verified=False
+            )
         if not event:
-            raise _Rejected(400, "bad_request", "missing X-GitHub-Event")
+            raise _Rejected(400, "bad_request", "missing X-GitHub-Event", verified=True)
         label = event if event in known_events else "other"
         try:
             if len(body) > _OFFLOAD_BYTES:
@@ -179,9 +182,9 @@ def create_app(
             else:
                 payload = json.loads(body)
         except (ValueError, RecursionError):
-            raise _Rejected(400, "bad_request", "body is not JSON") from None
+            raise _Rejected(400, "bad_request", "body is not JSON", verified=True) from None
         if not isinstance(payload, dict):
-            raise _Rejected(400, "bad_request", "body is not a JSON object")
+            raise _Rejected(400, "bad_request", "body is not a JSON object", verified=True)
         try:
             commands = route(event, payload, settings, delivery_id=delivery_id or "")
         except Exception:
@@ -194,7 +197,9 @@ def create_app(
             reasons = [command.reason for command in commands if isinstance(command, Ignore)]
             return label, "ignored", JSONResponse({"ignored": reasons}, status_code=200)
         if delivery_id is None or not _DELIVERY_ID.match(delivery_id):
-            raise _Rejected(400, "bad_request", "missing or malformed X-GitHub-Delivery")
+            raise _Rejected(
+                400, "bad_request", "missing or malformed X-GitHub-Delivery", verified=True
+            )
         try:
             claimed = await run_in_threadpool(accept, delivery_id, actionable)
         except Exception:
@@ -217,9 +222,11 @@ def create_app(
                 request.headers.get("x-github-delivery"),
             )
         except _Rejected as rejected:
-            verified = rejected.outcome not in {"unauthorized", "too_large"}
-            event = x_github_event if verified and x_github_event in known_events else "other"
-            counters.delivery(event if verified else "unverified", rejected.outcome)
+            if rejected.verified:
+                event = x_github_event if x_github_event in known_events else "other"
+            else:
+                event = "unverified"
+            counters.delivery(event, rejected.outcome)
             if rejected.status == 401:
                 log.info("webhook refused: %s", rejected.detail)
             return JSONResponse({"error": rejected.detail}, status_code=rejected.status)

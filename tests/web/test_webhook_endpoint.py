@@ -313,3 +313,15 @@ def test_the_app_refuses_to_start_with_a_placeholder_secret(
         )
     message = str(error.value)
     assert "DEEPCHECK_WEBHOOK_SECRET" in message and "\n" not in message
+
+
+def test_metric_labels_cannot_be_chosen_by_an_unverified_sender(
+    client: TestClient, metrics: WebhookMetrics
+) -> None:
+    sent = {"X-GitHub-Event": "pull_request", "Content-Length": "12x"}
+    assert client.post("/webhook", content=b"{}", headers=sent).status_code == 400
+    assert metrics.count("unverified", "bad_request") == 1
+    body = b"[]"
+    assert client.post("/webhook", content=body, headers=headers("x" * 80, body)).status_code == 400
+    assert metrics.count("other", "bad_request") == 1
+    assert "x" * 80 not in client.get("/metrics").text
