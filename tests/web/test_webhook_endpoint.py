@@ -325,3 +325,32 @@ def test_metric_labels_cannot_be_chosen_by_an_unverified_sender(
     assert client.post("/webhook", content=body, headers=headers("x" * 80, body)).status_code == 400
     assert metrics.count("other", "bad_request") == 1
     assert "x" * 80 not in client.get("/metrics").text
+
+
+@pytest.mark.parametrize(
+    ("who", "reason"),
+    [
+        ({"sender": {"type": "Bot", "login": "some-app[bot]"}}, "issue_comment: from a bot"),
+        ({"sender": {"type": "User", "login": "deepcheck[bot]"}}, "issue_comment: from a bot"),
+        (
+            {"comment": {"author_association": "NONE"}},
+            "issue_comment: commenter without write access (NONE)",
+        ),
+    ],
+)
+def test_commands_from_bots_and_outsiders_do_nothing(
+    who: dict[str, dict[str, str]], reason: str, client: TestClient, queue: FakeQueue
+) -> None:
+    payload = load(DERIVED_COMMENT)
+    for key, changes in who.items():
+        payload[key].update(changes)
+    response = post(client, "issue_comment", payload)
+    assert (response.status_code, response.json()) == (200, {"ignored": [reason]})
+    assert queue.claimed == set() and queue.enqueued == []
+
+
+def test_a_bad_command_is_answered(client: TestClient, queue: FakeQueue) -> None:
+    payload = load(DERIVED_COMMENT)
+    payload["comment"]["body"] = "/deep-check turbo"
+    response = post(client, "issue_comment", payload)
+    assert (response.status_code, response.json()) == (202, {"accepted": ["Reply"]})
