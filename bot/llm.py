@@ -297,6 +297,7 @@ class Ledger:
         )
         self.calls = 0
         self.retries = 0
+        self.redactions = 0  # prompts from which the API key had to be removed
         self.input_tokens = 0
         self.output_tokens = 0
         self.cost_usd = 0.0
@@ -339,6 +340,10 @@ class Ledger:
             self.output_tokens += output_tokens
             self.cost_usd += cost
         self.quota.add(self.installation, input_tokens + output_tokens, cost)
+
+    def redacted(self) -> None:
+        with self._lock:
+            self.redactions += 1
 
     def retried(self) -> None:
         with self._lock:
@@ -478,9 +483,14 @@ class AnthropicSampler:
     def _one(self, prompt: Prompt) -> Sample:
         key = self.settings.api_key
         if key and (key in prompt.system or key in prompt.user):
-            # Never send a secret: refuse rather than scrub silently.
-            self.ledger.discard("secret in prompt")
-            return Sample(None, "the prompt contained the API key; not sent")
+            # PR content quoted our own key back: never send it.
+            self.ledger.redacted()
+            prompt = Prompt(
+                prompt.tool,
+                prompt.system.replace(key, "[redacted]"),
+                prompt.user.replace(key, "[redacted]"),
+                prompt.max_tokens,
+            )
         attempt = 0
         while True:
             why = self.ledger.out_of_budget()

@@ -147,7 +147,9 @@ class FakeAnthropicAPI:
         self.max_in_flight = 0
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -178,11 +180,10 @@ class FakeAnthropicAPI:
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
             queued = self._queue.popleft() if self._queue else None
         try:
-            if queued is not None:
-                return queued
-            if self.responder is None:
-                return error(500)
-            return self.responder(request)
+            reply = queued or (self.responder(request) if self.responder else error(500))
+            if reply.delay_s:
+                time.sleep(reply.delay_s)
+            return reply
         finally:
             with self._lock:
                 self._in_flight -= 1
@@ -205,10 +206,7 @@ class FakeAnthropicAPI:
                 request = Request(
                     json.loads(raw or b"{}"), {k.lower(): v for k, v in self.headers.items()}
                 )
-                reply = api._answer(request)
-                if reply.delay_s:
-                    time.sleep(reply.delay_s)
-                self._send(reply)
+                self._send(api._answer(request))
 
             def _send(self, reply: Reply) -> None:
                 data = json.dumps(reply.body).encode()
