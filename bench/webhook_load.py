@@ -7,13 +7,17 @@ first (what receiving 28 KB costs). ``--concurrency`` clients (an httpx.AsyncCli
 connection) send ``--deliveries`` signed copies of a recorded ``pull_request.opened``
 delivery (28 KB, each with its own ``X-GitHub-Delivery``, signed before timing starts), the
 three sides interleaved for ``--rounds`` rounds after a warm-up, then ``--sequential``
-requests one at a time. It prints p50/p90/p99/max and the server's CPU per request for each
-side and the ratios, checks the app accepted every delivery (its ``/metrics``), and writes
-JSON to ``bench/out/``.
+requests one at a time, then ``--rate`` deliveries a second arriving on a clock (an open
+loop, as GitHub sends; latency counted from each one's due time). It prints p50/p90/p99/max
+and the server's CPU per request for each side and the ratios, checks the app accepted every
+delivery (its ``/metrics``), and writes JSON to ``bench/out/``.
 
-Goal: app p99 ≤ 50 ms and ≤ 2x the bare endpoint's p99.
+Goal: app p99 ≤ 50 ms and ≤ 2x the bare endpoint's p99. With N requests always in flight
+(the closed loop), mean latency = N / throughput (Little's law): 100 clients under 50 ms need
+2,000 requests a second from client and server together.
 
-    .venv/bin/python bench/webhook_load.py [--deliveries 1000] [--concurrency 100] [--rounds 3]
+    .venv/bin/python bench/webhook_load.py [--deliveries 1000] [--concurrency 100]
+        [--rounds 3] [--rate 200] [--sequential 200] [--warmup 200]
 
 Loopback only; every loop is bounded; the servers are stopped in ``finally``.
 """
@@ -164,8 +168,14 @@ def signed_requests(count: int) -> tuple[bytes, list[dict[str, str]]]:
     return body, headers
 
 
-async def load(url: str, body: bytes, headers: list[dict[str, str]], concurrency: int) -> Any:
+async def load(
+    url: str, body: bytes, headers: list[dict[str, str]], concurrency: int, rate: float = 0.0
+) -> Any:
     """Latencies (s) of every request from ``concurrency`` clients; wall time; status counts.
+
+    ``rate`` 0 is a closed loop: each client sends its next request when the last one is
+    answered. A ``rate`` > 0 is an open loop, as GitHub sends: request i is due at i / rate
+    seconds, and its latency counts from then (waiting for a free client included).
 
     Each client is its own ``httpx.AsyncClient`` with one keep-alive connection, as GitHub's
     senders are independent: one shared pool of 100 connections spends more CPU in the
@@ -187,10 +197,16 @@ async def load(url: str, body: bytes, headers: list[dict[str, str]], concurrency
             index = next_index
             next_index += 1
             started = time.perf_counter()
+            if rate:
+                due = origin + index / rate
+                if due > started:
+                    await asyncio.sleep(due - started)
+                started = due
             response = await client.post("/webhook", content=body, headers=headers[index])
             latencies.append(time.perf_counter() - started)
             statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
 
+    origin = time.perf_counter()
     try:
         started = time.perf_counter()
         await asyncio.gather(*(client_loop(client) for client in clients))
@@ -231,6 +247,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument(
+        "--rate", type=float, default=200.0, help="open-loop deliveries per second (0: skip)"
+    )
     parser.add_argument("--sequential", type=int, default=200, help="requests at concurrency 1")
     parser.add_argument("--serve", choices=SIDES, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -269,6 +288,15 @@ def main() -> int:
             latencies, wall, statuses = asyncio.run(load(servers[kind][1], body, headers, 1))
             sent[kind] += args.sequential
             sequential[kind] = summary(latencies, wall)
+        # open loop at --rate: deliveries arrive on a clock, as GitHub sends them
+        open_loop: dict[str, dict[str, float]] = {}
+        for kind in SIDES if args.rate else ():
+            body, headers = signed_requests(args.deliveries)
+            latencies, wall, statuses = asyncio.run(
+                load(servers[kind][1], body, headers, args.concurrency, args.rate)
+            )
+            sent[kind] += args.deliveries
+            open_loop[kind] = summary(latencies, wall)
         enqueued = accepted(servers["app"][1])
         if enqueued != sent["app"]:
             raise SystemExit(f"app accepted {enqueued} of {sent['app']} deliveries")
@@ -286,6 +314,7 @@ def main() -> int:
         "load_average": os.getloadavg(),
         **results,
         "sequential": sequential,
+        "open_loop": {"rate": args.rate, **open_loop},
         "enqueued": enqueued,
     }
     print(f"{args.deliveries} signed deliveries x {args.rounds} rounds, {args.concurrency} clients")
@@ -305,6 +334,11 @@ def main() -> int:
         row = sequential[kind]
         print(
             f"{'seq':>5} {kind:>5} {row['p50_ms']:8.1f} {row['p90_ms']:8.1f}"
+            f" {row['p99_ms']:8.1f} {row['max_ms']:8.1f} {row['requests_per_s']:7.0f}"
+        )
+    for kind, row in open_loop.items():
+        print(
+            f"{'open':>5} {kind:>5} {row['p50_ms']:8.1f} {row['p90_ms']:8.1f}"
             f" {row['p99_ms']:8.1f} {row['max_ms']:8.1f} {row['requests_per_s']:7.0f}"
         )
     p99_app = statistics.median(row["p99_ms"] for row in results["app"])
