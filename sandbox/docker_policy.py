@@ -43,10 +43,14 @@ COMMAND = [
 ]
 
 
-def host_config(limits: Limits, binds: dict[str, dict[str, str]]) -> dict[str, Any]:
-    """Keyword arguments of ``APIClient.create_host_config`` for one sandbox start."""
+def host_config(limits: Limits, mounts: list[tuple[str, str]]) -> dict[str, Any]:
+    """Keyword arguments of ``APIClient.create_host_config`` for one sandbox start.
+
+    ``mounts``: (host path, container path) pairs, every one read-only (one host path may be
+    mounted twice: base and head of a one-tree scan).
+    """
     return {
-        "binds": binds,
+        "binds": [f"{src}:{dst}:ro" for src, dst in mounts],
         "network_mode": "none",
         "cap_drop": ["ALL"],
         "security_opt": ["no-new-privileges"],

@@ -292,7 +292,7 @@ class DockerRunner:
     def _run(
         self, workspace: Workspace, spec: SandboxSpec, image: str, job: Path, t0: float
     ) -> RunResult:
-        binds: dict[str, dict[str, str]] = {}
+        mounts: list[tuple[str, str]] = []  # (host path, container path), all read-only
         trees: dict[str, str | None] = {}
         for side in ("base", "head"):
             tree = workspace.tree(side)
@@ -301,17 +301,18 @@ class DockerRunner:
                 problem = policy.tree_problem(tree)
                 if problem:
                     return self._infra(problem, t0)
-                binds[str(tree.resolve())] = {"bind": f"/src/{side}", "mode": "ro"}
+                mounts.append((str(tree.resolve()), f"/src/{side}"))
         manifest = write_job(job, workspace, spec, trees)
         policy.make_readable(job)
-        run_hash, name = policy.run_name(image, list(binds), manifest.read_text(encoding="utf-8"))
-        binds[str(job.resolve())] = {"bind": "/job", "mode": "ro"}
+        sources = [f"{src}:{dst}" for src, dst in mounts]
+        run_hash, name = policy.run_name(image, sources, manifest.read_text(encoding="utf-8"))
+        mounts.append((str(job.resolve()), "/job"))
 
         api = self.engine.api()
         self.remove_leftovers()
         limits = spec.limits
         labels = policy.labels(run_hash, limits.wall_timeout_s, time.time())
-        hc = api.create_host_config(**policy.host_config(limits, binds))
+        hc = api.create_host_config(**policy.host_config(limits, mounts))
         t_wall = time.time() - (time.monotonic() - t0)  # wall-clock time of run() entry
         try:
             cid, name = self._create(api, image, name, labels, hc)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from typing import Literal, cast
+from typing import Literal
 
 from sandbox.runner import NoBackend, Runner
 
@@ -28,8 +28,7 @@ def _docker() -> Runner:
 def _process() -> Runner:
     from sandbox.process_runner import ProcessRunner
 
-    # cast: Runner declares ``isolation`` as a plain attribute, ProcessRunner computes it.
-    return cast(Runner, ProcessRunner())
+    return ProcessRunner()
 
 
 DEFAULT_BACKENDS: Mapping[str, Callable[[], Runner]] = {"docker": _docker, "process": _process}

@@ -13,7 +13,7 @@ from sandbox import docker_policy as policy
 
 
 def test_hardening_is_pinned() -> None:
-    hc = policy.host_config(Limits(), {"/x": {"bind": "/src/head", "mode": "ro"}})
+    hc = policy.host_config(Limits(), [("/x", "/src/base"), ("/x", "/src/head")])
     assert hc["network_mode"] == "none"
     assert hc["cap_drop"] == ["ALL"]
     assert hc["security_opt"] == ["no-new-privileges"]
@@ -25,7 +25,7 @@ def test_hardening_is_pinned() -> None:
     assert hc["nano_cpus"] == 2_000_000_000
     assert hc["log_config"]["config"]["max-size"] == policy.LOG_MAX_SIZE
     assert hc["init"] is False  # PID 1 is the supervisor
-    assert all(b["mode"] == "ro" for b in hc["binds"].values())
+    assert hc["binds"] == ["/x:/src/base:ro", "/x:/src/head:ro"]
     assert "privileged" not in hc and "devices" not in hc
 
 

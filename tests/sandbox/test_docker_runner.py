@@ -90,6 +90,20 @@ def test_head_only_workspace(docker_runner: DockerRunner, make_tree: TreeFactory
 
 
 @pytest.mark.docker
+def test_one_tree_as_both_sides(docker_runner: DockerRunner, make_tree: TreeFactory) -> None:
+    tree = make_tree("tree", {"mod.py": "def f(x):\n    return x + 1\n"})
+    ws = Workspace(
+        head=tree, base=tree, candidates=(Candidate("c", "pytest", files={"test_f.py": TEST_F}),)
+    )
+    result = docker_runner.run(ws, SandboxSpec())
+    assert result.ok, result.infrastructure_error
+    assert {s: o.status for s, o in result.candidates["c"].sides.items()} == {
+        "base": Status.PASSED,
+        "head": Status.PASSED,
+    }
+
+
+@pytest.mark.docker
 def test_names_are_deterministic_and_containers_removed(
     docker_runner: DockerRunner,
     docker_engine: DockerEngine,
