@@ -121,3 +121,12 @@ def test_a_placeholder_private_key_is_refused(key: str) -> None:
 def test_a_bad_sandbox_name_is_rejected_when_read() -> None:
     with pytest.raises(ValueError):
         make(sandbox="vm")
+
+
+def test_no_settings_are_built_at_import_time() -> None:
+    import bot.events
+    import bot.settings
+    import bot.web
+
+    for module in (bot.settings, bot.events, bot.web):
+        assert not [name for name, value in vars(module).items() if isinstance(value, Settings)]
