@@ -78,9 +78,10 @@ class Wiring:
     queue: Queue
 
 
-def build(settings: Settings, *, jobs: bool) -> Wiring:
+def build(settings: Settings, *, jobs: bool, generators: list[str] | None = None) -> Wiring:
     """Store and queue for ``settings``; with ``jobs``, also the sandbox runner, the GitHub
     client and the rules the tasks need (built now, so a problem shows at start).
+    ``generators`` narrows the candidate generators (None: all; tests use fewer).
 
     Raises ``DeepcheckError`` / ``NoBackend`` with a one-line message."""
     from bot.queue import Queue, make_huey
@@ -103,7 +104,9 @@ def build(settings: Settings, *, jobs: bool) -> Wiring:
             base_url=settings.github_api_url,
             bot_login=settings.bot_login,
         )
-        return AppHandlers(settings, store, github.host, runner, load_rules())
+        return AppHandlers(
+            settings, store, github.host, runner, load_rules(), generators=generators
+        )
 
     queue = Queue(make_huey(settings), store, handlers)
     if jobs:

@@ -281,6 +281,7 @@ class _Run:
     rules: RuleSet
     settings: Settings
     owner: str
+    generators: list[str] | None = None
     token: str | None = None
 
     @property
@@ -298,8 +299,11 @@ def run_check_pr(
     settings: Settings,
     owner: str = "",
     lease_seconds: float = LEASE_SECONDS,
+    generators: list[str] | None = None,
 ) -> CheckOutcome:
-    """Verify one PR head and publish the result (see the module docstring)."""
+    """Verify one PR head and publish the result (see the module docstring).
+
+    ``generators`` narrows the candidate generators by name (None: all of them)."""
     repo, number = cmd.repo.full_name, cmd.number
     pr: PullRequestInfo | None = None
     if cmd.trigger == "comment":
@@ -329,7 +333,7 @@ def run_check_pr(
         raise Busy(f"{repo}#{number}: another job of this pull request is running")
     if lease.outcome == "gone" or lease.job is None:
         return "gone"
-    run = _Run(cmd, host, store, runner, rules, settings, owner)
+    run = _Run(cmd, host, store, runner, rules, settings, owner, generators)
     with _Heartbeat(store, lease.job, owner, lease_seconds):
         try:
             outcome = _leased(run, lease.job, pr)
@@ -358,7 +362,7 @@ def _leased(run: _Run, job: Job, pr: PullRequestInfo | None) -> CheckOutcome:
             store.finish_job(job.id, run.owner, "superseded", "a newer head arrived meanwhile")
             return "superseded"
         posted = host.posted_finding_ids(run.repo, cmd.number)
-        pub = publication(report, pr, posted, fail_on=config.fail_on)
+        pub = publication(report, pr, posted, fail_on=config.fail_on, resolve_missing=not cmd.paths)
         if pub.has_review:
             host.review(run.repo, cmd.number, cmd.head_sha, pub.review_body, pub.comments)
         ids = (*pub.new_ids, *pub.already_posted_ids)
@@ -385,7 +389,10 @@ def _verify(run: _Run, base: str, problems: list[str]) -> Report:
     run.token = run.host.clone_token(cmd.repo.installation_id) if _is_http(cmd.repo) else None
     cache = RepoCache(settings.data_dir / "repos")
     path = cache.fetch(cmd.repo, run.token, shas=(base, cmd.head_sha), pull=cmd.number)
-    deps = Deps(runner=run.runner, rules=run.rules, cache_dir=settings.data_dir / "cache")
+    deps = Deps(
+        runner=run.runner, rules=run.rules, cache_dir=settings.data_dir / "cache",
+        generator_names=run.generators,
+    )  # fmt: skip
     report = check(CheckRequest(repo=path, base=base, head=cmd.head_sha, tier=cmd.tier), deps)
     notes = [f"config: {p}" for p in problems]
     findings = report.findings
@@ -452,12 +459,13 @@ class AppHandlers:
     runner: Runner
     rules: RuleSet
     lease_seconds: float = LEASE_SECONDS
+    generators: list[str] | None = None  # None: every candidate generator
 
     def check_pr(self, cmd: CheckPR, owner: str) -> CheckOutcome:
         return run_check_pr(
             cmd, host=self.host_for(cmd.repo.installation_id), store=self.store,
             runner=self.runner, rules=self.rules, settings=self.settings,
-            owner=worker_id(owner), lease_seconds=self.lease_seconds,
+            owner=worker_id(owner), lease_seconds=self.lease_seconds, generators=self.generators,
         )  # fmt: skip
 
     def reply(self, cmd: Reply) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
+from app_fakes import Clock
 
 from bot.store import Store
 
@@ -67,19 +68,6 @@ def postgres_url() -> str:
     except psycopg.Error as exc:
         service_unavailable("PostgreSQL", f"{url.rsplit('@', 1)[-1]}: {exc}")
     return url
-
-
-class Clock:
-    """A hand-driven clock for the store: tests advance time instead of sleeping."""
-
-    def __init__(self, now: float = 1_800_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from app_fakes import FakeHost, FakeRunner, PullRequestRepo, commit, git, pr_repo
-from conftest import Clock
+from app_fakes import Clock, FakeHost, FakeRunner, PullRequestRepo, commit, git, pr_repo
 from huey import MemoryHuey, RedisHuey, SqliteHuey
 
 from bot.jobs import CheckPR, NightlyScan, Reply, RepoRef, SyncInstallation

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from conftest import Clock
+from app_fakes import Clock
 
 from bot.store import NightlyItem, Store, database_url
 
