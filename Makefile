@@ -24,7 +24,8 @@ engine:
 	bash scripts/ensure-engine
 
 # Build the sandbox image without a registry (debootstrap base + host wheelhouse); a no-op
-# when the image for this checkout exists. Without an engine it skips, except in CI.
+# when the image for this checkout exists. Without an engine (or, not root, without a base
+# image) it skips with a note, except in CI.
 sandbox-image: $(STAMP) engine
 	$(BIN)/deepcheck sandbox build $(if $(filter true,$(CI)),,--skip-without-engine)
 

@@ -13,7 +13,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from sandbox.images.errors import ImageError
+from sandbox.images.errors import BaseUnavailable, ImageError
 
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 SUITE = "bookworm"
@@ -47,7 +47,7 @@ def make_rootfs_tar(work: Path, *, mirror: str | None = None, log: Callable[[str
     """Debootstrap into ``work/rootfs`` and pack it as ``work/rootfs.tar``; returns the tar."""
     reason = debootstrap_unavailable()
     if reason:
-        raise ImageError(reason)
+        raise BaseUnavailable(reason)
     rootfs = work / "rootfs"
     tar_path = work / "rootfs.tar"
     shutil.rmtree(rootfs, ignore_errors=True)
