@@ -1,0 +1,151 @@
+"""``deepcheck bench``: the command-line face of :mod:`bot.bench` (rendering only).
+
+Registered in ``bot.cli`` as ``app.command("bench")(cli_bench.bench)``.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from bot.bench import CaseResult
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+BENCH_TIERS = ("quick", "standard", "deep", "auto")
+SANDBOXES = ("auto", "docker", "process")
+
+
+def _fail(code: int, message: str) -> typer.Exit:
+    err.print(f"deepcheck: {message}", markup=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _pct(x: float) -> str:
+    return f"{100.0 * x:.0f}%"
+
+
+def render_summary(summary: dict[str, Any], console: Console) -> None:
+    """One table of headline figures (a column per tier) and one per generator."""
+    tiers = list(summary)
+    table = Table(title="deepcheck bench", show_lines=False)
+    table.add_column("")
+    for t in tiers:
+        table.add_column(t, justify="right")
+
+    def row(name: str, fmt: Any) -> None:
+        table.add_row(name, *[fmt(summary[t]) for t in tiers])
+
+    row("bugs caught (verified witness)",
+        lambda s: f"{s['caught']}/{s['bugs']} ({_pct(s['detection'])})")  # fmt: skip
+    row("false positives on refactors",
+        lambda s: f"{s['false_positives']}/{s['refactors']} "
+                  f"({_pct(s['false_positive_rate'])})")  # fmt: skip
+    row("fixes: defect / behavior-change / none",
+        lambda s: "{defect} / {behavior-change} / {none}".format(**s["fix_labels"]))  # fmt: skip
+    row("seconds per PR: median / p90", lambda s: f"{s['seconds_median']} / {s['seconds_p90']}")
+    row("CPU seconds per PR: mean", lambda s: f"{s['cpu_s_mean']}")
+    row("sandbox runs per PR", lambda s: f"{s['sandbox_runs_mean']}")
+    row("examples per PR", lambda s: f"{s['examples_mean']}")
+    row("timeouts / errors", lambda s: f"{s['timeouts']} / {s['errors']}")
+    console.print(table)
+    ops = sorted({op for s in summary.values() for op in s["by_operator"]})
+    if ops:
+        per = Table(title="bugs caught per generator (mutation operator)")
+        per.add_column("operator")
+        for t in tiers:
+            per.add_column(t, justify="right")
+        for op in ops:
+            cells = []
+            for t in tiers:
+                o = summary[t]["by_operator"].get(op)
+                cells.append(f"{o['caught']}/{o['bugs']}" if o else "-")
+            per.add_row(op, *cells)
+        console.print(per)
+
+
+def bench(
+    corpus: Annotated[
+        Path, typer.Option(help="Corpus directory (manifest.json, sources/).")
+    ] = Path("bench/corpus"),
+    tiers: Annotated[str, typer.Option(help="Comma-separated: quick,standard,deep,auto.")] = (
+        "standard"
+    ),
+    jobs: Annotated[int, typer.Option(help="Cases checked at once (child processes).")] = 1,
+    output: Annotated[Path, typer.Option(help="Directory for bench.json and bench.png.")] = Path(
+        "bench/out/latest"
+    ),
+    sandbox: Annotated[str, typer.Option(help="auto | docker | process")] = "auto",
+    limit: Annotated[
+        int | None, typer.Option(help="A stratified subset of this many cases.")
+    ] = None,
+    budget: Annotated[
+        float | None, typer.Option(help="Wall-clock seconds per case (default: per tier).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for the subset and the checks.")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Accuracy against compute on the labelled corpus: a table per tier, JSON and a PNG."""
+    from bot.bench import (
+        DEFAULT_BUDGET_S,
+        CorpusError,
+        RunOptions,
+        load_corpus,
+        run_cases,
+        select_cases,
+        summarize,
+        write_results,
+    )
+    from bot.cli import cache_dir
+
+    chosen = [t.strip() for t in tiers.split(",") if t.strip()]
+    bad = [t for t in chosen if t not in BENCH_TIERS]
+    if not chosen or bad:
+        raise _fail(2, f"--tiers must name tiers among {', '.join(BENCH_TIERS)} (got {tiers!r})")
+    if sandbox not in SANDBOXES:
+        raise _fail(2, f"--sandbox must be one of {', '.join(SANDBOXES)} (got {sandbox!r})")
+    if jobs < 1:
+        raise _fail(2, "--jobs must be at least 1")
+    try:
+        cases = select_cases(load_corpus(corpus), limit, seed=seed)
+    except CorpusError as exc:
+        raise _fail(2, str(exc)) from exc
+    if not cases:
+        raise _fail(2, f"no cases in {corpus}")
+    budgets = {t: budget if budget is not None else DEFAULT_BUDGET_S[t] for t in chosen}
+    opts = RunOptions(corpus=corpus, out_dir=output, sandbox=sandbox, jobs=jobs, seed=seed,
+                      cache_dir=cache_dir() / "bench", budget_s=budgets)  # fmt: skip
+    started = time.monotonic()
+    total = len(cases) * len(chosen)
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+    ) as progress:
+        task = progress.add_task("checking", total=total)
+        caught = {"n": 0}
+
+        def advance(res: CaseResult) -> None:
+            caught["n"] += int(res.caught and res.kind == "bug")
+            progress.update(task, advance=1, description=f"{res.tier} {res.id}: {res.status}")
+
+        results = run_cases(cases, chosen, opts, advance)
+    config = {
+        "corpus": str(corpus), "tiers": chosen, "jobs": jobs, "sandbox": sandbox,
+        "limit": limit, "cases": len(cases), "seed": seed, "budget_s": budgets,
+        "wall_seconds": round(time.monotonic() - started, 1),
+    }  # fmt: skip
+    js, png = write_results(output, results, config=config)
+    render_summary(summarize(results), out)
+    out.print(f"wrote {js} and {png}")
