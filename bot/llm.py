@@ -1,5 +1,8 @@
 """The adapter to the Anthropic Messages API: the only module that imports ``anthropic``.
 
+(It does so when a sampler is built, so importing this module, the pipeline or the judge
+without a key costs nothing.)
+
 Everything else sees the ``Sampler`` port: a list of ``Prompt`` in, one ``Sample`` per prompt
 out, drawn in parallel under a concurrency cap. Structured output is tool use with a forced
 tool (``propose_checks`` or ``judge_change``, schemas below); the input is validated here, so a
@@ -29,10 +32,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
-import anthropic
-from anthropic.types import MessageParam, ToolChoiceToolParam, ToolParam
+if TYPE_CHECKING:
+    from anthropic.types import MessageParam, ToolChoiceToolParam, ToolParam
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -275,6 +278,9 @@ class DailyQuota:
                     tmp.replace(self._path)
 
 
+_BREAKER = 3  # failed calls in a row (after their retries) before no more are made
+
+
 class Ledger:
     """What the model cost in one check, and whether another call is allowed (thread-safe)."""
 
@@ -302,6 +308,7 @@ class Ledger:
         self.output_tokens = 0
         self.cost_usd = 0.0
         self.discarded: Counter[str] = Counter()
+        self._failures_in_a_row = 0  # API errors / exhausted retries since the last answer
         self.refused: Counter[str] = Counter()  # calls not made: budget or deadline
         self.agreement: list[tuple[int, int]] = []  # (votes for the majority, samples)
 
@@ -319,6 +326,8 @@ class Ledger:
         if left is not None and left <= 0:
             return "latency budget spent"
         with self._lock:
+            if self._failures_in_a_row >= _BREAKER:
+                return f"the API failed {self._failures_in_a_row} times in a row"
             if self.tokens >= s.pr_tokens:
                 return f"per-PR token cap ({s.pr_tokens}) reached"
             if self.cost_usd >= s.pr_usd:
@@ -335,6 +344,7 @@ class Ledger:
     def record(self, input_tokens: int, output_tokens: int) -> None:
         cost = self.price.cost(input_tokens, output_tokens)
         with self._lock:
+            self._failures_in_a_row = 0
             self.calls += 1
             self.input_tokens += input_tokens
             self.output_tokens += output_tokens
@@ -352,6 +362,8 @@ class Ledger:
     def discard(self, reason: str) -> None:
         with self._lock:
             self.discarded[reason] += 1
+            if reason in ("unavailable", "api error"):
+                self._failures_in_a_row += 1
 
     def agree(self, majority: int, samples: int) -> None:
         """One vote (proposals for a function, or a judgment): how many samples agreed."""
@@ -463,6 +475,9 @@ class AnthropicSampler:
         self.ledger = ledger or Ledger(settings)
         self._sleep = sleep
         self._slots = threading.BoundedSemaphore(settings.concurrency)
+        import anthropic  # here, not at import time: importing bot.llm stays cheap
+
+        self._errors = (anthropic.APIStatusError, anthropic.APIConnectionError)
         self._client = anthropic.Anthropic(
             api_key=settings.api_key,
             base_url=settings.base_url,
@@ -510,11 +525,11 @@ class AnthropicSampler:
                         max_tokens=prompt.max_tokens,
                         system=prompt.system,
                         messages=messages,
-                        tools=[cast(ToolParam, TOOLS[prompt.tool])],
+                        tools=[cast("ToolParam", TOOLS[prompt.tool])],
                         tool_choice=choice,
                         timeout=max(0.1, timeout),
                     )
-            except (anthropic.APIStatusError, anthropic.APIConnectionError) as exc:
+            except self._errors as exc:
                 status = getattr(exc, "status_code", None)
                 retryable = status is None or status in _RETRYABLE_STATUS
                 what = f"HTTP {status}" if status is not None else type(exc).__name__

@@ -576,10 +576,7 @@ class LLMGenerator:
                 wanted[i] = min(budget.step, room)
             else:
                 target.done = True
-            if i in wanted and target.drawn >= budget.max_samples:
-                wanted.pop(i)
-        # A function whose samples keep being discarded must still stop at the cap.
-        return {i: n for i, n in wanted.items() if n > 0}
+        return wanted
 
     def _evidence(
         self, i: int, target: _Target, checks: list[_Check], ledger: Any

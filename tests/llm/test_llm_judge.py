@@ -215,3 +215,13 @@ def test_latency_budget_spent_means_no_calls(api: FakeAnthropicAPI) -> None:
     findings, _ = apply_judgments([CHANGE], functions=[FN], session=s)
     assert findings[0].kind == "behavior-change"
     assert api.requests == []
+
+
+def test_an_api_that_keeps_failing_trips_the_breaker(api: FakeAnthropicAPI) -> None:
+    script(api, error(400))
+    s = session(api, concurrency=1)
+    j = judge_change(CHANGE, FN, PRContext(), s.sampler, start=2, cap=9)
+    assert j.samples == 0
+    assert len(api.requests) == 3  # then the ledger refuses further calls
+    assert s.ledger.discarded == {"api error": 3}
+    assert "in a row" in (s.ledger.out_of_budget() or "")
