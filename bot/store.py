@@ -324,10 +324,15 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    def drop_all(self) -> None:
-        """Remove every table (tests)."""
-        SQLModel.metadata.drop_all(self.engine, tables=_TABLES)
-        SQLModel.metadata.create_all(self.engine, tables=_TABLES)
+    def reset(self) -> None:
+        """Delete every row of every table (tests)."""
+        names = ", ".join(t.name for t in _TABLES)
+        with self.engine.begin() as conn:
+            if self.dialect == "postgresql":
+                conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY")
+            else:
+                for table in _TABLES:
+                    conn.execute(table.delete())
 
     @contextmanager
     def _session(self) -> Iterator[Session]:

@@ -83,7 +83,7 @@ def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ca
     else:
         url = request.getfixturevalue("postgres_url")
         fresh = Store(url)
-        fresh.drop_all()
+        fresh.reset()
         fresh.close()
     made: list[Store] = []
 
