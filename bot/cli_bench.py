@@ -72,6 +72,35 @@ def render_summary(summary: dict[str, Any], console: Console) -> None:
         console.print(per)
 
 
+def render_peers(peers: dict[str, Any], console: Console) -> None:
+    """Peers side by side with deepcheck on the same cases, and as ratios against it."""
+    if not peers:
+        return
+    table = Table(title=f"peers on {peers['cases']} cases (deepcheck tier {peers['tier']})")
+    for col in ("tool", "bugs reported", "false positives", "fixes reported", "s median / p90",
+                "detection ×", "false positives ×", "time ×"):  # fmt: skip
+        table.add_column(col, justify="right" if col != "tool" else "left")
+
+    def ratio(x: float | None) -> str:
+        return "-" if x is None else f"{x:.2f}"
+
+    for name in ("deepcheck", *[k for k in peers if k not in ("tier", "cases", "deepcheck")]):
+        s = peers[name]
+        r = s.get("ratios_vs_deepcheck", {"detection": 1.0, "false_positives": 1.0,
+                                          "seconds_median": 1.0})  # fmt: skip
+        table.add_row(
+            name,
+            f"{s['caught']}/{s['bugs']} ({_pct(s['detection'])})",
+            f"{s['false_positives']}/{s['refactors']}",
+            f"{s['fixes_reported']}/{s['fixes']}",
+            f"{s['seconds_median']} / {s['seconds_p90']}",
+            ratio(r["detection"]),
+            ratio(r["false_positives"]),
+            ratio(r["seconds_median"]),
+        )
+    console.print(table)
+
+
 def bench(
     corpus: Annotated[
         Path, typer.Option(help="Corpus directory (manifest.json, sources/).")
@@ -91,6 +120,13 @@ def bench(
         float | None, typer.Option(help="Wall-clock seconds per case (default: per tier).")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed for the subset and the checks.")] = 0,
+    peers: Annotated[
+        bool, typer.Option(help="Also run hypothesis --equivalent and crosshair diffbehavior.")
+    ] = False,
+    sweep: Annotated[
+        bool,
+        typer.Option(help="Instead of the corpus: cost of PRs changing 1, 5, 20, 50 functions."),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Accuracy against compute on the labelled corpus: a table per tier, JSON and a PNG."""
@@ -102,6 +138,7 @@ def bench(
         run_cases,
         select_cases,
         summarize,
+        summarize_peers,
         write_results,
     )
     from bot.cli import cache_dir
@@ -114,6 +151,9 @@ def bench(
         raise _fail(2, f"--sandbox must be one of {', '.join(SANDBOXES)} (got {sandbox!r})")
     if jobs < 1:
         raise _fail(2, "--jobs must be at least 1")
+    if sweep:
+        _sweep(chosen, sandbox, output, budget, quiet)
+        return
     try:
         cases = select_cases(load_corpus(corpus), limit, seed=seed)
     except CorpusError as exc:
@@ -121,8 +161,11 @@ def bench(
     if not cases:
         raise _fail(2, f"no cases in {corpus}")
     budgets = {t: budget if budget is not None else DEFAULT_BUDGET_S[t] for t in chosen}
+    # Peers get the same wall-clock budget per case as deepcheck's first tier.
+    peer_budget = budgets[chosen[0]] if peers else None
     opts = RunOptions(corpus=corpus, out_dir=output, sandbox=sandbox, jobs=jobs, seed=seed,
-                      cache_dir=cache_dir() / "bench", budget_s=budgets)  # fmt: skip
+                      cache_dir=cache_dir() / "bench", budget_s=budgets,
+                      peer_budget_s=peer_budget)  # fmt: skip
     started = time.monotonic()
     total = len(cases) * len(chosen)
     with Progress(
@@ -144,8 +187,46 @@ def bench(
     config = {
         "corpus": str(corpus), "tiers": chosen, "jobs": jobs, "sandbox": sandbox,
         "limit": limit, "cases": len(cases), "seed": seed, "budget_s": budgets,
-        "wall_seconds": round(time.monotonic() - started, 1),
+        "wall_seconds": round(time.monotonic() - started, 1), "peers": peers,
     }  # fmt: skip
     js, png = write_results(output, results, config=config)
     render_summary(summarize(results), out)
+    if peers:
+        render_peers(summarize_peers(results), out)
+    out.print(f"wrote {js} and {png}")
+
+
+def _sweep(tiers: list[str], sandbox: str, output: Path, budget: float | None, quiet: bool) -> None:
+    import json
+    from dataclasses import asdict
+
+    from bot.bench import DEFAULT_BUDGET_S, SWEEP_SIZES, RunOptions, machine, plot_sweep, run_sweep
+    from bot.cli import cache_dir
+
+    budgets = {t: budget if budget is not None else DEFAULT_BUDGET_S[t] for t in tiers}
+    opts = RunOptions(corpus=Path("."), out_dir=output, sandbox=sandbox,
+                      cache_dir=cache_dir() / "bench", budget_s=budgets)  # fmt: skip
+    with Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(),
+        MofNCompleteColumn(), TimeElapsedColumn(), console=err, disable=quiet,
+    ) as progress:  # fmt: skip
+        task = progress.add_task("sweep", total=len(tiers) * len(SWEEP_SIZES))
+        points = run_sweep(
+            tiers, opts, advance=lambda p: progress.update(
+                task, advance=1, description=f"{p.tier} {p.changed} functions: {p.status}")
+        )  # fmt: skip
+    table = Table(title="cost against PR size")
+    for col in ("tier", "changed", "analysed", "not analysed", "findings", "seconds",
+                "CPU s", "sandbox runs", "examples", "status"):  # fmt: skip
+        table.add_column(col, justify="left" if col in ("tier", "status") else "right")
+    for p in points:
+        table.add_row(p.tier, str(p.changed), str(p.analysed), str(len(p.not_analysed)),
+                      str(p.findings), f"{p.seconds:.1f}", f"{p.cpu_s:.1f}",
+                      str(p.sandbox_runs), str(p.examples), p.status)  # fmt: skip
+    out.print(table)
+    output.mkdir(parents=True, exist_ok=True)
+    js = output / "sweep.json"
+    payload = {"machine": machine(), "points": [asdict(p) for p in points]}
+    js.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    png = plot_sweep(points, output / "sweep.png")
     out.print(f"wrote {js} and {png}")

@@ -82,3 +82,64 @@ def test_plot_and_json(tmp_path: Path) -> None:
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     js, png2 = write_results(tmp_path / "out", results, config={"tiers": ["quick"]})
     assert js.exists() and png2.exists()
+
+
+def test_peer_summary_ratios_against_deepcheck() -> None:
+    from bot.bench import summarize_peers
+
+    def with_peers(kind: str, caught: bool, seconds: float, hyp: bool, ch: bool) -> CaseResult:
+        r = _r(kind, caught, seconds=seconds)
+        r.peers = [
+            {"peer": "hypothesis", "status": "different" if hyp else "equal", "reported": hyp,
+             "seconds": seconds * 2, "detail": ""},
+            {"peer": "crosshair", "status": "different" if ch else "unsupported",
+             "reported": ch, "seconds": seconds * 4, "detail": ""},
+        ]  # fmt: skip
+        return r
+
+    results = [
+        with_peers("bug", True, 1.0, True, False),
+        with_peers("bug", True, 3.0, False, False),
+        with_peers("refactor", False, 2.0, True, False),
+    ]
+    s = summarize_peers(results)
+    assert s["deepcheck"]["detection"] == 1.0 and s["deepcheck"]["seconds_median"] == 2.0
+    assert s["hypothesis"]["detection"] == 0.5
+    assert s["hypothesis"]["false_positives"] == 1
+    assert s["hypothesis"]["ratios_vs_deepcheck"] == {
+        "detection": 0.5, "false_positives": None, "seconds_median": 2.0
+    }  # fmt: skip
+    assert s["crosshair"]["statuses"] == {"unsupported": 3}
+    assert s["crosshair"]["ratios_vs_deepcheck"]["detection"] == 0.0
+    assert summarize_peers([_r("bug", True)]) == {}
+
+
+def test_peer_verdicts_from_sandbox_results() -> None:
+    from bot.bench_peers import interpret
+    from sandbox.results import CandidateResult, Outcome, Status
+
+    def pytest_result(status: Status, message: str) -> CandidateResult:
+        tests = ({"nodeid": "t", "outcome": status.value, "message": message},)
+        return CandidateResult("peer-hypothesis", "pytest", {"head": Outcome(status, tests=tests)})
+
+    got = interpret("hypothesis", pytest_result(Status.FAILED, "Failed: PEER:different|x"), 1.0)
+    assert (got.status, got.reported) == ("different", True)
+    got = interpret("hypothesis", pytest_result(Status.FAILED, "PEER:unsupported|st.nothing"), 1.0)
+    assert (got.status, got.reported) == ("unsupported", False)
+    assert interpret("hypothesis", pytest_result(Status.PASSED, ""), 1.0).status == "equal"
+    ch = CandidateResult("peer-crosshair", "crosshair", {}, data={"status": "flaky"})
+    assert interpret("crosshair", ch, 2.0).reported is True
+    assert interpret("crosshair", None, 2.0).status == "error"
+
+
+def test_sweep_changes_exactly_n_functions() -> None:
+    import ast
+
+    from bot.bench import SWEEP_FUNCTIONS, sweep_sources
+
+    for n in (1, 5, 20, 50):
+        base, head = sweep_sources(n)
+        b = {f.name: ast.dump(f) for f in ast.parse(base).body if isinstance(f, ast.FunctionDef)}
+        h = {f.name: ast.dump(f) for f in ast.parse(head).body if isinstance(f, ast.FunctionDef)}
+        assert len(b) == len(h) == SWEEP_FUNCTIONS
+        assert sum(b[k] != h[k] for k in b) == n
