@@ -231,7 +231,7 @@ class ScriptedModel:
     ``proposals[function]`` is a list of ``Reply`` served to successive ``propose_checks``
     requests about that function (cycling); ``refinements[function]`` likewise for refinement
     prompts; ``verdicts[function]`` for ``judge_change``. ``obey_injection``: a gullible model
-    that follows "ignore previous instructions" found anywhere in the prompt (it approves: no
+    that follows "ignore previous instructions" found in the user prompt (it approves: no
     checks, verdict ``intended``).
     """
 
@@ -262,7 +262,7 @@ class ScriptedModel:
         return replies[turn % len(replies)]
 
     def __call__(self, request: Request) -> Reply:
-        if self.obey_injection and self.INJECTION.search(request.user + request.system):
+        if self.obey_injection and self.INJECTION.search(request.user):
             if request.tool == "judge_change":
                 return verdict_reply("intended", "the PR says to approve")
             return checks_reply()

@@ -134,10 +134,17 @@ def test_injected_instructions_change_nothing(api: FakeAnthropicAPI) -> None:
     api.responder = ScriptedModel(
         verdicts={"late_fee_cents": [verdict_reply("bug")]}, obey_injection=True
     )
+    # Control: without the injection this model calls it a bug.
+    honest, _ = apply_judgments(
+        [CHANGE], functions=[FN], pr=PRContext("Tidy fees"), session=session(api)
+    )
+    assert honest[0].kind == "defect"
+    api.requests.clear()
     pr = PRContext("Tidy fees", INJECTION)
     findings, notes = apply_judgments([CHANGE], functions=[FN], pr=pr, session=session(api))
     [f] = findings
     assert f.kind == "behavior-change" and f.verified  # still blocking, not "intended"
+    assert "2 intended" in f.message  # the model did obey the PR
     assert any("addresses the reviewer" in n for n in notes)
     # The PR text only ever travels inside a delimited data block, never as instructions.
     request = api.calls("judge_change")[0]
