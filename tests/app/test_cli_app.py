@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
 from bot.cli_app import app
+from tests.fakes.github_api import rsa_key_pair
 
 KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY-----\n"
 
@@ -56,3 +64,46 @@ def test_worker_refuses_the_process_sandbox_unless_allowed(tmp_path: Path) -> No
     )  # fmt: skip
     assert code == 2 and stderr.count("\n") == 1
     assert "DEEPCHECK_ALLOW_PROCESS_SANDBOX" in stderr
+
+
+def test_serve_answers_and_stops_cleanly(tmp_path: Path) -> None:
+    """The real process: uvicorn + the embedded consumer on SQLite; SIGINT stops both."""
+    key = tmp_path / "app.pem"
+    key.write_text(rsa_key_pair()[0])
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("DEEPCHECK_")
+    } | {
+        "DEEPCHECK_DATA_DIR": str(tmp_path / "data"),
+        "DEEPCHECK_WEBHOOK_SECRET": "a-real-secret-0123456789",
+        "DEEPCHECK_GITHUB_APP_ID": "1",
+        "DEEPCHECK_GITHUB_PRIVATE_KEY_PATH": str(key),
+        "DEEPCHECK_SANDBOX": "process",
+        "DEEPCHECK_ALLOW_PROCESS_SANDBOX": "true",
+    }  # fmt: skip
+    code = "from bot.cli_app import app; app()"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "serve", "--port", str(port)],
+        env=env, cwd=Path(__file__).resolve().parents[2], stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert proc.poll() is None, proc.communicate()[0]
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "serve did not answer within 30 s"
+            time.sleep(0.1)
+        assert (tmp_path / "data" / "deepcheck.db").exists()
+        assert (tmp_path / "data" / "queue.db").exists()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        output = proc.communicate(timeout=30)[0]
+    assert proc.returncode == 0, output
+    assert "Application shutdown complete" in output
