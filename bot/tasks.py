@@ -308,7 +308,7 @@ def run_check_pr(
     pr: PullRequestInfo | None = None
     if cmd.trigger == "comment":
         if cmd.comment_id is not None:
-            host.react(repo, cmd.comment_id, "eyes")
+            _react_once(host, store, repo, cmd.comment_id)
         requested_by = str(getattr(cmd, "requested_by", "") or "")
         if not requested_by or not host.can_write(repo, requested_by):
             log.info("%s#%s: /deep-check refused (no write access: %r)", repo, number, requested_by)
@@ -341,6 +341,19 @@ def run_check_pr(
             store.finish_job(lease.job.id, owner, "queued", "interrupted; will be retried")
             raise
     return outcome
+
+
+def _react_once(host: CodeHost, store: Store, repo: str, comment_id: int) -> None:
+    """👀 on the comment, once: a job waiting for its PR's lock is retried many times."""
+    claim = f"reaction:{repo}:{comment_id}"
+    if not store.claim_delivery(claim):
+        return
+    try:
+        host.react(repo, comment_id, "eyes")
+    except BaseException:
+        store.release_delivery(claim)
+        raise
+    store.complete_delivery(claim)
 
 
 def _leased(run: _Run, job: Job, pr: PullRequestInfo | None) -> CheckOutcome:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import pytest
@@ -217,6 +217,8 @@ def test_a_comment_gets_eyes_first_and_needs_write_access(
     assert run(cmd, host, sqlite_store, settings, rules) == "refused"
     assert host.calls[0] == "react" and host.reactions == [(REPO, 77, "eyes")]
     assert host.checks == {}
+    run(cmd, host, sqlite_store, settings, rules)  # a retry (e.g. the PR was busy)
+    assert host.reactions == [(REPO, 77, "eyes")]  # 👀 once
 
 
 def test_the_pr_lock_makes_a_second_job_wait(
@@ -257,3 +259,28 @@ def test_fetch_reads_pull_refs_when_the_head_is_not_on_a_branch(
     host.add_pr(REPO, 3, repo)
     assert run(command(repo), host, sqlite_store, settings, rules) == "done"
     assert subprocess.run(["git", "--version"], capture_output=True).returncode == 0
+
+
+@dataclass(frozen=True)
+class CommentCheck(CheckPR):
+    """CheckPR with the commenter, as ``run_check_pr`` reads it (``requested_by``)."""
+
+    requested_by: str = ""
+
+
+def test_a_comment_from_a_writer_checks_the_current_head(
+    repo: PullRequestRepo, sqlite_store: Store, settings: Settings, rules: RuleSet
+) -> None:
+    host = FakeHost(writers={"maria"})
+    host.add_pr(REPO, 3, repo)
+    base = command(repo, head_sha="", base_sha="", trigger="comment", comment_id=78)
+    cmd = CommentCheck(
+        **{f.name: getattr(base, f.name) for f in fields(base)}, requested_by="maria"
+    )
+    assert run(cmd, host, sqlite_store, settings, rules) == "done"
+    assert host.calls[:3] == ["react", "can_write", "pull_request"]
+    [check] = host.checks.values()
+    assert check.head_sha == repo.head and check.status == "completed"
+    # the same head again on request: it runs again (more compute was asked for)
+    assert run(replace(cmd, comment_id=79), host, sqlite_store, settings, rules) == "done"
+    assert len(host.checks) == 2
