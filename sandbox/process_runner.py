@@ -34,7 +34,10 @@ from sandbox.workspace import Workspace
 
 HARNESS_LOG_CHARS = 20_000
 # Mount points the bwrap sandbox makes itself instead of binding the host's.
-_OWN_MOUNTS = frozenset({"dev", "proc", "tmp", "src", "job", "harness"})
+# Not bound from the host: mounted fresh (dev, proc, tmp), the job's own (src, job, harness),
+# /run masked by a tmpfs (it holds the Docker socket and other daemons' sockets: a read-only
+# bind still lets a client connect), /sys left out (it shows the host's network devices).
+_OWN_MOUNTS = frozenset({"dev", "proc", "tmp", "src", "job", "harness", "run", "sys"})
 _PROBE_TIMEOUT_S = 30.0
 
 # Run inside the sandbox before the harness: apply rlimits, then exec the harness (no
@@ -193,6 +196,7 @@ class ProcessRunner:
             elif os.path.isdir(host):
                 cmd += ["--ro-bind", host, host]
         cmd += ["--dev", "/dev", "--proc", "/proc"]
+        cmd += ["--tmpfs", "/run"]
         cmd += ["--size", str(limits.tmpfs_mb * 1024 * 1024), "--tmpfs", "/tmp"]
         # The interpreter (a venv under /tmp, say, as in a CI clone) stays visible read-only
         # on top of the private /tmp.
@@ -207,7 +211,9 @@ class ProcessRunner:
                 cmd += ["--ro-bind", str(tree.resolve()), f"/src/{side}"]
         cmd += ["--dir", "/tmp/work", "--chdir", "/tmp/work", "--remount-ro", "/"]
         cmd += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts"]
-        cmd += ["--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+        # --as-pid-1: the (non-dumpable) supervisor is PID 1, so no dumpable bwrap init shares
+        # its answer pipe through /proc/1/fd.
+        cmd += ["--as-pid-1", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
         return cmd + self._rlimit_command(spec, "/job/manifest.json")
 
     def _rlimit_command(self, spec: SandboxSpec, manifest: str) -> list[str]:

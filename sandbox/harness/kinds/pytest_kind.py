@@ -52,6 +52,11 @@ def pytest_args(params: dict[str, Any], rootdir: str, seed: int) -> list[str]:
     return args
 
 
+def _out_of_memory(message: str) -> bool:
+    head = message.strip().split("\n", 1)[0]
+    return head.startswith(("MemoryError", "E   MemoryError")) or head.endswith("MemoryError")
+
+
 def grade(run: WorkerRun, timeout_s: float) -> dict[str, Any]:
     killed = killed_outcome(run, timeout_s)
     tests = run.reports.of_type("test")
@@ -74,6 +79,12 @@ def grade(run: WorkerRun, timeout_s: float) -> dict[str, Any]:
         return side_outcome("error", detail, run, tests)
     failed = [t for t in tests if t["outcome"] == "failed"]
     errors = [t for t in tests if t["outcome"] == "error"]
+    # Out of memory under the address-space limit (process backend) is a resource outcome,
+    # like the OOM killer's SIGKILL in Docker: never a verdict about the code.
+    starved = [t for t in failed + errors if _out_of_memory(str(t.get("message", "")))]
+    if starved:
+        detail = f"out of memory in {starved[0]['nodeid']}: {starved[0]['message']}"
+        return side_outcome("resource", detail, run, tests)
     ran = [t for t in tests if t["outcome"] in ("passed", "failed", "xpassed", "error")]
     if failed:
         first = failed[0]
