@@ -174,12 +174,14 @@ class Queue:
         """Queue one command; False when it adds nothing (a job already known for that head)."""
         if isinstance(cmd, CheckPR):
             if cmd.head_sha:
-                _job, created = self.store.upsert_job(
+                job, created = self.store.upsert_job(
                     cmd.key, base_sha=cmd.base_sha, payload=command_payload(cmd),
                     rerun=cmd.trigger == "rerequest",
                 )  # fmt: skip
-                if not created:
-                    return False
+                if not created and job.state != "queued":
+                    return False  # running or settled: nothing to add
+                # queued: enqueue again (harmless: one message leases it), so a delivery
+                # whose enqueue failed is not lost when GitHub redelivers it
                 self.store.supersede_older(cmd.repo.full_name, cmd.number, cmd.head_sha)
             self.check_pr(cmd)
         elif isinstance(cmd, Reply):

@@ -668,16 +668,17 @@ class Store:
             ).all()
             return [_job(r) for r in rows]
 
-    def requeue_expired(self) -> list[Job]:
-        """Move running jobs whose lease ran out back to ``queued`` (releasing their PR lock)
-        and return them, for the reaper to hand to the queue again. Jobs out of attempts are
-        marked ``failed`` instead."""
+    def requeue_expired(self, *, stale_queued: float | None = 3600.0) -> list[Job]:
+        """Jobs for the reaper to hand to the queue again: running jobs whose lease ran out
+        (their worker died) go back to ``queued`` (their PR lock released; out of attempts:
+        ``failed``), and jobs ``queued`` for more than ``stale_queued`` seconds (a message
+        lost with a queue) are returned too. A job handed out twice is harmless: only one
+        message leases it."""
         now = self.clock()
         out: list[Job] = []
         with self._session() as s:
-            query = select(_JobRow).where(
-                col(_JobRow.state) == "running", col(_JobRow.lease_expires) < now
-            )
+            expired = col(_JobRow.state) == "running"
+            query = select(_JobRow).where(expired, col(_JobRow.lease_expires) < now)
             if self.dialect == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             for row in s.exec(query).all():
@@ -692,6 +693,16 @@ class Store:
                 s.add(row)
                 self._unlock_pr(s, row.repo, row.number, row.id)
                 if row.state == "queued":
+                    out.append(_job(row))
+            if stale_queued is not None:
+                query = select(_JobRow).where(
+                    col(_JobRow.state) == "queued", col(_JobRow.updated_at) < now - stale_queued
+                )
+                if self.dialect == "postgresql":
+                    query = query.with_for_update(skip_locked=True)
+                for row in s.exec(query).all():
+                    row.updated_at = now
+                    s.add(row)
                     out.append(_job(row))
         return out
 

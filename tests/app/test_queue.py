@@ -98,7 +98,9 @@ def test_immediate_mode_runs_each_command_and_completes_the_delivery(
     assert rec.seen == [check, reply, sync]
     delivery = store.delivery("d-1")
     assert delivery is not None and delivery.state == "done"
-    assert not queue.submit(check)  # the same head again adds nothing
+    lease = store.lease_job(check.key, "w", 60)  # what the real handler does
+    assert lease.job is not None and store.finish_job(lease.job.id, "w", "done")
+    assert not queue.submit(check)  # the same head again, once done, adds nothing
     assert rec.seen == [check, reply, sync]
     queue.nightly_tick()
     assert rec.seen[-1] == NightlyScan(ref(), ("ledger/**",))
@@ -117,6 +119,9 @@ def test_a_newer_push_supersedes_the_queued_older_job(tmp_path: Path, store: Sto
         ("b", "queued"),
     ]
     assert store.lease_job(older.key, "w", 60).outcome == "gone"
+    # a queued job submitted again (its first enqueue may have failed) gets a second message;
+    # only one of them will lease it
+    assert queue.submit(newer) and huey.pending_count() == 3
 
 
 def test_redis_queue_with_a_real_consumer_thread(

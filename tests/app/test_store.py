@@ -131,6 +131,14 @@ def test_killed_worker_leaves_the_job_retried_not_lost(store: Store, clock: Cloc
     assert done is not None and done.state == "done" and done.lease_owner is None
 
 
+def test_a_job_queued_too_long_is_handed_out_again(store: Store, clock: Clock) -> None:
+    store.upsert_job(KEY)  # its message was lost with the queue
+    assert store.requeue_expired(stale_queued=600) == []
+    clock.advance(601)
+    assert [j.key for j in store.requeue_expired(stale_queued=600)] == [KEY]
+    assert store.requeue_expired(stale_queued=600) == []  # touched: not every minute
+
+
 def test_attempts_are_bounded(store_factory: Callable[..., Store], clock: Clock) -> None:
     store = store_factory(clock=clock, max_attempts=2)
     store.upsert_job(KEY)
