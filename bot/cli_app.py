@@ -47,6 +47,12 @@ def _fail(code: int, message: str) -> NoReturn:
     raise typer.Exit(code)
 
 
+def _logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
 def _settings() -> Settings:
     from pydantic import ValidationError
 
@@ -143,6 +149,7 @@ def serve(
         2 if settings.queue_backend == "sqlite" else 0
     )  # fmt: skip
     _validate(settings, web=True, worker=threads > 0)
+    _logging()
     wiring = _build(settings, jobs=threads > 0)
     import uvicorn
 
@@ -184,6 +191,7 @@ def worker(
     """Run queue consumers only (the web endpoint runs elsewhere: ``serve --consumers 0``)."""
     settings = _settings()
     _validate(settings, web=False, worker=True)
+    _logging()
     wiring = _build(settings, jobs=True)
     from bot.queue import start_consumer
 
