@@ -107,3 +107,13 @@ def test_serve_answers_and_stops_cleanly(tmp_path: Path) -> None:
         output = proc.communicate(timeout=30)[0]
     assert proc.returncode == 0, output
     assert "Application shutdown complete" in output
+
+
+def test_deepcheck_serve_is_the_same_command(tmp_path: Path) -> None:
+    """``deepcheck serve`` (bot.cli) behaves as ``bot.cli_app.serve``."""
+    from bot.cli import app as deepcheck
+
+    env = {"DEEPCHECK_DATA_DIR": str(tmp_path), "DEEPCHECK_WEBHOOK_SECRET": "changeme"}
+    result = CliRunner().invoke(deepcheck, ["serve", "--consumers", "0"], env=env)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert "DEEPCHECK_WEBHOOK_SECRET is a placeholder" in result.stderr
