@@ -304,3 +304,13 @@ def test_without_eligible_functions_no_call_is_made(fees: Change) -> None:
     with FakeAnthropicAPI(ScriptedModel()) as api:
         evidence = LLMGenerator().explore([added], fees.ctx, session_for(api), fees.run)
     assert evidence == [] and api.requests == []
+
+
+def test_a_spent_latency_budget_returns_what_was_found(fees: Change) -> None:
+    gen = LLMGenerator()
+    with FakeAnthropicAPI(ScriptedModel({"late_fee_cents": [checks_reply(GOOD)]})) as api:
+        settings = LLMSettings(api_key="test-key", base_url=api.url, latency_budget_s=1e-9)
+        session = LLMSession(settings, AnthropicSampler(settings))
+        evidence = gen.explore(fees.analysis.analysed, fees.ctx, session, fees.run)
+    assert evidence == [] and api.requests == []
+    assert any("latency budget spent" in n for n in gen.notes)
