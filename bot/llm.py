@@ -478,6 +478,7 @@ class AnthropicSampler:
         import anthropic  # here, not at import time: importing bot.llm stays cheap
 
         self._errors = (anthropic.APIStatusError, anthropic.APIConnectionError)
+        self._other_errors = (anthropic.APIError,)  # e.g. an unreadable response
         self._client = anthropic.Anthropic(
             api_key=settings.api_key,
             base_url=settings.base_url,
@@ -549,6 +550,9 @@ class AnthropicSampler:
                 self.ledger.retried()
                 self._sleep(wait)
                 continue
+            except self._other_errors as exc:
+                self.ledger.discard("api error")
+                return Sample(None, f"{type(exc).__name__}: {_short(str(exc))}")
             return self._read(prompt, message)
 
     def _read(self, prompt: Prompt, message: Any) -> Sample:
@@ -556,22 +560,21 @@ class AnthropicSampler:
         inp = int(getattr(usage, "input_tokens", 0) or 0)
         out = int(getattr(usage, "output_tokens", 0) or 0)
         self.ledger.record(inp, out)
-        if message.stop_reason == "refusal":
+        if getattr(message, "stop_reason", None) == "refusal":
             self.ledger.discard("refusal")
             return Sample(None, "the model refused", inp, out)
         block = next(
             (
                 b
-                for b in message.content
+                for b in (getattr(message, "content", None) or [])
                 if getattr(b, "type", "") == "tool_use" and getattr(b, "name", "") == prompt.tool
             ),
             None,
         )
         if block is None:
             self.ledger.discard("no tool call")
-            return Sample(
-                None, f"no {prompt.tool} tool call (stop: {message.stop_reason})", inp, out
-            )
+            stop = getattr(message, "stop_reason", None)
+            return Sample(None, f"no {prompt.tool} tool call (stop: {stop})", inp, out)
         data = block.input
         problem = validate_tool_input(prompt.tool, data)
         if problem is not None:

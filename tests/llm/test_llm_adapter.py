@@ -21,7 +21,7 @@ from bot.llm import (
     validate_tool_input,
 )
 from bot.models import Spent
-from tests.fakes.anthropic_api import FakeAnthropicAPI, checks_reply
+from tests.fakes.anthropic_api import FakeAnthropicAPI, Reply, checks_reply
 
 
 def test_without_a_key_there_is_no_model() -> None:
@@ -138,3 +138,21 @@ def test_samples_run_in_parallel_under_the_cap() -> None:
     assert {r.body["tool_choice"]["name"] for r in api.requests} == {"propose_checks"}
     assert api.requests[0].body["tools"][0]["name"] == "propose_checks"
     assert "temperature" not in api.requests[0].body
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(body={"unexpected": True}),
+        Reply(body={"type": "message", "content": [{"type": "text", "text": "no tool"}]}),
+        Reply(status=200, body={"type": "message", "content": None, "stop_reason": None}),
+        Reply(status=401, body={"type": "error", "error": {"type": "authentication_error"}}),
+    ],
+)
+def test_odd_answers_are_discarded_samples(reply: Reply) -> None:
+    with FakeAnthropicAPI(lambda _r: reply) as api:
+        settings = LLMSettings(api_key="k", base_url=api.url)
+        sampler = AnthropicSampler(settings)
+        [sample] = sampler.sample([Prompt("judge_change", "s", "u")])
+    assert sample.tool_input is None and sample.problem
+    assert sum(sampler.ledger.discarded.values()) == 1
