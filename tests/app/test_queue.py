@@ -166,35 +166,59 @@ class BlockingRunner(FakeRunner):
         return super().run(workspace, spec)
 
 
-def test_the_per_pr_lock_serializes_jobs_of_one_pr(tmp_path: Path) -> None:
+@pytest.mark.parametrize("deployment", ["one-machine", "many-machines"])
+def test_the_per_pr_lock_serializes_jobs_of_one_pr(
+    tmp_path: Path, deployment: str, request: pytest.FixtureRequest
+) -> None:
+    """One machine: SQLite store and queue, one consumer with two threads. Many machines:
+    PostgreSQL and Redis, a web side and two workers, each with its own store and huey."""
     origin = pr_repo(tmp_path / "origin", BASE, HEAD)
     git(origin.path, "checkout", "-q", "feature")
     newer_sha = commit(origin.path, {"README.md": "x\n"}, "second push")
     git(origin.path, "checkout", "-q", "main")
-    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
-    settings = Settings(data_dir=tmp_path / "data")
+    if deployment == "one-machine":
+        settings = Settings(data_dir=tmp_path / "data")
+        workers = 1
+    else:
+        db = request.getfixturevalue("postgres_url")
+        fresh = Store(db)
+        fresh.reset()
+        fresh.close()
+        settings = Settings(
+            data_dir=tmp_path / "data", database_url=db,
+            queue_url=request.getfixturevalue("redis_url"),
+        )  # fmt: skip
+        workers = 2
+    name = f"deepcheck-test-{uuid.uuid4().hex[:8]}"
     host = FakeHost()
     runner = BlockingRunner()
-    handlers = AppHandlers(settings, store, lambda _i: host, runner, load_rules())
-    huey = make_huey(settings)
-    queue = Queue(huey, store, lambda: handlers, busy_delay=0.1)
-    consumer = start_consumer(huey, workers=2, periodic=False)
+    rules = load_rules()
+    stores = [Store(settings.database_url) for _ in range(workers + 1)]
+    web = Queue(make_huey(settings, name=name), stores[0], Recorder)
+    consumers = []
+    for store in stores[1:]:
+        handlers = AppHandlers(settings, store, lambda _i: host, runner, rules)
+        queue = Queue(make_huey(settings, name=name), store, lambda h=handlers: h, busy_delay=0.1)
+        consumers.append(start_consumer(queue.huey, workers=3 - workers, periodic=False))
     try:
         host.add_pr(REPO, 3, origin)
         first = CheckPR(ref(origin.url), 3, head_sha=origin.head, base_sha=origin.base)
-        queue.submit(first)
+        web.submit(first)
         assert runner.started.wait(20)  # the first job holds the PR
         newer = PullRequestRepo(origin.path, origin.base, newer_sha)
         host.add_pr(REPO, 3, newer)
-        queue.submit(CheckPR(ref(origin.url), 3, head_sha=newer_sha, base_sha=origin.base))
+        web.submit(CheckPR(ref(origin.url), 3, head_sha=newer_sha, base_sha=origin.base))
         time.sleep(1.5)  # the second job tries, finds the PR busy, waits
-        assert host.checks and len(host.checks) == 1
+        assert len(host.checks) == 1
         runner.release.set()
         wait_for(lambda: len([c for c in host.checks.values() if c.status == "completed"]) == 2)
     finally:
         runner.release.set()
-        stop_consumer(consumer, timeout=10)
-        store.close()
+        for consumer in consumers:
+            stop_consumer(consumer, timeout=10)
+        web.huey.flush()
+        for store in stores:
+            store.close()
     assert runner.max_active == 1
     by_head = {c.head_sha: c for c in host.checks.values()}
     assert by_head[origin.head].conclusion == "neutral"  # superseded while it ran
