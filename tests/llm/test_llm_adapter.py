@@ -125,8 +125,6 @@ def test_daily_cap_per_installation_survives_runs(tmp_path: Path) -> None:
 
 
 def test_samples_run_in_parallel_under_the_cap() -> None:
-    from tests.fakes.anthropic_api import Reply
-
     slow = checks_reply()
     with FakeAnthropicAPI(lambda _r: Reply(body=slow.body, delay_s=0.2)) as api:
         settings = LLMSettings(api_key="k", base_url=api.url, concurrency=3)
