@@ -385,7 +385,7 @@ class LLMGenerator:
             new = self._propose(targets, wanted, ctx, session, pr, budget)
             checks.extend(new)
             self._execute(new, targets, run, f"{batch}")
-            self._refine(new, checks, targets, ctx, session, run, budget, f"{batch}")
+            self._refine(new, checks, targets, session, run, budget, f"{batch}")
             batch += 1
             wanted = {} if not self.adaptive else self._more(targets, checks, budget)
         evidence = []
@@ -497,7 +497,6 @@ class LLMGenerator:
         new: list[_Check],
         checks: list[_Check],
         targets: list[_Target],
-        ctx: GenerationContext,
         session: LLMSession,
         run: BatchRunner,
         budget: LLMBudget,
@@ -533,9 +532,9 @@ class LLMGenerator:
                 "function": fn.function,
                 "module": target.module,
                 "import_line": _import_line(fn, target.module),
-                "claim": " ".join(check.claim.split())[:500],
             },
             {
+                "claim_block": " ".join(check.claim.split())[:1000],
                 "test_block": check.test,
                 "error_block": check.detail[:3000],
                 "head_block": fn.head_source,
