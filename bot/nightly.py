@@ -129,8 +129,13 @@ def due_scans(
     now: datetime | None = None,
 ) -> list[NightlyScan]:
     """The scans due now: repositories whose nightly time (UTC) has passed today and whose
-    scan for today nobody has claimed yet."""
+    scan for today nobody has claimed yet. Once an hour across every consumer: the first
+    tick of the hour reads the configurations, the others return nothing."""
     now = now or datetime.now(UTC)
+    tick = f"nightly-tick:{now.strftime('%Y-%m-%dT%H')}"
+    if not store.claim_delivery(tick):
+        return []  # another consumer read the configurations this hour
+    store.complete_delivery(tick)
     due: list[NightlyScan] = []
     for r in store.repositories():
         ref = RepoRef(

@@ -118,5 +118,6 @@ def test_scans_are_due_once_a_day_after_the_configured_time(store: Store) -> Non
     [scan] = due(datetime(2026, 11, 28, 3, 0, tzinfo=UTC))
     assert scan.repo.full_name == REPO and scan.paths == ("ledger/**",)
     assert scan.repo.clone_url == f"file:///{REPO}"
+    assert due(datetime(2026, 11, 28, 3, 1, tzinfo=UTC)) == []  # the same hour's tick again
     assert due(datetime(2026, 11, 28, 23, 0, tzinfo=UTC)) == []  # once a day
     assert len(due(datetime(2026, 11, 29, 3, 30, tzinfo=UTC))) == 1
