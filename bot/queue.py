@@ -8,8 +8,9 @@ processes, M workers); tests use ``immediate=True`` (in-memory, runs at enqueue)
 and a worker built from the same settings agree) and turns webhook commands into jobs:
 
 - ``CheckPR`` with a head: the store gets the job first (keyed by repository, PR, head SHA; a
-  redelivery or a second event for the same head adds nothing), a newer head supersedes the
-  PR's queued jobs, then huey gets the message. Comments (no head yet) go straight to huey.
+  second event for a head whose job is running or done adds nothing, one still queued gets a
+  second message and only one of them leases it), a newer head supersedes the PR's queued
+  jobs, then huey gets the message. Comments (no head yet) go straight to huey.
 - jobs of one PR are serialized by the store's per-PR lock (a lease on the PR row that
   expires with a dead worker, unlike a huey lock on SQLite or Redis < 7.4, which has no TTL):
   a task that finds the PR busy is rescheduled with ``RetryTask`` — waiting is not an attempt;
@@ -42,7 +43,6 @@ from bot.tasks import Busy, command_payload
 __all__ = [
     "Handlers",
     "Queue",
-    "crontab",
     "make_huey",
     "queue_path",
     "start_consumer",
@@ -100,8 +100,8 @@ class Queue:
         retries: int = 2,
         retry_delay: float = 30.0,
         busy_delay: float = 10.0,
-        nightly: crontab = None,
-        reap: crontab = None,
+        nightly: Callable[[Any], bool] | None = None,
+        reap: Callable[[Any], bool] | None = None,
     ) -> None:
         self.huey = huey
         self.store = store
