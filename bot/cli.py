@@ -71,6 +71,14 @@ def check(
     ] = "defect,behavior-change",
     seed: Annotated[int, typer.Option(help="Seed shared by base and head.")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
+    latency_budget: Annotated[
+        float | None,
+        typer.Option(
+            "--latency-budget",
+            min=1,
+            help="Seconds: model sampling stops then; the best evidence found is reported.",
+        ),
+    ] = None,
 ) -> None:
     """Verify a local git range and print findings (exit 0 clean, 1 blocking, 2 usage, 3 error)."""
     from bot.pipeline import CheckRequest
@@ -80,7 +88,7 @@ def check(
     request = CheckRequest(repo=repo, base=base, head=head, tier=tier, seed=seed)
     _execute(
         lambda deps: run_check(request, deps), fmt=fmt, output=output, sandbox=sandbox,
-        fail_on=fail_on, quiet=quiet,
+        fail_on=fail_on, quiet=quiet, latency_budget=latency_budget,
     )  # fmt: skip
 
 
@@ -117,6 +125,7 @@ def _execute(
     sandbox: str,
     fail_on: str,
     quiet: bool,
+    latency_budget: float | None = None,
 ) -> NoReturn:
     """Select the sandbox, run ``job`` with progress, render, exit 0/1/2/3."""
     from bot.pipeline import Deps
@@ -151,9 +160,14 @@ def _execute(
             from bot.repo_image import docker_image_for
 
             image_for = docker_image_for if runner.name == "docker" else None
+            from bot.llm import DailyQuota, from_env
+
+            llm = from_env(
+                quota=DailyQuota(cache_dir() / "llm-quota.json"), latency_budget_s=latency_budget
+            )
             deps = Deps(
                 runner=runner, rules=rules, cache_dir=cache_dir(), progress=progress,
-                image_for=image_for,
+                image_for=image_for, llm=llm,
             )  # fmt: skip
             report = job(deps)
     except UsageError as exc:

@@ -86,6 +86,9 @@ class Spent:
     llm_calls: int = 0
     llm_tokens: int = 0
     cost_usd: float = 0.0
+    llm_input_tokens: int = 0
+    llm_output_tokens: int = 0
+    llm_agreement: float | None = None  # share of samples that sided with their vote's majority
 
 
 @dataclass(frozen=True)

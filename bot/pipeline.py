@@ -8,22 +8,25 @@ the host only reads sources as text and parses them with ``ast``.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.analysis import Analysis, analyse
 from bot.candidates import GenerationContext, Generator, generators
+from bot.candidates.llm import BatchRunner, PRContext
 from bot.config import RepoConfig
 from bot.errors import InfrastructureError, RepositoryError
 from bot.evidence import Evidence
 from bot.git import GitRepo
+from bot.judge import apply_judgments
+from bot.llm import LLMSession
 from bot.models import ChangedFunction, Finding, Report, Skipped, Spent
 from bot.plan import BUDGETS, Budget, EscalationEvidence, initial_tier, next_tier, risk_score
 from bot.risks import risk_findings
 from bot.verdict import confirmations, confirmed, judge
 from rules.loader import RuleSet
-from sandbox.results import RunResult
+from sandbox.results import CandidateResult, RunResult
 from sandbox.runner import Runner
 from sandbox.spec import Limits, SandboxSpec
 from sandbox.workspace import Candidate, Workspace
@@ -38,6 +41,8 @@ class CheckRequest:
     head: str
     tier: str = "auto"  # auto | quick | standard | deep
     seed: int = 0
+    title: str | None = None  # the PR's title and description (None: the head commit's)
+    description: str | None = None
 
 
 @dataclass
@@ -50,6 +55,8 @@ class Deps:
     # The sandbox image for a repository's config (Docker: `sandbox.image` / `sandbox.install`);
     # None: the backend's default image.
     image_for: Callable[[RepoConfig, Path], str | None] | None = None
+    # The model for generator ``llm`` and the judge (bot.llm.from_env(); None: model-free).
+    llm: LLMSession | None = None
 
 
 class _Session:
@@ -146,6 +153,27 @@ def _run_planned(
     return found
 
 
+def _batch_runner(
+    session: _Session, analysis: Analysis, budget: Budget, seed: int, tier: str
+) -> BatchRunner:
+    """One sandbox start per call: how generator ``llm`` runs its rounds."""
+
+    def run(cands: Sequence[Candidate]) -> Mapping[str, CandidateResult]:
+        spec = SandboxSpec(
+            seed=seed,
+            limits=replace(Limits(), wall_timeout_s=max(120.0, budget.sandbox_seconds * 2)),
+        )
+        ws = Workspace(
+            head=analysis.head_tree,
+            base=analysis.base_tree,
+            candidates=tuple(cands),
+            import_roots=analysis.import_roots,
+        )
+        return session.run(ws, spec, f"{tier} model-proposed checks").candidates
+
+    return run
+
+
 def check(req: CheckRequest, deps: Deps) -> Report:
     started = time.monotonic()
     spent = Spent()
@@ -169,6 +197,11 @@ def check(req: CheckRequest, deps: Deps) -> Report:
     remaining = list(analysis.analysed)
     skipped = list(analysis.skipped)
     seed = req.seed
+    subject, body = repo.message(head_sha)
+    pr = PRContext(
+        req.title if req.title is not None else subject,
+        req.description if req.description is not None else body,
+    )
     while True:
         spent.tier_path.append(tier)
         budget = BUDGETS[tier]
@@ -194,6 +227,12 @@ def check(req: CheckRequest, deps: Deps) -> Report:
             deps.progress(f"tier {tier}: {len(todo)} functions, {len(planned)} candidates")
             if planned:
                 evidence.extend(_run_planned(session, planned, ctx, analysis, budget, seed, notes))
+            if deps.llm is not None and todo:
+                run = _batch_runner(session, analysis, budget, seed, tier)
+                for gen in phase_gens:
+                    explore = getattr(gen, "explore", None)
+                    if explore is not None:
+                        evidence.extend(explore(todo, ctx, deps.llm, run, pr))
         done_generators.add("existing-tests")
         if req.tier != "auto":
             break
@@ -230,6 +269,19 @@ def check(req: CheckRequest, deps: Deps) -> Report:
         to_confirm, states, confs, diff_lines=analysis.diff_lines, risky=risky
     )
     notes.extend(verdict_notes)
+    findings, judge_notes = apply_judgments(
+        findings,
+        evidence=to_confirm,
+        functions=functions,
+        pr=pr,
+        session=deps.llm,
+        tier=spent.tier_path[-1],
+        risky=risky,
+    )
+    notes.extend(judge_notes)
+    if deps.llm is not None:
+        deps.llm.ledger.fill(spent)
+        notes.extend(n for g in gens for n in getattr(g, "notes", ()))
     findings.extend(analysis.findings)  # syntax errors on head
     findings.extend(
         risk_findings(
@@ -237,7 +289,6 @@ def check(req: CheckRequest, deps: Deps) -> Report:
         )
     )
     spent.seconds = round(time.monotonic() - started, 3)
-    subject, body = repo.message(head_sha)
     return Report(
         base=base_sha,
         head=head_sha,
@@ -247,8 +298,8 @@ def check(req: CheckRequest, deps: Deps) -> Report:
         spent=spent,
         skipped=tuple(skipped),
         notes=tuple(notes),
-        title=subject,
-        description=body,
+        title=pr.title,
+        description=pr.description,
     )
 
 

@@ -101,6 +101,9 @@ def confirmations(
             if made is None:
                 continue
             name, source = made
+        elif ev.test_source is not None:
+            # A generator's own test (llm): verified = it passes on base and fails on head.
+            name, source = str(ev.witness.get("test_id", "")), ev.test_source
         else:
             test = build_test(
                 module=ev.module,

@@ -59,7 +59,7 @@ def register(name: str) -> Callable[[Callable[[], Generator]], Callable[[], Gene
 
 def generators(names: list[str] | None = None) -> list[Generator]:
     """Instances of the registered generators (all, or those named, in that order)."""
-    from bot.candidates import differential, existing_tests, symbolic  # noqa: F401
+    from bot.candidates import differential, existing_tests, llm, symbolic  # noqa: F401
 
     chosen = names if names is not None else sorted(_REGISTRY)
     unknown = [n for n in chosen if n not in _REGISTRY]
