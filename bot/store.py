@@ -570,13 +570,14 @@ class Store:
         repo, number, _head = key
         now = self.clock()
         with self._session() as s:
-            row = s.exec(
-                select(_JobRow).where(
-                    col(_JobRow.repo) == key[0],
-                    col(_JobRow.number) == key[1],
-                    col(_JobRow.head_sha) == key[2],
-                )
-            ).first()
+            query = select(_JobRow).where(
+                col(_JobRow.repo) == key[0],
+                col(_JobRow.number) == key[1],
+                col(_JobRow.head_sha) == key[2],
+            )
+            if self.dialect == "postgresql":  # two messages for one job: one lease
+                query = query.with_for_update()
+            row = s.exec(query).first()
             if row is None or row.state not in ("queued", "running"):
                 return Lease("gone", None if row is None else _job(row))
             assert row.id is not None

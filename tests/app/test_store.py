@@ -203,3 +203,45 @@ def test_two_stores_share_one_database(store_factory: Callable[..., Store]) -> N
     assert not worker.claim_delivery("shared")
     web.upsert_job(KEY)
     assert worker.lease_job(KEY, "w", 60).outcome == "leased"
+
+
+def test_concurrent_leases_of_one_pr_have_one_winner(store_factory: Callable[..., Store]) -> None:
+    workers = [store_factory() for _ in range(4)]  # four processes' worth of connections
+    keys = [("octo/ledger", 9, f"{i}" * 40) for i in range(4)]
+    for key in keys:
+        workers[0].upsert_job(key)
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def lease(store: Store, key: tuple[str, int, str]) -> None:
+        barrier.wait()
+        outcomes.append(store.lease_job(key, f"w-{key[2][0]}", 60).outcome)
+
+    threads = [
+        threading.Thread(target=lease, args=pair) for pair in zip(workers, keys, strict=True)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["busy", "busy", "busy", "leased"]
+
+
+def test_concurrent_leases_of_one_job_have_one_winner(store_factory: Callable[..., Store]) -> None:
+    workers = [store_factory() for _ in range(4)]  # duplicate messages for one job
+    workers[0].upsert_job(KEY)
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def lease(store: Store, owner: str) -> None:
+        barrier.wait()
+        outcomes.append(store.lease_job(KEY, owner, 60).outcome)
+
+    threads = [threading.Thread(target=lease, args=(w, f"w{i}")) for i, w in enumerate(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["gone", "gone", "gone", "leased"]
+    job = workers[0].job(KEY)
+    assert job is not None and job.attempts == 1
