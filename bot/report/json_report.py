@@ -96,6 +96,10 @@ def _spent(spent: Spent) -> dict[str, Any]:
         "llm_calls": int(spent.llm_calls),
         "llm_tokens": int(spent.llm_tokens),
         "cost_usd": _finite(spent.cost_usd),
+        # Extensions of version 1 (design.md keys above are unchanged):
+        "llm_input_tokens": int(spent.llm_input_tokens),
+        "llm_output_tokens": int(spent.llm_output_tokens),
+        "llm_agreement": None if spent.llm_agreement is None else _finite(spent.llm_agreement),
     }
 
 

@@ -37,6 +37,8 @@ SPENT_KEYS = {
     "llm_tokens",
     "cost_usd",
 }
+# Keys added to version 1 since (the documented ones above stay exactly as they are).
+SPENT_EXTENSIONS = {"llm_input_tokens", "llm_output_tokens", "llm_agreement"}
 CHANGED_FUNCTION_KEYS = {"path", "function", "start_line", "end_line"}
 
 
@@ -81,7 +83,7 @@ def test_witness_values_are_kept() -> None:
 
 def test_spent_has_exactly_its_keys(report: Report) -> None:
     spent = json_report.to_json(report)["spent"]
-    assert set(spent) == SPENT_KEYS
+    assert set(spent) == SPENT_KEYS | SPENT_EXTENSIONS
     assert spent["tier_path"] == ["quick", "standard"]
     assert type(spent["seconds"]) is float and type(spent["cost_usd"]) is float
     assert spent["sandbox_runs"] == 42 and spent["llm_tokens"] == 4500
