@@ -49,13 +49,12 @@ sys.modules["black"].format_str = lambda src, mode=None: src
 
 
 def _load(file, name):
+    # Top-level names, as `hypothesis write --equivalent base_mod.f head_mod.f` would see them
+    # (the corpus modules import their siblings absolutely, from the checkout).
     spec = importlib.util.spec_from_file_location(name, HERE / file)
     mod = importlib.util.module_from_spec(spec)
     sys.modules[name] = mod
     spec.loader.exec_module(mod)
-    if "." in name:
-        parent, _, child = name.rpartition(".")
-        setattr(importlib.import_module(parent), child, mod)
     return mod
 
 
@@ -71,9 +70,11 @@ def test_ghostwritten_equivalence():
     from hypothesis.errors import HypothesisException, Unsatisfiable, InvalidArgument
     from hypothesis.extra import ghostwriter
 
-    pkg = CONF["package"]
-    base = _load("base_mod.py", (pkg + "." if pkg else "") + "_dc_peer_base")
-    head = _load("head_mod.py", (pkg + "." if pkg else "") + "_dc_peer_head")
+    base = _load("base_mod.py", "base_mod")
+    head = _load("head_mod.py", "head_mod")
+    settings.register_profile("peer", max_examples=100, deadline=None, database=None,
+                              suppress_health_check=list(HealthCheck))
+    settings.load_profile("peer")
     try:
         source = ghostwriter.equivalent(
             _get(base, CONF["qualname"]), _get(head, CONF["qualname"]), allow_same_errors=True
@@ -90,10 +91,8 @@ def test_ghostwritten_equivalence():
     while time.monotonic() < deadline:
         rounds += 1
         for t in tests:
-            run = settings(max_examples=100, deadline=None, database=None, derandomize=False,
-                           suppress_health_check=list(HealthCheck))(t)
             try:
-                run()
+                t()
             except (Unsatisfiable, InvalidArgument) as exc:
                 pytest.fail("PEER:unsupported|" + type(exc).__name__ + ": " + str(exc)[:300])
             except HypothesisException as exc:
