@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from bot import cli_app, cli_sandbox
+from bot import cli_app, cli_bench, cli_sandbox
 from bot.errors import DeepcheckError, UsageError
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ app.add_typer(cli_sandbox.sandbox_app, name="sandbox")
 app.command("doctor")(cli_sandbox.doctor)
 app.command("serve")(cli_app.serve)
 app.command("worker")(cli_app.worker)
+app.command("bench")(cli_bench.bench)
 
 FORMATS = ("text", "json", "sarif", "markdown")
 TIERS = ("auto", "quick", "standard", "deep")
