@@ -14,7 +14,8 @@ sandbox backend that cannot run is one line and exit code 3.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -82,6 +83,13 @@ class Wiring:
     settings: Settings
     store: Store
     queue: Queue
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        """Close what was opened: GitHub clients, queue connections, the store."""
+        for close in reversed(self.closers):
+            close()
+        self.closers.clear()
 
 
 def build(settings: Settings, *, jobs: bool, generators: list[str] | None = None) -> Wiring:
@@ -95,6 +103,7 @@ def build(settings: Settings, *, jobs: bool, generators: list[str] | None = None
     from bot.tasks import AppHandlers
 
     store = Store(settings.database_url)
+    closers: list[Callable[[], None]] = [store.close]
 
     def handlers() -> AppHandlers:
         from bot.github import GitHubApp
@@ -110,14 +119,16 @@ def build(settings: Settings, *, jobs: bool, generators: list[str] | None = None
             base_url=settings.github_api_url,
             bot_login=settings.bot_login,
         )
+        closers.append(github.close)
         return AppHandlers(
             settings, store, github.host, runner, load_rules(), generators=generators
         )
 
     queue = Queue(make_huey(settings), store, handlers)
+    closers.append(queue.close)
     if jobs:
         queue.handlers()
-    return Wiring(settings, store, queue)
+    return Wiring(settings, store, queue, closers)
 
 
 def _build(settings: Settings, *, jobs: bool) -> Wiring:
@@ -171,7 +182,7 @@ def serve(
     finally:
         if consumer is not None:
             stop_consumer(consumer)
-        wiring.store.close()
+        wiring.close()
 
 
 @app.command()
@@ -201,4 +212,4 @@ def worker(
     try:
         consumer.run()  # blocks; SIGINT/SIGTERM stop it gracefully
     finally:
-        wiring.store.close()
+        wiring.close()

@@ -34,6 +34,7 @@ from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.api import Huey, Task
 from huey.consumer import Consumer
 from huey.exceptions import RetryTask
+from huey.storage import RedisStorage
 
 from bot.jobs import CheckPR, Command, Ignore, NightlyScan, Reply, SyncInstallation
 from bot.settings import Settings
@@ -112,6 +113,11 @@ class Queue:
         self._register(
             retries, retry_delay, nightly or crontab(minute="0"), reap or crontab(minute="*")
         )
+
+    def close(self) -> None:
+        """Close the queue's storage connection (Redis; SQLite connections are per thread)."""
+        if isinstance(self.huey.storage, RedisStorage):
+            self.huey.storage.conn.close()
 
     def handlers(self) -> Handlers:
         """The handlers, built on first use in the process that runs tasks."""

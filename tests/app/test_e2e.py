@@ -120,7 +120,7 @@ def test_pull_request_opened_to_a_review_on_the_right_line(
         server.should_exit = True
         thread.join(timeout=10)
         stop_consumer(consumer, timeout=10)
-        wiring.store.close()
+        wiring.close()
 
     [run] = github.check_runs.values()
     assert run["head_sha"] == head and run["conclusion"] == "failure", run["output"]

@@ -141,7 +141,7 @@ def test_redis_queue_with_a_real_consumer_thread(
     finally:
         stop_consumer(consumer, timeout=5)
         huey.flush()
-        huey.storage.conn.close()
+        queue.close()
 
 
 class BlockingRunner(FakeRunner):
@@ -195,10 +195,12 @@ def test_the_per_pr_lock_serializes_jobs_of_one_pr(
     rules = load_rules()
     stores = [Store(settings.database_url) for _ in range(workers + 1)]
     web = Queue(make_huey(settings, name=name), stores[0], Recorder)
+    queues = [web]
     consumers = []
     for store in stores[1:]:
         handlers = AppHandlers(settings, store, lambda _i: host, runner, rules)
         queue = Queue(make_huey(settings, name=name), store, lambda h=handlers: h, busy_delay=0.1)
+        queues.append(queue)
         consumers.append(start_consumer(queue.huey, workers=3 - workers, periodic=False))
     try:
         host.add_pr(REPO, 3, origin)
@@ -217,6 +219,8 @@ def test_the_per_pr_lock_serializes_jobs_of_one_pr(
         for consumer in consumers:
             stop_consumer(consumer, timeout=10)
         web.huey.flush()
+        for q in queues:
+            q.close()
         for store in stores:
             store.close()
     assert runner.max_active == 1
