@@ -107,6 +107,7 @@ def build(settings: Settings, *, jobs: bool, generators: list[str] | None = None
 
     def handlers() -> AppHandlers:
         from bot.github import GitHubApp
+        from bot.llm import DailyQuota, LLMSession, from_env
         from rules.loader import load_rules
         from sandbox.select import select_runner
 
@@ -120,9 +121,15 @@ def build(settings: Settings, *, jobs: bool, generators: list[str] | None = None
             bot_login=settings.bot_login,
         )
         closers.append(github.close)
+        quota = DailyQuota(settings.data_dir / "llm-quota.json")
+
+        def llm_for(installation_id: int) -> LLMSession | None:
+            return from_env(quota=quota, installation=str(installation_id))
+
         return AppHandlers(
-            settings, store, github.host, runner, load_rules(), generators=generators
-        )
+            settings, store, github.host, runner, load_rules(), generators=generators,
+            llm_for=llm_for,
+        )  # fmt: skip
 
     queue = Queue(make_huey(settings), store, handlers)
     closers.append(queue.close)

@@ -39,7 +39,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from bot.config import RepoConfig, load_repo_config, path_matches
 from bot.errors import DeepcheckError, InfrastructureError, RepositoryError
@@ -51,6 +51,9 @@ from bot.publish import Publication, infrastructure_failure, publication
 from bot.settings import Settings
 from bot.store import Job, Store
 from rules.loader import RuleSet
+
+if TYPE_CHECKING:
+    from bot.llm import LLMSession
 
 __all__ = [
     "CHECK_NAME",
@@ -76,6 +79,7 @@ CONFIG_FILE = ".deepcheck.yml"
 LEASE_SECONDS = 900.0  # renewed every third of it while the job runs
 FETCH_TIMEOUT = 600.0
 
+ImageFor = Callable[[RepoConfig, Path], str | None]
 CheckOutcome = Literal["done", "neutral", "superseded", "refused", "gone"]
 
 
@@ -282,6 +286,8 @@ class _Run:
     settings: Settings
     owner: str
     generators: list[str] | None = None
+    image_for: ImageFor | None = None
+    llm: LLMSession | None = None
     token: str | None = None
 
     @property
@@ -300,10 +306,13 @@ def run_check_pr(
     owner: str = "",
     lease_seconds: float = LEASE_SECONDS,
     generators: list[str] | None = None,
+    image_for: ImageFor | None = None,
+    llm: LLMSession | None = None,
 ) -> CheckOutcome:
     """Verify one PR head and publish the result (see the module docstring).
 
-    ``generators`` narrows the candidate generators by name (None: all of them)."""
+    ``generators`` narrows the candidate generators by name (None: all of them); ``image_for``
+    picks the repository's sandbox image (Docker); ``llm`` is the model session, if any."""
     repo, number = cmd.repo.full_name, cmd.number
     pr: PullRequestInfo | None = None
     if cmd.trigger == "comment":
@@ -333,7 +342,7 @@ def run_check_pr(
         raise Busy(f"{repo}#{number}: another job of this pull request is running")
     if lease.outcome == "gone" or lease.job is None:
         return "gone"
-    run = _Run(cmd, host, store, runner, rules, settings, owner, generators)
+    run = _Run(cmd, host, store, runner, rules, settings, owner, generators, image_for, llm)
     with _Heartbeat(store, lease.job, owner, lease_seconds):
         try:
             outcome = _leased(run, lease.job, pr)
@@ -404,7 +413,7 @@ def _verify(run: _Run, base: str, problems: list[str]) -> Report:
     path = cache.fetch(cmd.repo, run.token, shas=(base, cmd.head_sha), pull=cmd.number)
     deps = Deps(
         runner=run.runner, rules=run.rules, cache_dir=settings.data_dir / "cache",
-        generator_names=run.generators,
+        generator_names=run.generators, image_for=run.image_for, llm=run.llm,
     )  # fmt: skip
     report = check(CheckRequest(repo=path, base=base, head=cmd.head_sha, tier=cmd.tier), deps)
     notes = [f"config: {p}" for p in problems]
@@ -473,12 +482,20 @@ class AppHandlers:
     rules: RuleSet
     lease_seconds: float = LEASE_SECONDS
     generators: list[str] | None = None  # None: every candidate generator
+    llm_for: Callable[[int], LLMSession | None] | None = None  # per installation (quota)
 
     def check_pr(self, cmd: CheckPR, owner: str) -> CheckOutcome:
+        image_for: ImageFor | None = None
+        if self.runner.name == "docker":
+            from bot.repo_image import docker_image_for
+
+            image_for = docker_image_for
+        llm = self.llm_for(cmd.repo.installation_id) if self.llm_for is not None else None
         return run_check_pr(
             cmd, host=self.host_for(cmd.repo.installation_id), store=self.store,
             runner=self.runner, rules=self.rules, settings=self.settings,
             owner=worker_id(owner), lease_seconds=self.lease_seconds, generators=self.generators,
+            image_for=image_for, llm=llm,
         )  # fmt: skip
 
     def reply(self, cmd: Reply) -> None:

@@ -70,8 +70,12 @@ def delivery(path: Path, base: str, head: str) -> dict[str, Any]:
 
 
 def test_pull_request_opened_to_a_review_on_the_right_line(
-    tmp_path: Path, example: tuple[Path, str, str], fake: tuple[FakeGitHub, str]
+    tmp_path: Path,
+    example: tuple[Path, str, str],
+    fake: tuple[FakeGitHub, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)  # model-free: no network
     path, base, head = example
     github, private_key = fake
     github.add_repo(REPO, default_branch="main", permissions={"alice": "write"})
