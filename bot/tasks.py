@@ -6,7 +6,9 @@ installation, the sandbox runner, the rules, the settings).
 
 ``run_check_pr`` verifies one PR head:
 
-1. a ``/deep-check`` comment gets 👀 at once, then the commenter's write access is checked;
+1. a ``/deep-check`` comment gets 👀 at once (once, however often the job is retried), then
+   the commenter (``cmd.requested_by``) must have write access: a command that does not say
+   who asked is refused (fail closed);
 2. a job older than the PR's newest known head is dropped (superseded): a stale result never
    overwrites a newer one; the PR is read from the host, which has the last word on its head;
 3. the job is leased in the store; the lease is also the per-PR lock, so jobs of one PR never
