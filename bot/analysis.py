@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.config import RepoConfig, load_repo_config
 from bot.diff import FileChange, parse_diff
-from bot.errors import RepositoryError
+from bot.errors import ConfigError, RepositoryError
 from bot.fingerprint import finding_id
 from bot.functions import HeadSyntaxError, changed_functions
 from bot.git import GitRepo
@@ -81,7 +81,14 @@ def _syntax_finding(err: HeadSyntaxError, change: FileChange) -> Finding:
     )
 
 
-def analyse(repo: GitRepo, base_sha: str, head_sha: str, cache_dir: Path) -> Analysis:
+def analyse(
+    repo: GitRepo,
+    base_sha: str,
+    head_sha: str,
+    cache_dir: Path,
+    *,
+    config: RepoConfig | None = None,
+) -> Analysis:
     changes = parse_diff(repo.diff(base_sha, head_sha))
     if not changes:
         raise RepositoryError(
@@ -92,7 +99,9 @@ def analyse(repo: GitRepo, base_sha: str, head_sha: str, cache_dir: Path) -> Ana
     head_tree = repo.materialize(head_sha, trees)
     base_files = frozenset(repo.files_at(base_sha))
     head_files = frozenset(repo.files_at(head_sha))
-    config, errors = load_repo_config(head_tree / CONFIG_FILE)
+    errors: list[ConfigError] = []
+    if config is None:
+        config, errors = load_repo_config(head_tree / CONFIG_FILE)
     out = Analysis(base_tree, head_tree, base_files, head_files, config)
     out.notes.extend(f"config: {e}" for e in errors)
     py_head = [p for p in head_files if p.endswith(".py")]

@@ -33,6 +33,7 @@ class CheckPR:
     trigger: Trigger = "pull_request"
     delivery_id: str = ""
     comment_id: int | None = None  # the /deep-check comment, for the 👀 reaction
+    requested_by: str = ""  # the commenter's login (needs write access), for comment triggers
 
     @property
     def key(self) -> tuple[str, int, str]:

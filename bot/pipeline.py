@@ -43,6 +43,9 @@ class CheckRequest:
     seed: int = 0
     title: str | None = None  # the PR's title and description (None: the head commit's)
     description: str | None = None
+    # The repository configuration to use (the App passes the default branch's); None: read
+    # .deepcheck.yml from the head tree (the CLI: the developer's own change).
+    config: RepoConfig | None = None
 
 
 @dataclass
@@ -182,7 +185,7 @@ def check(req: CheckRequest, deps: Deps) -> Report:
     if base_sha == head_sha:
         raise RepositoryError(f"empty range: {req.base} and {req.head} are the same commit")
     deps.progress("reading the change")
-    analysis: Analysis = analyse(repo, base_sha, head_sha, deps.cache_dir)
+    analysis: Analysis = analyse(repo, base_sha, head_sha, deps.cache_dir, config=req.config)
     config: RepoConfig = analysis.config
     notes = list(analysis.notes)
     rules = deps.rules

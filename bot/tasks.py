@@ -320,7 +320,7 @@ def run_check_pr(
     if cmd.trigger == "comment":
         if cmd.comment_id is not None:
             _react_once(host, store, repo, cmd.comment_id)
-        requested_by = str(getattr(cmd, "requested_by", "") or "")
+        requested_by = cmd.requested_by
         if not requested_by or not host.can_write(repo, requested_by):
             log.info("%s#%s: /deep-check refused (no write access: %r)", repo, number, requested_by)
             return "refused"
@@ -380,7 +380,7 @@ def _leased(run: _Run, job: Job, pr: PullRequestInfo | None) -> CheckOutcome:
     check_id = host.start_check(run.repo, cmd.head_sha, CHECK_NAME, external_id)
     try:
         config, problems = default_branch_config(host, cmd.repo)
-        report = _verify(run, base, problems)
+        report = _verify(run, base, config, problems)
         if store.latest_head(run.repo, cmd.number) != cmd.head_sha:
             _finish(run, check_id, _superseded_publication(cmd.head_sha))
             store.finish_job(job.id, run.owner, "superseded", "a newer head arrived meanwhile")
@@ -408,7 +408,7 @@ def _leased(run: _Run, job: Job, pr: PullRequestInfo | None) -> CheckOutcome:
     return "done"
 
 
-def _verify(run: _Run, base: str, problems: list[str]) -> Report:
+def _verify(run: _Run, base: str, config: RepoConfig, problems: list[str]) -> Report:
     cmd, settings = run.cmd, run.settings
     run.token = run.host.clone_token(cmd.repo.installation_id) if _is_http(cmd.repo) else None
     cache = RepoCache(settings.data_dir / "repos")
@@ -417,7 +417,9 @@ def _verify(run: _Run, base: str, problems: list[str]) -> Report:
         runner=run.runner, rules=run.rules, cache_dir=settings.data_dir / "cache",
         generator_names=run.generators, image_for=run.image_for, llm=run.llm,
     )  # fmt: skip
-    report = check(CheckRequest(repo=path, base=base, head=cmd.head_sha, tier=cmd.tier), deps)
+    # The default branch's config, so a PR cannot weaken its own checks.
+    request = CheckRequest(repo=path, base=base, head=cmd.head_sha, tier=cmd.tier, config=config)
+    report = check(request, deps)
     notes = [f"config: {p}" for p in problems]
     findings = report.findings
     if cmd.paths:  # `/deep-check path/to/file.py`: only what was asked about

@@ -5,7 +5,8 @@ is not a command, is ignored before anything else. Bots (any ``Bot`` account, an
 login, this App's own login) never drive deepcheck. Commenters whose ``author_association``
 says they cannot have write access are ignored here; everyone else goes to the task, which
 asks the code host whether the commenter can write (the association alone does not prove it).
-A comment carries no head SHA: the task fetches the PR.
+A comment carries no head SHA: the task fetches the PR, and checks that ``requested_by`` (the
+commenter) can write.
 """
 
 from __future__ import annotations
@@ -55,5 +56,6 @@ def deep_check_command(delivery: Delivery, settings: Settings) -> list[Command]:
             trigger="comment",
             delivery_id=delivery.delivery_id,
             comment_id=comment_id,
+            requested_by=delivery.get("comment.user.login", str),
         )
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -261,22 +261,13 @@ def test_fetch_reads_pull_refs_when_the_head_is_not_on_a_branch(
     assert subprocess.run(["git", "--version"], capture_output=True).returncode == 0
 
 
-@dataclass(frozen=True)
-class CommentCheck(CheckPR):
-    """CheckPR with the commenter, as ``run_check_pr`` reads it (``requested_by``)."""
-
-    requested_by: str = ""
-
-
 def test_a_comment_from_a_writer_checks_the_current_head(
     repo: PullRequestRepo, sqlite_store: Store, settings: Settings, rules: RuleSet
 ) -> None:
     host = FakeHost(writers={"maria"})
     host.add_pr(REPO, 3, repo)
     base = command(repo, head_sha="", base_sha="", trigger="comment", comment_id=78)
-    cmd = CommentCheck(
-        **{f.name: getattr(base, f.name) for f in fields(base)}, requested_by="maria"
-    )
+    cmd = replace(base, requested_by="maria")
     assert run(cmd, host, sqlite_store, settings, rules) == "done"
     assert host.calls[:3] == ["react", "can_write", "pull_request"]
     [check] = host.checks.values()
