@@ -131,6 +131,7 @@ def test_the_derived_comment_gives_a_check() -> None:
         "",
     )
     assert (command.number, command.comment_id, command.delivery_id) == (1, 492700400, "g")
+    assert command.requested_by == "Codertocat"  # the task checks this login's write access
 
 
 def test_tier_and_paths_reach_the_command() -> None:
