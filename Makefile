@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint types unit engine sandbox-image clean
+.PHONY: demo test lint types unit engine sandbox-image app-image clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ sandbox-image: $(STAMP) engine
 .PHONY: services
 services:
 	bash scripts/ensure-services
+
+# The GitHub App image (Dockerfile), built without a registry.
+app-image: $(STAMP) engine
+	bash scripts/build-app-image
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
