@@ -200,7 +200,7 @@ class _null:
 def main() -> None:
     """Entry point: every failure is one line on stderr with the documented exit code."""
     try:
-        code = app(standalone_mode=False)
+        code = app(prog_name="deepcheck", standalone_mode=False)
     except typer.TyperException as exc:  # bad or missing options: one line, exit 2
         ctx = getattr(exc, "ctx", None)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
