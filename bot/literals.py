@@ -14,6 +14,7 @@ Evaluating one needs nothing but those names in scope.
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
@@ -51,15 +52,40 @@ def harvest_literals(
         text = sources[path]
         if name not in text:
             continue
-        tree = _parse(text)
-        if tree is None:
-            continue
-        for call in _calls(tree, name):
-            for param, value in _bind(call, params):
-                bucket = found.setdefault(param, [])
-                if value not in bucket and len(bucket) < cap:
-                    bucket.append(value)
+        trees = [_parse(text), *(_parse(example) for example in doctest_examples(text))]
+        for tree in trees:
+            if tree is None:
+                continue
+            for call in _calls(tree, name):
+                for param, value in _bind(call, params):
+                    bucket = found.setdefault(param, [])
+                    if value not in bucket and len(bucket) < cap:
+                        bucket.append(value)
     return found
+
+
+_DOCTEST_LINE = re.compile(r"^\s*(>>>|\.\.\.) ?(.*)$")
+
+
+def doctest_examples(source: str) -> list[str]:
+    """The statements of doctest examples (``>>> call(...)`` with ``...`` continuations) found
+    anywhere in ``source`` — docstrings are tests too, and often hold valid inputs."""
+    examples: list[str] = []
+    current: list[str] = []
+    for line in source.splitlines():
+        match = _DOCTEST_LINE.match(line)
+        if match is None or (match.group(1) == "..." and not current):
+            if current:
+                examples.append("\n".join(current))
+                current = []
+            continue
+        if match.group(1) == ">>>" and current:
+            examples.append("\n".join(current))
+            current = []
+        current.append(match.group(2))
+    if current:
+        examples.append("\n".join(current))
+    return examples
 
 
 def constants_near(function: ChangedFunction, module_source: str) -> dict[str, str]:

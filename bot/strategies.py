@@ -291,6 +291,16 @@ def _unknown(role: RoleSpec | None, literals: list[Any], constants: list[Decimal
     """No hint and no default: the role's own type, else a mix of small ints and Decimals."""
     if role is not None:
         return _leaf(role.type, role, literals, constants)
+    texts = [v for v in literals if family_of(v) == "str"]
+    if texts and len(texts) >= len(literals) / 2:
+        # Mostly strings where it is called (tests, doctests, call sites): strings, from the
+        # characters those use (digits and separators for identifiers and check digits).
+        alphabet = "".join(sorted({ch for t in texts for ch in t})) or None
+        longest = max(len(t) for t in texts)
+        spec: Spec = {"type": "text", "min_size": 0, "max_size": max(longest + 2, 4)}
+        if alphabet:
+            spec["alphabet"] = alphabet
+        return _mix(spec, texts)
     small = {"type": "integers", "min": -1000, "max": 1000}
     cents = {"type": "decimals", "min": "-1000", "max": "1000", "places": 2}
     extras = [v for v in literals if family_of(v) in NUMERIC | {"str", "bool"}]

@@ -170,3 +170,22 @@ def test_constants_near_falls_back_to_the_function_source() -> None:
     )
     assert constants_near(free, MODULE) == {"GRACE_DAYS": "5"}
     assert constants_near(free, "def broken(:\n") == {}
+
+
+def test_doctest_examples_are_call_sites_too() -> None:
+    from bot.literals import doctest_examples
+
+    source = '''
+def validate(number):
+    """Check it.
+
+    >>> validate('978-9024538270')
+    '9789024538270'
+    >>> validate(
+    ...     '1234')
+    Traceback (most recent call last):
+    """
+'''
+    assert doctest_examples(source) == ["validate('978-9024538270')", "validate(\n    '1234')"]
+    found = harvest_literals({"isbn.py": source}, "validate", (Param("number"),))
+    assert found == {"number": ["'978-9024538270'", "'1234'"]}
