@@ -19,12 +19,13 @@ from bot.jobs import NightlyScan, RepoRef
 from bot.models import Finding, Report
 from bot.pipeline import Deps
 from bot.ports import CodeHost, Runner
+from bot.repo_cache import RepoCache
 from bot.report.fences import clip, inline_code, neutralize_markers, truncate_markdown
 from bot.report.markdown import COMMENT_LIMIT, finding_marker
 from bot.scan import ScanRequest, scan
 from bot.settings import Settings
 from bot.store import NightlyItem, Store
-from bot.tasks import RepoCache, default_branch_config
+from bot.tasks import default_branch_config
 from rules.loader import RuleSet
 
 __all__ = [

@@ -14,10 +14,10 @@ installation, the sandbox runner, the rules, the settings).
 3. the job is leased in the store; the lease is also the per-PR lock, so jobs of one PR never
    run at the same time (another job holding it raises :class:`Busy`: try again later);
 4. a check run starts (``in_progress``); the repository is fetched from ``repo.clone_url`` into
-   a per-repository cache (an installation token is sent for http(s) URLs only, as a header
-   in the environment: it never enters the URL, the cache's config, a sandbox, a log, the
-   store or an error message); ``.deepcheck.yml`` is read from the DEFAULT branch, so a PR
-   cannot loosen its own checks;
+   a per-repository cache (:mod:`bot.repo_cache`; an installation token is sent for http(s)
+   URLs only, as a header in the environment: it never enters the URL, the cache's config, a
+   sandbox, a log, the store or an error message); ``.deepcheck.yml`` is read from the DEFAULT
+   branch, so a PR cannot loosen its own checks;
 5. :func:`bot.pipeline.check` runs on (base, head); :func:`bot.publish.publication` decides
    what to say; the review is posted, the finding ids are recorded, the check run finishes.
 
@@ -27,29 +27,24 @@ fetched) finishes the check run ``neutral`` with the reason — never ``failure`
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import dataclasses
-import fcntl
 import json
 import logging
-import os
-import re
-import socket
-import subprocess
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.config import RepoConfig, load_repo_config, path_matches
-from bot.errors import DeepcheckError, InfrastructureError, RepositoryError
+from bot.errors import DeepcheckError
 from bot.jobs import CheckPR, NightlyScan, Reply, RepoRef, SyncInstallation
+from bot.lease import Heartbeat, worker_id
 from bot.models import Report
 from bot.pipeline import CheckRequest, Deps, check
 from bot.ports import CodeHost, PullRequestInfo, Runner
 from bot.publish import Publication, infrastructure_failure, publication
+from bot.redaction import scrub
+from bot.repo_cache import RepoCache
 from bot.settings import Settings
 from bot.store import Job, Store
 from rules.loader import RuleSet
@@ -64,14 +59,12 @@ __all__ = [
     "AppHandlers",
     "Busy",
     "CheckOutcome",
-    "RepoCache",
     "command_from_payload",
     "command_payload",
     "default_branch_config",
     "run_check_pr",
     "run_reply",
     "run_sync_installation",
-    "scrub",
 ]
 
 log = logging.getLogger("deepcheck.tasks")
@@ -79,7 +72,6 @@ log = logging.getLogger("deepcheck.tasks")
 CHECK_NAME = "deepcheck"
 CONFIG_FILE = ".deepcheck.yml"
 LEASE_SECONDS = 900.0  # renewed every third of it while the job runs
-FETCH_TIMEOUT = 600.0
 
 ImageFor = Callable[[RepoConfig, Path], str | None]
 CheckOutcome = Literal["done", "neutral", "superseded", "refused", "gone"]
@@ -104,133 +96,7 @@ def command_from_payload(payload: str) -> CheckPR:
     return CheckPR(repo=repo, **data)
 
 
-# -- secrets -----------------------------------------------------------------------------------
-
-_CREDENTIALS = re.compile(r"(?i)(://)[^/@\s]+@")
-_AUTH_HEADER = re.compile(r"(?i)(authorization:\s*\w+\s+)\S+")
-
-
-def scrub(text: str, *secrets: str | None) -> str:
-    """``text`` without the given secrets, URL credentials or authorization headers."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-            text = text.replace(
-                base64.b64encode(f"x-access-token:{secret}".encode()).decode(), "***"
-            )
-    text = _CREDENTIALS.sub(r"\1***@", text)
-    return _AUTH_HEADER.sub(r"\1***", text)
-
-
-# -- repository cache --------------------------------------------------------------------------
-
-
-def _git_env(token: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_CONFIG_GLOBAL=os.devnull,
-        GIT_TERMINAL_PROMPT="0",
-        GIT_ASKPASS="true",
-        LC_ALL="C",
-        LANG="C",
-    )
-    if token:
-        # A header for this process only: never in argv, the URL or the cache's config.
-        basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
-        env.update(
-            GIT_CONFIG_COUNT="1",
-            GIT_CONFIG_KEY_0="http.extraHeader",
-            GIT_CONFIG_VALUE_0=f"Authorization: Basic {basic}",
-        )
-    return env
-
-
-class RepoCache:
-    """Bare mirrors of the repositories the App checks, one per repository, under ``root``.
-
-    Fetches are serialized per repository with a file lock; readers (the pipeline) see commits,
-    which git never rewrites in place.
-    """
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def path(self, full_name: str) -> Path:
-        owner, _, name = full_name.partition("/")
-        safe = [re.sub(r"[^A-Za-z0-9._-]", "_", part) or "_" for part in (owner, name)]
-        return self.root / safe[0] / f"{safe[1]}.git"
-
-    @contextlib.contextmanager
-    def locked(self, full_name: str) -> Iterator[Path]:
-        path = self.path(full_name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path.parent / f".{path.name}.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield path
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
-
-    def fetch(
-        self,
-        repo: RepoRef,
-        token: str | None,
-        *,
-        shas: tuple[str, ...] = (),
-        pull: int | None = None,
-    ) -> Path:
-        """The bare mirror of ``repo`` holding every branch and each of ``shas``."""
-        url = repo.clone_url
-        if not url.startswith(("https://", "http://", "file://")) and not url.startswith("/"):
-            raise RepositoryError(f"unsupported clone URL scheme for {repo.full_name}")
-        send = token if url.startswith(("https://", "http://")) else None
-        with self.locked(repo.full_name) as path:
-            if not (path / "HEAD").is_file():
-                self._git(None, ["init", "--bare", "--quiet", str(path)], send)
-            self._git(path, ["fetch", "--quiet", "--no-tags", "--force", "--prune", url,
-                             "+refs/heads/*:refs/heads/*"], send)  # fmt: skip
-            missing = [s for s in shas if s and not self._has(path, s)]
-            if missing and pull is not None:
-                ref = f"refs/pull/{pull}/head"
-                with contextlib.suppress(RepositoryError):
-                    self._git(path, ["fetch", "--quiet", "--no-tags", "--force", url,
-                                     f"+{ref}:{ref}"], send)  # fmt: skip
-                missing = [s for s in missing if not self._has(path, s)]
-            for sha in missing:
-                self._git(path, ["fetch", "--quiet", "--no-tags", url, sha], send)
-                if not self._has(path, sha):
-                    raise RepositoryError(f"commit {sha[:12]} not found in {repo.full_name}")
-            if repo.default_branch and self._has(path, f"refs/heads/{repo.default_branch}"):
-                self._git(path, ["symbolic-ref", "HEAD", f"refs/heads/{repo.default_branch}"], send)
-        return path
-
-    def _has(self, path: Path, rev: str) -> bool:
-        proc = subprocess.run(
-            ["git", "-C", str(path), "cat-file", "-e", f"{rev}^{{commit}}"],
-            env=_git_env(None), capture_output=True, timeout=60, check=False,
-        )  # fmt: skip
-        return proc.returncode == 0
-
-    def _git(self, path: Path | None, args: list[str], token: str | None) -> None:
-        cmd = ["git", "-c", "protocol.allow=never", "-c", "protocol.https.allow=always",
-               "-c", "protocol.http.allow=always", "-c", "protocol.file.allow=always",
-               "-c", "core.hooksPath=/dev/null"]  # fmt: skip
-        if path is not None:
-            cmd += ["-C", str(path)]
-        try:
-            proc = subprocess.run(
-                cmd + args, env=_git_env(token), capture_output=True, timeout=FETCH_TIMEOUT,
-                stdin=subprocess.DEVNULL, check=False,
-            )  # fmt: skip
-        except FileNotFoundError:
-            raise InfrastructureError("git is not installed (not found on PATH)") from None
-        except subprocess.TimeoutExpired:
-            raise InfrastructureError(f"git {args[0]} timed out after {FETCH_TIMEOUT:g}s") from None
-        if proc.returncode != 0:
-            lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            detail = scrub(lines[-1] if lines else "no output", token)
-            raise RepositoryError(f"git {args[0]} failed: {detail.removeprefix('fatal: ')}")
+# -- configuration -----------------------------------------------------------------------------
 
 
 def default_branch_config(host: CodeHost, repo: RepoRef) -> tuple[RepoConfig, list[str]]:
@@ -240,39 +106,6 @@ def default_branch_config(host: CodeHost, repo: RepoRef) -> tuple[RepoConfig, li
         return RepoConfig(), []
     config, errors = load_repo_config(text, label=f"{CONFIG_FILE}@{repo.default_branch}")
     return config, [str(e) for e in errors]
-
-
-# -- the lease heartbeat -----------------------------------------------------------------------
-
-
-class _Heartbeat:
-    """Renews the job's lease (and PR lock) while the job runs; a killed worker stops renewing."""
-
-    def __init__(self, store: Store, job: Job, owner: str, ttl: float) -> None:
-        self.store, self.job, self.owner, self.ttl = store, job, owner, ttl
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"lease-{job.id}", daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.ttl / 3):
-            try:
-                if not self.store.renew_lease(self.job.id, self.owner, self.ttl):
-                    log.warning("job %s: lease lost", self.job.id)
-                    return
-            except DeepcheckError as exc:
-                log.warning("job %s: lease renewal failed: %s", self.job.id, exc)
-
-    def __enter__(self) -> _Heartbeat:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-
-
-def worker_id(task_id: str = "") -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{task_id or threading.get_ident()}"
 
 
 # -- CheckPR -----------------------------------------------------------------------------------
@@ -345,7 +178,7 @@ def run_check_pr(
     if lease.outcome == "gone" or lease.job is None:
         return "gone"
     run = _Run(cmd, host, store, runner, rules, settings, owner, generators, image_for, llm)
-    with _Heartbeat(store, lease.job, owner, lease_seconds):
+    with Heartbeat(store, lease.job, owner, lease_seconds):
         try:
             outcome = _leased(run, lease.job, pr)
         except BaseException:

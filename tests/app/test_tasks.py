@@ -12,6 +12,7 @@ import pytest
 from app_fakes import FakeHost, FakeRunner, PullRequestRepo, commit, git, pr_repo
 
 from bot.jobs import CheckPR, Reply, RepoRef, SyncInstallation
+from bot.redaction import scrub
 from bot.settings import Settings
 from bot.store import Store
 from bot.tasks import (
@@ -21,7 +22,6 @@ from bot.tasks import (
     run_check_pr,
     run_reply,
     run_sync_installation,
-    scrub,
 )
 from rules.loader import RuleSet, load_rules
 
