@@ -423,9 +423,7 @@ def test_the_harness_builds_every_spec(rules: RuleSet, name: str, hint: str | No
 
 
 def test_an_unannotated_parameter_called_with_strings_gets_strings(rules: RuleSet) -> None:
-    s = strategy_for(
-        Param("code"), roles=rules, literals=["'978-90'", "'1234'"], boundaries=[]
-    )
+    s = strategy_for(Param("code"), roles=rules, literals=["'978-90'", "'1234'"], boundaries=[])
     assert s is not None and s["type"] == "one_of"
     sampled, text = s["options"]
     assert sampled == {"type": "sampled_from", "values": ["978-90", "1234"]}
