@@ -312,25 +312,33 @@ def run_cases(
         if advance is not None:
             advance(res)
 
-    while queue or running:
-        while queue and len(running) < max(1, opts.jobs):
-            tier, case = queue.pop(0)
-            out = case_dir / f"{tier}-{case.id}.json"
-            out.unlink(missing_ok=True)
-            proc = ctx.Process(target=_child, args=(_case_json(case), tier, options, str(out)))
-            proc.start()
-            running.append((proc, tier, case, time.monotonic(), out))
-        time.sleep(0.2)
-        still = []
-        for item in running:
-            proc, tier, case, started, out = item
-            allowed = opts.budget_s.get(tier, 600.0) + (peer_slack if tier == peers_tier else 0.0)
-            late = time.monotonic() - started > allowed
-            if not proc.is_alive() or late:
-                finish(proc, tier, case, started, out, late)
-            else:
-                still.append(item)
-        running = still
+    try:
+        while queue or running:
+            while queue and len(running) < max(1, opts.jobs):
+                tier, case = queue.pop(0)
+                out = case_dir / f"{tier}-{case.id}.json"
+                out.unlink(missing_ok=True)
+                proc = ctx.Process(target=_child, args=(_case_json(case), tier, options, str(out)))
+                proc.start()
+                running.append((proc, tier, case, time.monotonic(), out))
+            time.sleep(0.2)
+            still = []
+            for item in running:
+                proc, tier, case, started, out = item
+                allowed = opts.budget_s.get(tier, 600.0) + (
+                    peer_slack if tier == peers_tier else 0.0
+                )
+                late = time.monotonic() - started > allowed
+                if not proc.is_alive() or late:
+                    finish(proc, tier, case, started, out, late)
+                else:
+                    still.append(item)
+            running = still
+    finally:  # interrupted: no orphaned checks (each child's sandbox dies with it)
+        for proc, *_rest in running:
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
     return results
 
 
