@@ -82,9 +82,10 @@ def _is_nan(value: Any) -> bool:
 
 def _exception_type(value: dict[str, Any]) -> tuple[str, str]:
     """(type name, defining module) of a raised value."""
-    name = str(value.get("type", "Exception")).rsplit(".", 1)[-1]
-    module = str(value.get("module", "builtins"))
-    return name, module
+    qualified = str(value.get("type", "Exception"))
+    module, _, name = qualified.rpartition(".")
+    # The harness codec sends "pkg.mod.Name" (builtins bare); older answers a "module" key.
+    return name, str(value.get("module") or module or "builtins")
 
 
 def python_literals(expr: str) -> str:

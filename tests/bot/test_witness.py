@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import ast
+import sys
+from pathlib import Path
 
-from bot.verdict import confirmed
+import pytest
+
+from bot.evidence import Evidence
+from bot.models import ChangedFunction
+from bot.verdict import confirmations, confirmed
 from bot.witness import build_test, python_literals
 from sandbox.results import CandidateResult, Outcome, Status
 
@@ -58,3 +64,69 @@ def test_confirmed_only_when_base_passes_and_head_fails() -> None:
     assert confirmed(_result(Status.INFRASTRUCTURE, Status.FAILED)) is None
     assert confirmed(None) is None
     assert confirmed(_result(Status.PASSED, Status.FAILED), head_only=True) is True
+
+
+def test_instance_method_witness_constructs_the_receiver(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    test = build_test(
+        module="counters",
+        qualname="Counter.nth",
+        call="Counter(start=0, step=1).nth(n=0)",
+        base_value=0,
+        base_repr="0",
+        head_repr="-1",
+        finding_id="0123456789abcdef",
+    )
+    assert "from counters import Counter" in test.source
+    assert "assert Counter(start=0, step=1).nth(n=0) == 0" in test.source
+    assert test.name.startswith("test_counter_nth_")
+    body = (
+        "class Counter:\n"
+        "    def __init__(self, start, step):\n"
+        "        self.start, self.step = start, step\n\n"
+    )
+    base = body + "    def nth(self, n):\n        return self.start + self.step * n\n"
+    head = body + "    def nth(self, n):\n        return self.start + self.step * (n - 1)\n"
+    for side, source in (("base", base), ("head", head)):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "counters.py").write_text(source, encoding="utf-8")
+    for side, passes in (("base", True), ("head", False)):
+        monkeypatch.syspath_prepend(str(tmp_path / side))
+        monkeypatch.delitem(sys.modules, "counters", raising=False)
+        namespace: dict[str, object] = {}
+        exec(compile(test.source, "witness", "exec"), namespace)
+        try:
+            namespace[test.name]()  # type: ignore[operator]
+        except AssertionError:
+            assert not passes, side
+        else:
+            assert passes, side
+        monkeypatch.undo()
+
+
+def test_invariant_test_of_an_instance_method_calls_it_on_the_receiver() -> None:
+    fn = ChangedFunction("counters.py", "Counter.nth", 1, 5, "modified", is_method=True)
+    ev = Evidence(
+        "invariant",
+        fn,
+        "violation",
+        anchor="linear",
+        witness={"call": "Counter(start=0, step=1).nth(n=0)", "base": "0", "head": "-1"},
+        rule={"id": "linear", "check": "call(n=args['n'] + 1) - result == 1"},
+        module="counters",
+    )
+    [conf] = confirmations([ev])
+    ast.parse(conf.test_source)
+    assert "from counters import Counter" in conf.test_source
+    assert "args = {'n': 0}" in conf.test_source
+    assert "return Counter(start=0, step=1).nth(**{**args, **overrides})" in conf.test_source
+
+
+def test_qualified_exception_type_from_the_codec_is_imported_from_its_module() -> None:
+    src = make({"$": "raised", "type": "stdnum.exceptions.InvalidChecksum"}, "Raised(...)")
+    assert "from stdnum.exceptions import InvalidChecksum" in src
+    assert "with pytest.raises(InvalidChecksum):" in src
+    builtin = make({"$": "raised", "type": "ZeroDivisionError"}, "Raised('ZeroDivisionError')")
+    assert "with pytest.raises(ZeroDivisionError):" in builtin
+    assert "from builtins" not in builtin
