@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.analysis import Analysis, analyse
 from bot.candidates import GenerationContext, Generator, generators
+from bot.candidates.differential import drivable
 from bot.candidates.llm import BatchRunner, PRContext
 from bot.config import RepoConfig
 from bot.errors import InfrastructureError, RepositoryError
@@ -22,7 +23,15 @@ from bot.git import GitRepo
 from bot.judge import apply_judgments
 from bot.llm import LLMSession
 from bot.models import ChangedFunction, Finding, Report, Skipped, Spent
-from bot.plan import BUDGETS, Budget, EscalationEvidence, initial_tier, next_tier, risk_score
+from bot.plan import (
+    Budget,
+    EscalationEvidence,
+    budget_for,
+    initial_tier,
+    next_tier,
+    risk_score,
+    select_functions,
+)
 from bot.risks import risk_findings
 from bot.verdict import confirmations, confirmed, judge
 from rules.loader import RuleSet
@@ -177,6 +186,20 @@ def _batch_runner(
     return run
 
 
+def _unchecked(
+    analysed: list[ChangedFunction], over_budget: list[ChangedFunction], evidence: list[Evidence]
+) -> list[str]:
+    """Notes for analysed functions that no generator could check, with the reason."""
+    seen = {(e.function.path, e.function.function) for e in evidence}
+    seen |= {(f.path, f.function) for f in over_budget}
+    out = []
+    for fn in analysed:
+        if (fn.path, fn.function) not in seen:
+            why = drivable(fn) or "no candidate could be generated for its parameters"
+            out.append(f"{fn.path}::{fn.function}: not checked ({why})")
+    return out
+
+
 def check(req: CheckRequest, deps: Deps) -> Report:
     started = time.monotonic()
     spent = Spent()
@@ -205,9 +228,12 @@ def check(req: CheckRequest, deps: Deps) -> Report:
         req.title if req.title is not None else subject,
         req.description if req.description is not None else body,
     )
+    over_budget: list[ChangedFunction] = []
     while True:
         spent.tier_path.append(tier)
-        budget = BUDGETS[tier]
+        budget = budget_for(tier, config)
+        # The tier's cap on functions analysed: the riskiest first.
+        in_budget, over_budget = select_functions(remaining, budget, rules=rules)
         ctx = GenerationContext(
             head_tree=analysis.head_tree,
             base_tree=analysis.base_tree,
@@ -224,7 +250,7 @@ def check(req: CheckRequest, deps: Deps) -> Report:
         # have no witness yet — compute goes where nothing has been found.
         for phase in (1, 2):
             witnessed = {(e.function.path, e.function.function) for e in evidence if e.is_witness}
-            todo = [f for f in remaining if (f.path, f.function) not in witnessed]
+            todo = [f for f in in_budget if (f.path, f.function) not in witnessed]
             phase_gens = [g for g in gens if getattr(g, "phase", 1) == phase]
             planned = _generate(phase_gens, todo, ctx, done_generators)
             deps.progress(f"tier {tier}: {len(todo)} functions, {len(planned)} candidates")
@@ -248,6 +274,11 @@ def check(req: CheckRequest, deps: Deps) -> Report:
         if not remaining:
             break
         tier, seed = nxt, seed + 1
+    skipped.extend(
+        Skipped(f.path, f"over the {spent.tier_path[-1]} tier's budget", f.function)
+        for f in over_budget
+    )
+    notes.extend(_unchecked(analysis.analysed, over_budget, evidence))
     # Confirm each witness as a ready-to-paste test, run on both sides.
     witnessed_once: dict[tuple[str, str, str, str], Evidence] = {}
     for e in evidence:
