@@ -311,6 +311,11 @@ def _describe(
     )
 
 
+def function_params(args: ast.arguments) -> tuple[Param, ...]:
+    """The parameters of a ``def`` (``self`` included), as ChangedFunction.params holds them."""
+    return _params(args)
+
+
 def _params(args: ast.arguments) -> tuple[Param, ...]:
     params: list[Param] = []
     positional = [*args.posonlyargs, *args.args]

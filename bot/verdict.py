@@ -58,9 +58,25 @@ def _keyword_sources(call: str) -> dict[str, str] | None:
     return out
 
 
+def _callee(call: str, qualname: str) -> str:
+    """``Counter(start=0).nth`` for an instance method's witness call, else ``qualname``."""
+    try:
+        node = ast.parse(python_literals(call), mode="eval").body
+    except SyntaxError:
+        return qualname
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Call)
+    ):
+        return ast.unparse(node.func)
+    return qualname
+
+
 def _invariant_test(ev: Evidence, fid: str) -> tuple[str, str] | None:
     assert ev.witness is not None
-    args = _keyword_sources(str(ev.witness.get("call", "")))
+    call = str(ev.witness.get("call", ""))
+    args = _keyword_sources(call)
     check = str(ev.rule.get("check", ""))
     if args is None or not check:
         return None
@@ -80,7 +96,7 @@ def _invariant_test(ev: Evidence, fid: str) -> tuple[str, str] | None:
         f"    # deepcheck invariant {rule_id}: {ev.rule.get('message', '')}\n"
         f"    args = {{{args_src}}}\n\n"
         "    def call(**overrides):\n"
-        f"        return {fn.function}(**{{**args, **overrides}})\n\n"
+        f"        return {_callee(call, fn.function)}(**{{**args, **overrides}})\n\n"
         "    result = call()\n"
         f"    assert {check}\n"
     )

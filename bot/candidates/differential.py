@@ -2,9 +2,10 @@
 
 One candidate per changed function (kind ``differential``, docs/protocol.md). Strategies come
 from type hints, parameter roles (rules), literals harvested from the repo's tests and call
-sites, and boundaries around the constants on changed lines. Invariants from the rule packs
-that apply to the function ride along in the same candidate; their results come back as
-evidence with source ``invariant``.
+sites, and boundaries around the constants on changed lines. An instance method also gets a
+``receiver``: its class and the constructor's arguments (bot/receivers.py). Invariants from
+the rule packs that apply to the function ride along in the same candidate; their results
+come back as evidence with source ``invariant``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from bot.candidates import GenerationContext, register
 from bot.evidence import Evidence
 from bot.literals import constants_near, harvest_literals
 from bot.models import ChangedFunction
+from bot.receivers import is_instance_method, receiver_refusal, receiver_spec
 from bot.strategies import args_for
 from rules.loader import RuleSet
 from sandbox.results import CandidateResult
@@ -31,8 +33,8 @@ def drivable(fn: ChangedFunction) -> str | None:
         return "nested function (not callable from outside)"
     if fn.is_async:
         return "async function"
-    if fn.is_method and not any(d.endswith(("staticmethod", "classmethod")) for d in fn.decorators):
-        return "instance method"
+    if is_instance_method(fn):
+        return receiver_refusal(fn)  # the constructor is judged with the source
     return None
 
 
@@ -63,6 +65,13 @@ def differential_candidate(
     args, why_not = args_for(fn, rules=rules, literals=literals, constants=constants)
     if why_not:
         return None
+    receiver: dict[str, Any] | None = None
+    if is_instance_method(fn):
+        receiver, refused = receiver_spec(
+            fn, module_src, rules=rules, sources=_literal_sources(ctx), constants=constants
+        )
+        if refused:
+            return None
     params = {
         "module": head_mod[1],
         "base_module": base_mod[1],
@@ -74,6 +83,8 @@ def differential_candidate(
         "equivalence": equivalence,
         "invariants": invariants,
     }
+    if receiver is not None:
+        params["receiver"] = receiver
     return Candidate(
         id=cand_id,
         kind="differential",

@@ -13,6 +13,7 @@ from bot.candidates import GenerationContext, register
 from bot.candidates.differential import drivable
 from bot.evidence import Evidence
 from bot.models import ChangedFunction
+from bot.receivers import is_instance_method
 from sandbox.results import CandidateResult
 from sandbox.workspace import Candidate
 
@@ -38,7 +39,9 @@ class SymbolicGenerator:
         for n, fn in enumerate(functions):
             head_mod = ctx.modules.get(fn.path)
             base_mod = ctx.modules.get(f"base:{fn.base_path}", head_mod)
-            if drivable(fn) is not None or head_mod is None or base_mod is None:
+            if drivable(fn) is not None or is_instance_method(fn):  # crosshair: no receivers
+                continue
+            if head_mod is None or base_mod is None:
                 continue
             params = {
                 "module": head_mod[1],

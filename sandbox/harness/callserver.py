@@ -7,6 +7,11 @@ Protocol (JSON lines, values in the tagged codec): the first request line is the
 ``{"ready": false, "unsupported": "..."}``. Then each ``{"pos": [...], "kw": {...}}`` gets
 ``{"value": <encoded result or {"$": "raised", ...}>}``.
 
+An instance method is configured with ``"receiver": "<ClassName>"``: each request then also
+carries ``"receiver": {"pos": [...], "kw": {...}}``, the server constructs the class (from this
+side's module) with them and calls the method on the new instance. A constructor that raises
+is the call's outcome, like the method raising.
+
 Its fd 1 and 2 are a capped log pipe the driver drains, so prints cannot corrupt the protocol;
 requests and responses travel on dedicated pipes. This process runs PR code: the driver treats
 everything it answers as data (decoded by the codec, never executed).
@@ -77,6 +82,31 @@ def resolve(module: str, qualname: str) -> tuple[Any, str | None]:
     return obj, None
 
 
+def resolve_class(module: str, class_name: str, qualname: str) -> tuple[Any, str | None]:
+    """The receiver's class, or (None, why it is unsupported). Import errors propagate."""
+    parts = class_name.split(".")
+    method = qualname.rsplit(".", 1)[-1]
+    if not all(p.isidentifier() for p in parts) or not method.isidentifier():
+        return None, f"{class_name}.{method} is not reachable from the module"
+    obj: Any = importlib.import_module(module)
+    for part in parts:
+        obj = getattr(obj, part)
+    if not isinstance(obj, type):
+        return None, f"{class_name} is not a class ({type(obj).__name__})"
+    try:
+        inspect.getattr_static(obj, method)
+    except AttributeError:
+        return None, f"{class_name} has no method {method}"
+    return obj, None
+
+
+def _arguments(doc: Any) -> tuple[list[Any], dict[str, Any]]:
+    doc = doc if isinstance(doc, dict) else {}
+    pos = [decode(a) for a in doc.get("pos", [])]
+    kw = {str(k): decode(v) for k, v in doc.get("kw", {}).items()}
+    return pos, kw
+
+
 def main(argv: list[str]) -> int:
     hardening.set_non_dumpable()
     hardening.die_with_parent()
@@ -91,8 +121,15 @@ def main(argv: list[str]) -> int:
     sys_path = [str(p) for p in config["sys_path"]]
     os.environ["PYTHONPATH"] = os.pathsep.join(sys_path)
     sys.path[0:0] = sys_path
+    receiver = config.get("receiver")
+    method = str(config["qualname"]).rsplit(".", 1)[-1]
     try:
-        fn, unsupported = resolve(str(config["module"]), str(config["qualname"]))
+        if receiver is not None:
+            fn, unsupported = resolve_class(
+                str(config["module"]), str(receiver), str(config["qualname"])
+            )
+        else:
+            fn, unsupported = resolve(str(config["module"]), str(config["qualname"]))
     except BaseException as exc:  # importing PR code may raise anything, SystemExit included
         _send(
             resp_fd,
@@ -108,10 +145,13 @@ def main(argv: list[str]) -> int:
         return 0
     _send(resp_fd, {"ready": True})
     while (req := requests.read()) is not None:
-        pos = [decode(a) for a in req.get("pos", [])]
-        kw = {str(k): decode(v) for k, v in req.get("kw", {}).items()}
+        pos, kw = _arguments(req)
+        made = _arguments(req.get("receiver")) if receiver is not None else None
         try:
-            result: Any = fn(*pos, **kw)
+            if made is not None:  # fn is the class: construct it, then call the method
+                result: Any = getattr(fn(*made[0], **made[1]), method)(*pos, **kw)
+            else:
+                result = fn(*pos, **kw)
         except BaseException as exc:  # an outcome of the code under test, SystemExit too
             result = raised_value(exc)
         try:

@@ -2,6 +2,10 @@
 
 Turns a dict of argument values into a call-server request and into the human-readable call
 of a witness: ``compound(principal=Decimal('1.00'), rate=Decimal('0.5'), periods=1)``.
+
+An instance method has a ``receiver`` (its class and the constructor's arguments): the drawn
+values then also hold the constructor's arguments under ``RECEIVER`` (not an identifier, so it
+never clashes with a parameter), and the call reads ``Counter(start=0, step=1).nth(n=2)``.
 """
 
 from __future__ import annotations
@@ -30,67 +34,135 @@ class Arg:
     strategy: dict[str, Any]
 
 
+RECEIVER = "$receiver"
+
+
+def _args(docs: Any) -> tuple[Arg, ...]:
+    args = tuple(
+        Arg(str(a["name"]), str(a.get("kind", "positional_or_keyword")), a["strategy"])
+        for a in docs or []
+    )
+    for a in args:
+        if a.kind not in KINDS:
+            raise strategies.SpecError(f"argument {a.name}: unknown kind {a.kind!r}")
+    return args
+
+
+def _split(args: tuple[Arg, ...], values: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+    pos: list[Any] = []
+    kw: list[tuple[str, Any]] = []
+    for a in args:
+        if a.name not in values:
+            continue
+        v = values[a.name]
+        if a.kind == "positional_only":
+            pos.append(v)
+        elif a.kind == "var_positional":
+            pos.extend(v)
+        elif a.kind == "var_keyword":
+            kw.extend((str(k), x) for k, x in dict(v).items())
+        else:
+            kw.append((a.name, v))
+    return pos, kw
+
+
+def _encoded_call(args: tuple[Arg, ...], values: dict[str, Any]) -> dict[str, Any]:
+    pos, kw = _split(args, values)
+    return {"pos": [encode(v) for v in pos], "kw": {k: encode(v) for k, v in kw}}
+
+
+def _text(args: tuple[Arg, ...], values: dict[str, Any]) -> str:
+    pos, kw = _split(args, values)
+    return ", ".join([repr(v) for v in pos] + [f"{k}={v!r}" for k, v in kw])
+
+
+@dataclass(frozen=True)
+class Receiver:
+    """The instance an instance method is called on: ``class_name(**args)``."""
+
+    class_name: str
+    args: tuple[Arg, ...]
+
+
 @dataclass(frozen=True)
 class CallSpec:
     module: str
     base_module: str
     qualname: str
     args: tuple[Arg, ...]
+    receiver: Receiver | None = None
 
     @classmethod
     def from_params(cls, params: dict[str, Any]) -> CallSpec:
         try:
             module = str(params["module"])
             qualname = str(params["qualname"])
-            args = tuple(
-                Arg(str(a["name"]), str(a.get("kind", "positional_or_keyword")), a["strategy"])
-                for a in params.get("args", [])
-            )
-        except (KeyError, TypeError) as exc:
+            args = _args(params.get("args", []))
+            doc = params.get("receiver")
+            receiver = None
+            if doc is not None:
+                receiver = Receiver(str(doc["class"]), _args(doc.get("args", [])))
+        except (KeyError, TypeError, AttributeError) as exc:
             raise strategies.SpecError(f"bad differential params: missing {exc}") from exc
-        for a in args:
-            if a.kind not in KINDS:
-                raise strategies.SpecError(f"argument {a.name}: unknown kind {a.kind!r}")
-        return cls(module, str(params.get("base_module") or module), qualname, args)
+        if receiver is not None and not all(
+            p.isidentifier() for p in receiver.class_name.split(".")
+        ):
+            raise strategies.SpecError(f"receiver class {receiver.class_name!r} is not a name")
+        return cls(module, str(params.get("base_module") or module), qualname, args, receiver)
 
     def strategy(self) -> st.SearchStrategy[dict[str, Any]]:
-        return st.fixed_dictionaries({a.name: strategies.build(a.strategy) for a in self.args})
+        drawn = {a.name: strategies.build(a.strategy) for a in self.args}
+        if self.receiver is not None:
+            own = {a.name: strategies.build(a.strategy) for a in self.receiver.args}
+            drawn[RECEIVER] = st.fixed_dictionaries(own)
+        return st.fixed_dictionaries(drawn)
 
-    def _split(self, values: dict[str, Any]) -> tuple[list[Any], list[tuple[str, Any]]]:
-        pos: list[Any] = []
-        kw: list[tuple[str, Any]] = []
-        for a in self.args:
-            if a.name not in values:
-                continue
-            v = values[a.name]
-            if a.kind == "positional_only":
-                pos.append(v)
-            elif a.kind == "var_positional":
-                pos.extend(v)
-            elif a.kind == "var_keyword":
-                kw.extend((str(k), x) for k, x in dict(v).items())
-            else:
-                kw.append((a.name, v))
-        return pos, kw
+    def method_args(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The arguments of the function itself (without the receiver's)."""
+        return {k: v for k, v in values.items() if k != RECEIVER}
 
     def request(self, values: dict[str, Any]) -> dict[str, Any]:
-        pos, kw = self._split(values)
-        return {"pos": [encode(v) for v in pos], "kw": {k: encode(v) for k, v in kw}}
+        out = _encoded_call(self.args, values)
+        if self.receiver is not None:
+            out["receiver"] = _encoded_call(self.receiver.args, values.get(RECEIVER, {}))
+        return out
 
     def call_text(self, values: dict[str, Any]) -> str:
-        pos, kw = self._split(values)
-        parts = [repr(v) for v in pos] + [f"{k}={v!r}" for k, v in kw]
-        return f"{self.qualname}({', '.join(parts)})"
+        text = _text(self.args, values)
+        if self.receiver is None:
+            return f"{self.qualname}({text})"
+        made = _text(self.receiver.args, values.get(RECEIVER, {}))
+        method = self.qualname.rsplit(".", 1)[-1]
+        return f"{self.receiver.class_name}({made}).{method}({text})"
 
     def explicit_examples(self, docs: Any) -> list[dict[str, Any]]:
-        """``params.examples``: argument dicts (encoded values) tried before generated ones."""
+        """``params.examples``: argument dicts (encoded values) tried before generated ones.
+
+        With a receiver, each also gives the constructor's arguments under ``"$receiver"``.
+        """
         names = {a.name for a in self.args}
+        if self.receiver is not None:
+            names.add(RECEIVER)
         out = []
         for doc in docs or []:
             if not isinstance(doc, dict) or set(doc) != names:
                 raise strategies.SpecError(f"example must give exactly {sorted(names)}: {doc!r}")
-            out.append({k: decode(v) for k, v in doc.items()})
+            values = {k: decode(v) for k, v in doc.items() if k != RECEIVER}
+            if self.receiver is not None:
+                own = doc[RECEIVER]
+                wanted = {a.name for a in self.receiver.args}
+                if not isinstance(own, dict) or set(own) != wanted:
+                    raise strategies.SpecError(
+                        f"example receiver must give exactly {sorted(wanted)}: {own!r}"
+                    )
+                values[RECEIVER] = {k: decode(v) for k, v in own.items()}
+            out.append(values)
         return out
 
     def encoded_args(self, values: dict[str, Any]) -> dict[str, Any]:
-        return {k: encode(v) for k, v in values.items()}
+        return {k: encode(v) for k, v in self.method_args(values).items()}
+
+    def encoded_receiver(self, values: dict[str, Any]) -> dict[str, Any] | None:
+        if self.receiver is None:
+            return None
+        return {k: encode(v) for k, v in values.get(RECEIVER, {}).items()}

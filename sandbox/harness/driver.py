@@ -33,7 +33,13 @@ def _start_clients(config: dict[str, Any], spec: CallSpec) -> dict[str, CallClie
         cwd = os.path.join(os.getcwd(), side)
         os.makedirs(cwd, exist_ok=True)
         module = spec.base_module if side == "base" else spec.module
-        server_config = {"sys_path": sys_path, "module": module, "qualname": spec.qualname}
+        server_config: dict[str, Any] = {
+            "sys_path": sys_path,
+            "module": module,
+            "qualname": spec.qualname,
+        }
+        if spec.receiver is not None:
+            server_config["receiver"] = spec.receiver.class_name
         client = CallClient(
             side, server_config, dict(os.environ), cwd, call_timeout, int(config["log_bytes"])
         )

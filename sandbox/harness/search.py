@@ -36,7 +36,7 @@ class Witness:
     head: Any
 
     def to_json(self, spec: CallSpec) -> dict[str, Any]:
-        return {
+        out = {
             "args": spec.encoded_args(self.args),
             "call": spec.call_text(self.args),
             "base": safe_repr(self.base),
@@ -44,6 +44,10 @@ class Witness:
             "base_value": encode(self.base),
             "head_value": encode(self.head),
         }
+        receiver = spec.encoded_receiver(self.args)
+        if receiver is not None:
+            out["receiver"] = receiver
+        return out
 
 
 @dataclass
@@ -185,7 +189,8 @@ class Searcher:
 
         def verdicts(args: dict[str, Any]) -> tuple[dict[str, Any], dict[str, bool | None]]:
             got = self.call_sides(args, ("base", "head"))
-            held = {s: evaluate(inv, args, r, self._caller(s, args)) for s, r in got.items()}
+            own = self.spec.method_args(args)  # invariants see the method's arguments only
+            held = {s: evaluate(inv, own, r, self._caller(s, args)) for s, r in got.items()}
             return got, held
 
         def body(args: dict[str, Any]) -> None:

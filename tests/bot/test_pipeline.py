@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,32 @@ def test_scan_of_correct_code_is_clean(tmp_path: Path, deps: Deps) -> None:
     report = scan(ScanRequest(repo=repo), deps)
     assert [f for f in report.findings if f.verified] == []
     assert [f.function for f in report.changed_functions] == ["split_amount"]
+
+
+COUNTER_BASE = """class Counter:
+    def __init__(self, start: int, step: int):
+        if step == 0:
+            raise ValueError("step must not be zero")
+        self.start = start
+        self.step = step
+
+    def nth(self, n: int) -> int:
+        return self.start + self.step * n
+"""
+
+
+def test_instance_method_change_is_verified_with_a_receiver(tmp_path: Path, deps: Deps) -> None:
+    head = COUNTER_BASE.replace("self.step * n", "self.step * (n - 1)")
+    repo = make_repo(tmp_path / "r", {"counter.py": COUNTER_BASE}, {"counter.py": head})
+    report = check(CheckRequest(repo=repo, base="main~1", head="main", tier="quick"), deps)
+    [finding] = report.findings
+    assert finding.kind == "behavior-change"
+    assert finding.verified  # the witness test passed on base and failed on head
+    assert finding.function == "Counter.nth"
+    witness = finding.witness
+    assert witness is not None
+    call = ast.parse(witness.call, mode="eval").body
+    assert isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+    assert call.func.attr == "nth" and ast.unparse(call.func.value).startswith("Counter(start=")
+    assert "from counter import Counter" in witness.test
+    assert f"assert {witness.call} == {witness.base}" in witness.test

@@ -67,11 +67,39 @@ def outer():
     def inner(x):
         return x
     return inner
+
+
+class Counter:
+    def __init__(self, start: int, step: int):
+        if step == 0:
+            raise ValueError("step must not be zero")
+        self.start = start
+        self.step = step
+
+    def nth(self, n):
+        return self.start + self.step * n
+
+    def total(self, n):
+        return self.start * n + self.step * n * (n - 1) // 2
+
+
+class Gauge:
+    def __init__(self, level):
+        if level < 0 and HEAD:
+            raise ValueError("negative level")
+        self.level = level
+
+    def read(self):
+        return self.level
 """
 
 HEAD_CHANGES = {
     "range(periods)": "range(1, periods)",
     "return a // b if b else 0": "return a // b",
+    "return self.start + self.step * n": "return self.start + self.step * (n - 1)",
+    "return self.start * n + self.step * n * (n - 1) // 2": (
+        "return sum(self.start + self.step * i for i in range(n))"
+    ),
 }
 
 DEC = {"type": "decimals", "min": "0", "max": "1000", "places": 2}
@@ -146,6 +174,35 @@ SCENARIOS = [
     _diff("static", "Account.fee", _args(x=INTS), max_examples=20),
     _diff("instance", "Account.balance", _args(x=INTS)),
     _diff("nested", "outer.<locals>.inner", _args(x=INTS)),
+    _diff(
+        "method",
+        "Counter.nth",
+        _args(n=INTS),
+        receiver={"class": "Counter", "args": _args(start=INTS, step=INTS)},
+        invariants=[
+            {"id": "method-args-only", "check": "len(args) == 1 and 'n' in args"},
+            {"id": "linear", "check": "call(n=args['n'] + 1) - result == call(n=1) - call(n=0)"},
+        ],
+    ),
+    _diff(
+        "method-equal",
+        "Counter.total",
+        _args(n={"type": "integers", "min": 0, "max": 20}),
+        receiver={"class": "Counter", "args": _args(start=INTS, step=INTS)},
+    ),
+    _diff(
+        "method-no-init",
+        "Account.balance",
+        _args(x=INTS),
+        receiver={"class": "Account", "args": []},
+        max_examples=20,
+    ),
+    _diff(
+        "constructor-raises",
+        "Gauge.read",
+        [],
+        receiver={"class": "Gauge", "args": _args(level=INTS)},
+    ),
     _diff("bad-spec", "double", _args(x={"type": "quaternions"})),
     _diff(
         "head-import-error",
@@ -298,3 +355,34 @@ def test_import_error_on_head_is_a_difference_and_said_so(answer: RunResult) -> 
     assert data["witness"]["head"] == "Raised('ModuleNotFoundError')"
     assert cand.sides["head"].status == Status.ERROR
     assert cand.sides["base"].status == Status.PASSED
+
+
+def test_instance_methods_get_a_receiver_built_from_drawn_arguments(
+    answer: RunResult, trees: tuple[Path, Path]
+) -> None:
+    data = _data(answer, "method")
+    assert data["status"] == "different", data
+    w = data["witness"]
+    start, step = w["receiver"]["start"], w["receiver"]["step"]
+    n = w["args"]["n"]
+    assert w["args"] == {"n": n}
+    assert (start, abs(step), n) == (0, 1, 0), "Hypothesis shrank receiver and method args"
+    assert w["call"] == f"Counter(start={start}, step={step}).nth(n={n})"
+    base = _load(trees[0] / "ledger" / "interest.py", "base_counter")
+    head = _load(trees[1] / "ledger" / "interest.py", "head_counter")
+    expected = eval(w["call"], {"Counter": base.Counter})
+    assert (w["base"], w["head"]) == (repr(expected), repr(eval(w["call"], vars(head))))
+    by_id = {i["id"]: i["status"] for i in data["invariants"]}
+    assert by_id == {"method-args-only": "holds", "linear": "holds"}
+
+
+def test_equal_methods_are_equal_and_constructor_errors_are_outcomes(answer: RunResult) -> None:
+    data = _data(answer, "method-equal")
+    assert data["status"] == "equal", data
+    assert data["examples"] == 100
+    assert _data(answer, "method-no-init")["status"] == "equal"
+    data = _data(answer, "constructor-raises")
+    assert data["status"] == "different", data
+    w = data["witness"]
+    assert w["call"] == "Gauge(level=-1).read()"
+    assert (w["base"], w["head"]) == ("-1", "Raised('ValueError')")

@@ -1,0 +1,161 @@
+"""The receiver of an instance method: how the differential driver constructs its instance.
+
+From the head source (``ast``, nothing imported) of the module-level class that defines the
+method: the parameters of its ``__init__`` (else ``__new__``; else a ``@dataclass``'s
+annotated fields), turned into strategy specs by ``bot.strategies.args_for`` with literals
+harvested from the calls of the class (tests, doctests, call sites). The answer is the
+``receiver`` param of a differential candidate (docs/protocol.md)::
+
+    {"class": "Counter", "args": [{"name": "start", "kind": "...", "strategy": {...}}]}
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.functions import function_params
+from bot.literals import harvest_literals
+from bot.models import ChangedFunction, Param
+from bot.strategies import args_for
+from rules.loader import RuleSet
+from rules.ruleset import callable_params
+
+_OWNER = ("staticmethod", "classmethod")
+_ATTRIBUTES = ("property", "setter", "getter", "deleter", "cached_property")
+
+
+def is_instance_method(fn: ChangedFunction) -> bool:
+    return fn.is_method and not any(d.endswith(_OWNER) for d in fn.decorators)
+
+
+def receiver_refusal(fn: ChangedFunction) -> str | None:
+    """Why an instance method cannot get a receiver, judged on ``fn`` alone (None: maybe can)."""
+    if fn.class_name is None or "." in fn.class_name:
+        return "instance method of a nested class"
+    if any(d.split("(")[0].endswith(_ATTRIBUTES) for d in fn.decorators):
+        return "property (not a method call)"
+    return None
+
+
+def _class_def(module_src: str, class_name: str) -> ast.ClassDef | None:
+    try:
+        tree = ast.parse(module_src)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    found = [s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == class_name]
+    return found[-1] if found else None
+
+
+def _method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | None:
+    found = [s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == name]
+    return found[-1] if found else None
+
+
+def _decorator_name(node: ast.expr) -> str:
+    target = node.func if isinstance(node, ast.Call) else node
+    return ast.unparse(target).rsplit(".", 1)[-1]
+
+
+def _is_dataclass(cls: ast.ClassDef) -> bool:
+    return any(_decorator_name(d) == "dataclass" for d in cls.decorator_list)
+
+
+def _field_param(stmt: ast.AnnAssign) -> Param | None:
+    """The ``__init__`` parameter a dataclass field makes (None: ClassVar or ``init=False``)."""
+    assert isinstance(stmt.target, ast.Name)
+    annotation = ast.unparse(stmt.annotation)
+    if annotation.split("[")[0].rsplit(".", 1)[-1] == "ClassVar":
+        return None
+    default: str | None = None
+    if stmt.value is not None:
+        default = ast.unparse(stmt.value)
+        value = stmt.value
+        if isinstance(value, ast.Call) and _decorator_name(value) == "field":
+            keywords = {k.arg: k.value for k in value.keywords if k.arg}
+            init = keywords.get("init")
+            if isinstance(init, ast.Constant) and init.value is False:
+                return None
+            if "default" in keywords:
+                default = ast.unparse(keywords["default"])
+            elif "default_factory" not in keywords:
+                default = None
+    if annotation.split("[")[0].rsplit(".", 1)[-1] == "InitVar":
+        inner = stmt.annotation
+        annotation = ast.unparse(inner.slice) if isinstance(inner, ast.Subscript) else ""
+    return Param(
+        name=stmt.target.id,
+        annotation=annotation or None,
+        default=default,
+        kind="positional_or_keyword",
+    )
+
+
+def _dataclass_params(cls: ast.ClassDef) -> list[Param]:
+    params = []
+    for stmt in cls.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            param = _field_param(stmt)
+            if param is not None:
+                params.append(param)
+    return params
+
+
+def _constructor(fn: ChangedFunction, cls: ast.ClassDef) -> ChangedFunction | str:
+    """A stand-in ChangedFunction for the constructor (for ``args_for``), or why there is none."""
+    for name in ("__init__", "__new__"):
+        node = _method(cls, name)
+        if node is not None:
+            return dataclasses.replace(
+                fn,
+                function=f"{cls.name}.{name}",
+                params=function_params(node.args),
+                decorators=tuple(ast.unparse(d) for d in node.decorator_list),
+                is_method=True,
+            )
+    if _is_dataclass(cls):
+        if cls.bases:
+            return f"dataclass {cls.name} inherits fields from its bases"
+        return dataclasses.replace(
+            fn,
+            function=cls.name,
+            params=tuple(_dataclass_params(cls)),
+            decorators=(),
+            is_method=False,
+        )
+    if cls.bases or cls.keywords:
+        return f"{cls.name} inherits its constructor (not in this file)"
+    return dataclasses.replace(fn, function=cls.name, params=(), decorators=(), is_method=False)
+
+
+def receiver_spec(
+    fn: ChangedFunction,
+    module_src: str,
+    *,
+    rules: RuleSet,
+    sources: Mapping[str, str] | None = None,
+    constants: Sequence[str] = (),
+) -> tuple[dict[str, Any] | None, str | None]:
+    """``({"class": ..., "args": [...]}, None)``, or ``(None, why not)`` for an instance method.
+
+    ``sources`` are the files to harvest the class's call literals from; ``constants`` add
+    boundaries (the method's changed-line constants are used as well).
+    """
+    refusal = receiver_refusal(fn)
+    if refusal:
+        return None, refusal
+    assert fn.class_name is not None
+    cls = _class_def(module_src, fn.class_name)
+    if cls is None:
+        return None, f"class {fn.class_name} is not defined at module level"
+    ctor = _constructor(fn, cls)
+    if isinstance(ctor, str):
+        return None, ctor
+    own = callable_params(ctor)  # literals bind by position from the first explicit argument
+    literals = harvest_literals(sources or {}, cls.name, own) if own else {}
+    args, why_not = args_for(ctor, rules=rules, literals=literals, constants=constants)
+    if why_not:
+        return None, f"cannot construct {cls.name}: " + "; ".join(why_not)
+    return {"class": cls.name, "args": args}, None
