@@ -87,8 +87,17 @@ def check(
 
     _choice("tier", tier, TIERS)
     request = CheckRequest(repo=repo, base=base, head=head, tier=tier, seed=seed)
+
+    def precheck() -> None:  # bad input is reported before any sandbox is looked for
+        from bot.git import GitRepo
+
+        git = GitRepo(repo)
+        if git.resolve(base) == git.resolve(head):
+            raise UsageError(f"empty range: {base} and {head} are the same commit")
+
     _execute(
-        lambda deps: run_check(request, deps), fmt=fmt, output=output, sandbox=sandbox,
+        lambda deps: run_check(request, deps),
+        precheck=precheck, fmt=fmt, output=output, sandbox=sandbox,
         fail_on=fail_on, quiet=quiet, latency_budget=latency_budget,
     )  # fmt: skip
 
@@ -127,6 +136,7 @@ def _execute(
     fail_on: str,
     quiet: bool,
     latency_budget: float | None = None,
+    precheck: Callable[[], None] | None = None,
 ) -> NoReturn:
     """Select the sandbox, run ``job`` with progress, render, exit 0/1/2/3."""
     from bot.pipeline import Deps
@@ -142,6 +152,8 @@ def _execute(
         _choice("fail-on", kind, KINDS)
     show = not quiet and err.is_terminal
     try:
+        if precheck is not None:
+            precheck()
         runner = select_runner(
             sandbox,
             allow_process=True,
