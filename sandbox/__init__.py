@@ -2,8 +2,9 @@
 
 The public surface is backend-neutral:
 
-    from sandbox import Candidate, Workspace, SandboxSpec, select_runner
-    runner = select_runner("auto")
+    from sandbox import Candidate, Workspace, SandboxSpec
+    from sandbox.select import select_runner
+    runner = select_runner("auto", allow_process=True)
     result = runner.run(Workspace(base=..., head=..., candidates=[...]), SandboxSpec())
 
 Backends: ``sandbox.docker_runner`` (production, the only module importing ``docker``) and
