@@ -15,6 +15,7 @@ Values are encoded with the tags of the harness codec (``{"$": "decimal", "v": "
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -410,5 +411,28 @@ def args_for(
             if param.default is None:
                 why_not.append(f"{fn.function}: parameter {param.name}: {exc}")
             continue
+        if _digit_text(fn, param.name, spec):
+            # A string read as digits (check digits, account numbers): mostly-invalid random
+            # text never reaches the arithmetic, so digit strings are drawn too.
+            digits = {"type": "text", "alphabet": "0123456789", "min_size": 1, "max_size": 20}
+            spec = {"type": "one_of", "options": [digits, spec]}
         args.append({"name": param.name, "kind": param.kind, "strategy": spec})
     return ([], why_not) if why_not else (args, [])
+
+
+_DIGIT_USE = re.compile(r"\bint\(|\.isdigit\(|\.isdecimal\(|\.isnumeric\(|\bord\(")
+
+
+def _draws_text(spec: Spec) -> bool:
+    if spec.get("type") == "text":
+        return True
+    return any(_draws_text(o) for o in spec.get("options", ()) if isinstance(o, dict))
+
+
+def _digit_text(fn: ChangedFunction, name: str, spec: Spec) -> bool:
+    """Whether a string parameter looks read as digits by the function's body."""
+    return (
+        _draws_text(spec)
+        and re.search(rf"\b{re.escape(name)}\b", fn.head_source) is not None
+        and _DIGIT_USE.search(fn.head_source) is not None
+    )

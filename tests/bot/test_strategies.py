@@ -428,3 +428,24 @@ def test_an_unannotated_parameter_called_with_strings_gets_strings(rules: RuleSe
     sampled, text = s["options"]
     assert sampled == {"type": "sampled_from", "values": ["978-90", "1234"]}
     assert text["type"] == "text" and set(text["alphabet"]) == set("978-01234")
+
+
+def test_a_string_read_as_digits_also_draws_digit_strings(rules: RuleSet) -> None:
+    source = (
+        "def check_digit(number: str) -> str:\n    return str(sum(int(n) for n in number) % 10)\n"
+    )
+    fn = ChangedFunction(
+        path="m.py", function="check_digit", start_line=1, end_line=2, status="modified",
+        params=(Param("number", "str"),), head_source=source,
+    )  # fmt: skip
+    [arg], why = args_for(fn, rules=rules)
+    assert why == []
+    digits, rest = arg["strategy"]["options"]
+    assert digits == {"type": "text", "alphabet": "0123456789", "min_size": 1, "max_size": 20}
+    assert rest["type"] == "text"
+    plain = ChangedFunction(
+        path="m.py", function="shout", start_line=1, end_line=2, status="modified",
+        params=(Param("word", "str"),), head_source="def shout(word: str) -> str:\n    return word.upper()\n",
+    )  # fmt: skip
+    [arg], _ = args_for(plain, rules=rules)
+    assert arg["strategy"]["type"] == "text"
