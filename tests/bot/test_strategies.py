@@ -443,9 +443,10 @@ def test_a_string_read_as_digits_also_draws_digit_strings(rules: RuleSet) -> Non
     digits, rest = arg["strategy"]["options"]
     assert digits == {"type": "text", "alphabet": "0123456789", "min_size": 1, "max_size": 20}
     assert rest["type"] == "text"
+    shout = "def shout(word: str) -> str:\n    return word.upper()\n"
     plain = ChangedFunction(
         path="m.py", function="shout", start_line=1, end_line=2, status="modified",
-        params=(Param("word", "str"),), head_source="def shout(word: str) -> str:\n    return word.upper()\n",
+        params=(Param("word", "str"),), head_source=shout,
     )  # fmt: skip
     [arg], _ = args_for(plain, rules=rules)
     assert arg["strategy"]["type"] == "text"
