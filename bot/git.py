@@ -39,7 +39,8 @@ _CONFIG = (
 _SHA_LENGTHS = (40, 64)
 
 
-def _git_env() -> dict[str, str]:
+def git_env() -> dict[str, str]:
+    """An environment in which git reads no user or system config and never prompts."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(
         GIT_CONFIG_NOSYSTEM="1",
@@ -102,7 +103,7 @@ class GitRepo:
                 input=stdin,
                 stdin=None if stdin is not None else subprocess.DEVNULL,
                 capture_output=True,
-                env=_git_env(),
+                env=git_env(),
                 timeout=timeout,
                 check=False,
             )

@@ -9,13 +9,13 @@ from __future__ import annotations
 import base64
 import contextlib
 import fcntl
-import os
 import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 from bot.errors import InfrastructureError, RepositoryError
+from bot.git import git_env
 from bot.jobs import RepoRef
 from bot.redaction import scrub
 
@@ -25,15 +25,8 @@ FETCH_TIMEOUT = 600.0
 
 
 def _git_env(token: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(
-        GIT_CONFIG_NOSYSTEM="1",
-        GIT_CONFIG_GLOBAL=os.devnull,
-        GIT_TERMINAL_PROMPT="0",
-        GIT_ASKPASS="true",
-        LC_ALL="C",
-        LANG="C",
-    )
+    env = git_env()
+    env["GIT_ASKPASS"] = "true"
     if token:
         # A header for this process only: never in argv, the URL or the cache's config.
         basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
