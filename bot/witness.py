@@ -88,6 +88,12 @@ def _exception_type(value: dict[str, Any]) -> tuple[str, str]:
     return name, str(value.get("module") or module or "builtins")
 
 
+def _same_package(exc_module: str, module: str) -> bool:
+    if not exc_module or exc_module.startswith("<"):
+        return False
+    return exc_module.split(".", 1)[0] == module.split(".", 1)[0]
+
+
 def python_literals(expr: str) -> str:
     """Make bare ``nan``/``inf`` from float reprs valid Python."""
     return _BARE_FLOATS.sub(lambda m: f"{m.group(1)}float('{m.group(2)}')", expr)
@@ -121,7 +127,10 @@ def build_test(
         imports.add("import pytest")
         if exc_module == "builtins" and hasattr(builtins, exc):
             body = [f"    with pytest.raises({exc}):", f"        {call}"]
-        elif exc_module and not exc_module.startswith("<") and exc.isidentifier():
+        elif _same_package(exc_module, module) and exc.isidentifier():
+            # An exception of the code under test's own package: import it by name. One
+            # from elsewhere may be a look-alike (``_pydecimal`` raises classes whose
+            # ``__module__`` is ``decimal``), so it is matched by name instead.
             imports.add(f"from {exc_module} import {exc}")
             body = [f"    with pytest.raises({exc}):", f"        {call}"]
         else:
@@ -139,8 +148,8 @@ def build_test(
         body = [f"    assert repr({call}) == {base_repr!r}"]
     text = "\n".join([comment.rstrip("\n"), *body])
     for needle, line in _IMPORTS:
-        if needle in text:
-            imports.add(line)
+        if needle in text and not line.endswith(f" import {top}"):
+            imports.add(line)  # never shadow the name under test (Decimal of _pydecimal)
     header = "\n".join(sorted(imports, key=lambda s: (not s.startswith("import"), s)))
     source = f"{header}\n\n\ndef {name}():\n{text}\n"
     return WitnessTest(name=name, source=source)

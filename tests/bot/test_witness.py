@@ -15,9 +15,11 @@ from bot.witness import build_test, python_literals
 from sandbox.results import CandidateResult, Outcome, Status
 
 
-def make(base_value: object, base_repr: str, call: str = "f(x=1)") -> str:
+def make(
+    base_value: object, base_repr: str, call: str = "f(x=1)", module: str = "pkg.mod"
+) -> str:
     return build_test(
-        module="pkg.mod", qualname="f", call=call, base_value=base_value,
+        module=module, qualname="f", call=call, base_value=base_value,
         base_repr=base_repr, head_repr="2", finding_id="0123456789abcdef",
     ).source  # fmt: skip
 
@@ -124,9 +126,28 @@ def test_invariant_test_of_an_instance_method_calls_it_on_the_receiver() -> None
 
 
 def test_qualified_exception_type_from_the_codec_is_imported_from_its_module() -> None:
-    src = make({"$": "raised", "type": "stdnum.exceptions.InvalidChecksum"}, "Raised(...)")
+    src = make(
+        {"$": "raised", "type": "stdnum.exceptions.InvalidChecksum"}, "Raised(...)",
+        module="stdnum.isbn",
+    )  # fmt: skip
     assert "from stdnum.exceptions import InvalidChecksum" in src
     assert "with pytest.raises(InvalidChecksum):" in src
     builtin = make({"$": "raised", "type": "ZeroDivisionError"}, "Raised('ZeroDivisionError')")
     assert "with pytest.raises(ZeroDivisionError):" in builtin
     assert "from builtins" not in builtin
+
+
+def test_exception_of_another_package_is_matched_by_name() -> None:
+    # _pydecimal raises classes whose __module__ is "decimal": importing decimal's would differ.
+    src = build_test(
+        module="pystd._pydecimal", qualname="Decimal.rotate",
+        call="Decimal(value='0').rotate(other=29)",
+        base_value={"$": "raised", "type": "decimal.InvalidOperation"},
+        base_repr="Raised('decimal.InvalidOperation')", head_repr="Decimal('0')",
+        finding_id="0123456789abcdef",
+    ).source  # fmt: skip
+    ast.parse(src)
+    assert "from decimal import" not in src  # neither the exception nor a shadowing Decimal
+    assert "from pystd._pydecimal import Decimal" in src
+    assert "with pytest.raises(Exception) as raised:" in src
+    assert "assert type(raised.value).__name__ == 'InvalidOperation'" in src
