@@ -114,6 +114,8 @@ def _constructor(fn: ChangedFunction, cls: ast.ClassDef) -> ChangedFunction | st
                 params=function_params(node.args),
                 decorators=tuple(ast.unparse(d) for d in node.decorator_list),
                 is_method=True,
+                head_source=ast.unparse(node),
+                base_source="",
             )
     if _is_dataclass(cls):
         if cls.bases:
@@ -155,7 +157,9 @@ def receiver_spec(
         return None, ctor
     own = callable_params(ctor)  # literals bind by position from the first explicit argument
     literals = harvest_literals(sources or {}, cls.name, own) if own else {}
-    args, why_not = args_for(ctor, rules=rules, literals=literals, constants=constants)
+    args, why_not = args_for(
+        ctor, rules=rules, literals=literals, constants=constants, module_source=module_src
+    )
     if why_not:
         return None, f"cannot construct {cls.name}: " + "; ".join(why_not)
     return {"class": cls.name, "args": args}, None

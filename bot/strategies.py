@@ -22,6 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from bot.models import ChangedFunction, Param
+from bot.usage import Usage, infer_usage
 from rules.ruleset import RuleSet, callable_params
 from rules.schema import RoleSpec
 from rules.values import NUMERIC, convert, encode, family_of, parse_literal, parse_value
@@ -294,19 +295,78 @@ def _unknown(role: RoleSpec | None, literals: list[Any], constants: list[Decimal
         return _leaf(role.type, role, literals, constants)
     texts = [v for v in literals if family_of(v) == "str"]
     if texts and len(texts) >= len(literals) / 2:
-        # Mostly strings where it is called (tests, doctests, call sites): strings, from the
-        # characters those use (digits and separators for identifiers and check digits).
-        alphabet = "".join(sorted({ch for t in texts for ch in t})) or None
-        longest = max(len(t) for t in texts)
-        spec: Spec = {"type": "text", "min_size": 0, "max_size": max(longest + 2, 4)}
-        if alphabet:
-            spec["alphabet"] = alphabet
-        return _mix(spec, texts)
+        return _text(texts)
     small = {"type": "integers", "min": -1000, "max": 1000}
     cents = {"type": "decimals", "min": "-1000", "max": "1000", "places": 2}
     extras = [v for v in literals if family_of(v) in NUMERIC | {"str", "bool"}]
-    extras += [v for c in constants for v in _around(c, "decimal")]
+    extras += [v for c in constants for v in _around(c, _number_family(c))]
     return _mix({"type": "one_of", "options": [small, cents]}, extras)
+
+
+def _number_family(constant: Decimal) -> str:
+    """An integral constant is tried as ints (1999 -> 1998, 1999, 2000), others as Decimals."""
+    return "int" if constant == constant.to_integral_value() else "decimal"
+
+
+def _text(texts: list[Any]) -> Spec:
+    """Strings from the characters the known ones use (digits and separators for identifiers
+    and check digits), up to a little longer than the longest, mixed with those strings."""
+    if not texts:
+        return dict(_DEFAULTS["str"])
+    alphabet = "".join(sorted({ch for t in texts for ch in t})) or None
+    longest = max(len(t) for t in texts)
+    spec: Spec = {"type": "text", "min_size": 0, "max_size": max(longest + 2, 4)}
+    if alphabet:
+        spec["alphabet"] = alphabet
+    return _mix(spec, texts)
+
+
+_LIST_ELEMENTS = ("int", "float", "fraction", "decimal")
+
+
+def _inferred(
+    family: str, role: RoleSpec | None, literals: list[Any], constants: list[Decimal]
+) -> Spec:
+    """The spec for a family read from the body (bot/usage.py), hedged with ``_unknown``."""
+    if family == "list":
+        if role is not None:
+            elements = [_leaf(role.type, role, literals, constants)]
+        else:
+            elements = [_leaf(f, None, literals, constants) for f in _LIST_ELEMENTS]
+        options = [
+            {"type": "lists", "elements": e, "min_size": 0, "max_size": 10} for e in elements
+        ]
+        whole = [v for v in literals if isinstance(v, list | tuple)]
+        return _mix({"type": "one_of", "options": options}, whole)
+    if family not in _DEFAULTS:
+        return _unknown(role, literals, constants)
+    if role is not None and (role.type == family or {role.type, family} <= NUMERIC):
+        return _leaf(family, role, literals, constants)  # the role's range, in this family
+    if family == "str":
+        inferred = _text([v for v in literals if family_of(v) == "str"])
+    else:
+        inferred = _leaf(family, None, literals, constants)
+    # A reading of the body can be wrong: a quarter of the draws stay with the old guess.
+    hedge = _unknown(role, literals, constants)
+    return {"type": "one_of", "options": [inferred, inferred, inferred, hedge]}
+
+
+def _bounded(spec: Spec, family: str | None, usage: Usage | None) -> Spec:
+    """``spec`` with c-1, c, c+1 of every number the body compares the parameter with, and
+    the strings it compares it with. Unlike changed-line constants these are not clipped to a
+    role's range: the function's own guard says what lies outside is handled."""
+    if usage is None or not (usage.bounds or usage.choices):
+        return spec
+    values: list[Any] = []
+    for c in _constants(usage.bounds):
+        values += _around(c, family if family in NUMERIC else _number_family(c))
+    if family in (None, "str"):
+        for text in usage.choices:
+            try:
+                values.append(parse_literal(text))
+            except ValueError:
+                continue
+    return _mix(spec, values)
 
 
 def _constants(texts: Sequence[str]) -> list[Decimal]:
@@ -331,11 +391,13 @@ def explain_strategy(
     roles: RuleSet | Sequence[RoleSpec] = (),
     literals: Sequence[str] = (),
     boundaries: Sequence[str] = (),
+    usage: Usage | None = None,
 ) -> Spec:
     """The strategy spec for ``param``; raises ``NoStrategy`` (with the reason) when there is none.
 
     ``literals`` are source texts harvested for this parameter; ``boundaries`` are the numeric
-    constants (source text) of the changed lines.
+    constants (source text) of the changed lines; ``usage`` is what the function's body says
+    about an unannotated parameter (bot/usage.py).
     """
     if param.kind in ("var_positional", "var_keyword"):
         raise NoStrategy(f"{param.name}: *args/**kwargs are not generated")
@@ -349,20 +411,32 @@ def explain_strategy(
     constants = _constants(boundaries)
     if param.annotation:
         return _spec(parse_hint(param.annotation), role, values, constants)
-    if param.default is not None:
+    inferred = usage.family if usage is not None else None
+    default_text = param.default
+    if usage is not None and usage.default is not None:
+        default_text = usage.default  # a module constant: method=EASTER_WESTERN -> 3
+    if default_text is not None:
         try:
-            default = parse_literal(param.default)
+            default = parse_literal(default_text)
         except ValueError:
             default = ...
         family = family_of(default)
         if family == "none":
+            inner = (
+                _inferred(inferred, role, values, constants)
+                if inferred
+                else _unknown(role, values, constants)
+            )
             return {
                 "type": "one_of",
-                "options": [{"type": "none"}, _unknown(role, values, constants)],
+                "options": [{"type": "none"}, _bounded(inner, inferred, usage)],
             }
         if family is not None and family in _DEFAULTS:
-            return _leaf(family, role, [default, *values], constants)
-    return _unknown(role, values, constants)
+            return _bounded(_leaf(family, role, [default, *values], constants), family, usage)
+    if inferred:
+        return _bounded(_inferred(inferred, role, values, constants), inferred, usage)
+    family = role.type if role is not None else None
+    return _bounded(_unknown(role, values, constants), family, usage)
 
 
 def _find_role(name: str, roles: RuleSet | Sequence[RoleSpec]) -> RoleSpec | None:
@@ -391,6 +465,7 @@ def args_for(
     rules: RuleSet,
     literals: Mapping[str, Sequence[str]] | Sequence[str] = (),
     constants: Sequence[str] = (),
+    module_source: str | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The ``args`` of a differential candidate, and why not when the function can't be driven.
 
@@ -398,15 +473,20 @@ def args_for(
     list for all; ``constants`` add to the function's own changed-line constants. ``self`` and
     ``cls`` of methods and ``*args``/``**kwargs`` are left out; so is a parameter with a
     default that cannot be generated (its default is used). A required parameter that cannot
-    be generated makes the whole function undrivable: ``([], [reasons])``.
+    be generated makes the whole function undrivable: ``([], [reasons])``. With
+    ``module_source``, unannotated parameters are also read from the body (bot/usage.py).
     """
     boundaries = [*fn.constants, *constants]
+    usages = infer_usage(fn, module_source) if module_source is not None else {}
     args: list[dict[str, Any]] = []
     why_not: list[str] = []
     for param in callable_params(fn):
         own = literals.get(param.name, ()) if isinstance(literals, Mapping) else literals
         try:
-            spec = explain_strategy(param, roles=rules, literals=list(own), boundaries=boundaries)
+            spec = explain_strategy(
+                param, roles=rules, literals=list(own), boundaries=boundaries,
+                usage=usages.get(param.name),
+            )  # fmt: skip
         except NoStrategy as exc:
             if param.default is None:
                 why_not.append(f"{fn.function}: parameter {param.name}: {exc}")

@@ -126,6 +126,7 @@ def confirmations(
                 qualname=ev.function.function,
                 call=str(ev.witness.get("call", "")),
                 base_value=ev.witness.get("base_value"),
+                head_value=ev.witness.get("head_value"),
                 base_repr=str(ev.witness.get("base", "")),
                 head_repr=str(ev.witness.get("head", "")),
                 finding_id=fid,

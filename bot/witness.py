@@ -75,6 +75,63 @@ def _evaluable(value: Any) -> bool:
     return tag in _EVALUABLE
 
 
+_TYPE_NAMES = {"int": "int", "float": "float", "str": "str", "bool": "bool", "decimal": "Decimal",
+               "fraction": "Fraction", "date": "date", "datetime": "datetime", "list": "list",
+               "tuple": "tuple", "timedelta": "timedelta", "none": "NoneType"}  # fmt: skip
+
+
+def _type_name(value: Any) -> str | None:
+    """The class name of a tagged value (``pkg.Money`` -> ``Money``), when known."""
+    if isinstance(value, list):
+        return "list"
+    tag = _tag(value)
+    if tag in ("object", "repr") and isinstance(value, dict) and value.get("type"):
+        return str(value["type"]).rsplit(".", 1)[-1]
+    return _TYPE_NAMES.get(tag)
+
+
+def _source(value: Any, depth: int = 0) -> str | None:
+    """Python source that evaluates to a tagged value, or None."""
+    if value is None or isinstance(value, bool | int | str):
+        return repr(value)
+    if depth > 3:
+        return None
+    if isinstance(value, list):
+        items = [_source(v, depth + 1) for v in value]
+        return None if None in items else "[" + ", ".join(str(i) for i in items) + "]"
+    tag, raw = _tag(value), value.get("v") if isinstance(value, dict) else None
+    if tag == "float" and str(raw) not in ("nan", "inf", "-inf"):
+        return str(raw)
+    if tag == "decimal":
+        return f"Decimal({raw!r})"
+    if tag == "fraction":
+        return f"Fraction({raw!r})"
+    if tag in ("date", "datetime"):
+        return f"datetime.{tag}.fromisoformat({raw!r})"
+    if tag == "tuple" and isinstance(raw, list):
+        items = [_source(v, depth + 1) for v in raw]
+        if None in items:
+            return None
+        return "(" + ", ".join(str(i) for i in items) + ("," if len(items) == 1 else "") + ")"
+    return None
+
+
+def _object_asserts(call: str, value: dict[str, Any]) -> list[str] | None:
+    """``result = call`` then its type and each attribute of its state that has a source."""
+    if not isinstance(value, dict):
+        return None
+    name = _type_name(value)
+    state = value.get("state")
+    if not name or not isinstance(state, dict) or state.get("$") != "dict":
+        return None
+    lines = [f"    result = {call}", f"    assert type(result).__name__ == {name!r}"]
+    for key, item in state.get("v", []):
+        text = _source(item)
+        if isinstance(key, str) and key.isidentifier() and text is not None:
+            lines.append(f"    assert result.{key} == {text}")
+    return lines
+
+
 def _is_nan(value: Any) -> bool:
     raw = value.get("v") if isinstance(value, dict) else value
     return _tag(value) == "float" and str(raw).lower() == "nan"
@@ -114,8 +171,14 @@ def build_test(
     head_repr: str,
     finding_id: str,
     origin: str = "differential",
+    head_value: Any = None,
 ) -> WitnessTest:
-    """A pytest test asserting base's behaviour, so it fails on head."""
+    """A pytest test asserting base's behaviour, so it fails on head.
+
+    ``head_value`` (tagged) sharpens the assertion where ``==`` would not tell the sides
+    apart: an exception type exactly (``InvalidLength`` subclasses ``InvalidFormat``), the
+    type of an equal value (``16`` against ``16.0``).
+    """
     top = qualname.split(".", 1)[0]
     call = python_literals(call)
     name = f"test_{_identifier(qualname)}_keeps_base_behaviour_{finding_id[:8]}"
@@ -125,14 +188,21 @@ def build_test(
     if _tag(base_value) in _RAISED:
         exc, exc_module = _exception_type(base_value)
         imports.add("import pytest")
-        if exc_module == "builtins" and hasattr(builtins, exc):
-            body = [f"    with pytest.raises({exc}):", f"        {call}"]
-        elif _same_package(exc_module, module) and exc.isidentifier():
-            # An exception of the code under test's own package: import it by name. One
+        exact = _tag(head_value) in _RAISED  # head raised too: a subclass must not pass
+        if (exc_module == "builtins" and hasattr(builtins, exc)) or (
+            _same_package(exc_module, module) and exc.isidentifier()
+        ):
+            # A builtin, or an exception of the code under test's own package: by name. One
             # from elsewhere may be a look-alike (``_pydecimal`` raises classes whose
             # ``__module__`` is ``decimal``), so it is matched by name instead.
-            imports.add(f"from {exc_module} import {exc}")
-            body = [f"    with pytest.raises({exc}):", f"        {call}"]
+            if exc_module != "builtins":
+                imports.add(f"from {exc_module} import {exc}")
+            body = [
+                f"    with pytest.raises({exc}){' as raised' if exact else ''}:",
+                f"        {call}",
+            ]
+            if exact:
+                body.append(f"    assert type(raised.value) is {exc}")
         else:
             body = [
                 "    with pytest.raises(Exception) as raised:",
@@ -143,7 +213,15 @@ def build_test(
         imports.add("import math")
         body = [f"    assert math.isnan({call})"]
     elif _evaluable(base_value):
-        body = [f"    assert {call} == {python_literals(base_repr)}"]
+        expected = python_literals(base_repr)
+        kind = _type_name(base_value)
+        if head_value is not None and kind and _type_name(head_value) != kind:
+            body = [f"    result = {call}", f"    assert result == {expected}",
+                    f"    assert type(result).__name__ == {kind!r}"]  # fmt: skip
+        else:
+            body = [f"    assert {call} == {expected}"]
+    elif _tag(base_value) == "object" and (asserts := _object_asserts(call, base_value)):
+        body = asserts
     else:
         body = [f"    assert repr({call}) == {base_repr!r}"]
     text = "\n".join([comment.rstrip("\n"), *body])

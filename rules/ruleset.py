@@ -49,11 +49,22 @@ class BoundInvariant:
 
 
 def callable_params(fn: ChangedFunction) -> list[Param]:
-    """Parameters a caller supplies: no ``self``/``cls`` of a method, no ``*args``/``**kwargs``."""
-    params = [p for p in fn.params if p.kind not in ("var_positional", "var_keyword")]
+    """Parameters a caller supplies: no ``self``/``cls`` of a method, no ``*args``/``**kwargs``.
+
+    The first positional parameter of a method that is not a staticmethod is bound whatever
+    its name (``def _sub(a, b)`` in ``Fraction``).
+    """
+    positional = ("positional_only", "positional_or_keyword")
     static = any(d.endswith("staticmethod") for d in fn.decorators)
-    if fn.is_method and not static and params and params[0].name in _UNBOUND:
+    params = list(fn.params)
+    if (
+        fn.is_method
+        and not static
+        and params
+        and (params[0].kind in positional or params[0].name in _UNBOUND)
+    ):
         params = params[1:]
+    params = [p for p in params if p.kind not in ("var_positional", "var_keyword")]
     return params
 
 

@@ -62,7 +62,9 @@ def differential_candidate(
     literals = harvest_literals(_literal_sources(ctx), fn.function.rsplit(".", 1)[-1], fn.params)
     module_src = ctx.head_sources.get(fn.path, "")
     constants = list(constants_near(fn, module_src).values())
-    args, why_not = args_for(fn, rules=rules, literals=literals, constants=constants)
+    args, why_not = args_for(
+        fn, rules=rules, literals=literals, constants=constants, module_source=module_src
+    )
     if why_not:
         return None
     receiver: dict[str, Any] | None = None

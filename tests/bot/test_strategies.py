@@ -257,10 +257,12 @@ def test_nothing_known_gives_small_ints_and_decimals(rules: RuleSet) -> None:
     s = spec(rules, "x", None, "SOME_CONSTANT")
     assert [o["type"] for o in s["options"]] == ["integers", "decimals"]
     s = spec(rules, "x", boundaries=["7"])
-    assert dec("7") in mixed(s) and [o["type"] for o in base(s)["options"]] == [
+    # an integral constant is tried as ints around it, a fractional one as Decimals
+    assert mixed(s) == [6, 7, 8] and [o["type"] for o in base(s)["options"]] == [
         "integers",
         "decimals",
     ]
+    assert dec("0.49") in mixed(spec(rules, "x", boundaries=["0.5"]))
 
 
 @pytest.mark.parametrize(

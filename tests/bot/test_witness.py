@@ -15,9 +15,7 @@ from bot.witness import build_test, python_literals
 from sandbox.results import CandidateResult, Outcome, Status
 
 
-def make(
-    base_value: object, base_repr: str, call: str = "f(x=1)", module: str = "pkg.mod"
-) -> str:
+def make(base_value: object, base_repr: str, call: str = "f(x=1)", module: str = "pkg.mod") -> str:
     return build_test(
         module=module, qualname="f", call=call, base_value=base_value,
         base_repr=base_repr, head_repr="2", finding_id="0123456789abcdef",
@@ -151,3 +149,49 @@ def test_exception_of_another_package_is_matched_by_name() -> None:
     assert "from pystd._pydecimal import Decimal" in src
     assert "with pytest.raises(Exception) as raised:" in src
     assert "assert type(raised.value).__name__ == 'InvalidOperation'" in src
+
+
+def test_exception_subclass_on_head_fails_the_test() -> None:
+    # stdnum's InvalidLength subclasses InvalidFormat: pytest.raises alone would pass on head.
+    src = build_test(
+        module="stdnum.isbn", qualname="validate", call="validate(number='12')",
+        base_value={"$": "raised", "type": "stdnum.exceptions.InvalidFormat"},
+        head_value={"$": "raised", "type": "stdnum.exceptions.InvalidLength"},
+        base_repr="Raised(...)", head_repr="Raised(...)", finding_id="0123456789abcdef",
+    ).source  # fmt: skip
+    assert "with pytest.raises(InvalidFormat) as raised:" in src
+    assert "assert type(raised.value) is InvalidFormat" in src
+
+
+def test_equal_values_of_another_type_are_told_apart() -> None:
+    src = build_test(
+        module="pkg.mod", qualname="floor", call="floor(x=16)", base_value=16,
+        head_value={"$": "float", "v": "16.0"}, base_repr="16", head_repr="16.0",
+        finding_id="0123456789abcdef",
+    ).source  # fmt: skip
+    ast.parse(src)
+    assert "    result = floor(x=16)\n    assert result == 16\n" in src
+    assert "assert type(result).__name__ == 'int'" in src
+    same = build_test(
+        module="pkg.mod", qualname="floor", call="floor(x=16)", base_value=16, head_value=17,
+        base_repr="16", head_repr="17", finding_id="0123456789abcdef",
+    ).source  # fmt: skip
+    assert "assert floor(x=16) == 16" in same
+
+
+def test_object_results_are_asserted_by_type_and_attributes() -> None:
+    base = {"$": "object", "type": "pkg.fractions.Fraction",
+            "state": {"$": "dict", "v": [["_numerator", 1], ["_denominator", 1],
+                                         ["_cache", {"$": "object", "type": "x.Y"}]]}}  # fmt: skip
+    src = build_test(
+        module="pkg.fractions", qualname="Fraction.limit_denominator",
+        call="Fraction(1, 2).limit_denominator(max_denominator=1)", base_value=base,
+        head_value={"$": "raised", "type": "builtins.ZeroDivisionError"},
+        base_repr="Fraction(_numerator=1, _denominator=1)", head_repr="Raised(...)",
+        finding_id="0123456789abcdef",
+    ).source  # fmt: skip
+    ast.parse(src)
+    assert "assert type(result).__name__ == 'Fraction'" in src
+    assert "assert result._numerator == 1\n    assert result._denominator == 1\n" in src
+    assert "_cache" not in src  # no source for it: not asserted
+    assert "repr(" not in src  # the harness's rendering is not the object's repr

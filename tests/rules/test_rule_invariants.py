@@ -302,7 +302,7 @@ def test_invariants_stay_away_from_lookalikes(
 def test_binding_rules(rules: RuleSet) -> None:
     def fn(name: str, *params: Param, returns: str | None = "Decimal") -> ChangedFunction:
         return ChangedFunction(
-            "m.py", name, 1, 2, "modified", params=params, returns=returns, is_method=True
+            "m.py", name, 1, 2, "modified", params=params, returns=returns, is_method="." in name
         )
 
     amount, rate = Param("amount", "Decimal"), Param("rate", "Decimal")

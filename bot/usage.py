@@ -1,0 +1,291 @@
+"""What a function's body says about its unannotated parameters (pure, ``ast``).
+
+``def easter(year, method=EASTER_WESTERN)`` has no hints, but its body does ``year % 19``
+and checks ``1 <= method <= 3``: ``year`` is an int, and 0..4 are the values of ``method``
+worth trying. :func:`infer_usage` reads, for each parameter:
+
+* a **family** from how the body uses it: arithmetic only ints do (``%``, ``//``, shifts),
+  ``range(p)``, indexing with it -> ``int``; string methods -> ``str``; iteration, ``len``,
+  ``sum`` -> ``list``; ``.numerator`` -> ``fraction``; ``.quantize`` -> ``decimal``;
+  ``.year``/``.weekday()`` -> ``date``; ``isinstance(p, int)`` -> that type. A parameter
+  passed on to another function of the same module takes that function's reading of it
+  (two calls deep).
+* **bounds**: numbers it is compared with (``p < 1``, ``1 <= p <= 3``, ``p in (2, 4)``),
+  literals or module constants (``MAXYEAR``), as source text; the strategies try c-1, c, c+1.
+  These come from the function's own guards, so they are tried even outside a role's range.
+* **choices**: strings it is compared with (``p == 'EUR'``, ``p in ('a', 'b')``).
+* a **default** written as a module constant (``method=EASTER_WESTERN``), resolved to its
+  literal text.
+
+Nothing is imported or run: this is text work on the head and base sources of the function.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from bot.literals import _numeric_assignments, _parse, safe_literal
+from bot.models import ChangedFunction
+
+__all__ = ["Usage", "infer_usage"]
+
+MAX_DEPTH = 2  # calls followed into other functions of the module
+MAX_BOUNDS = 12
+
+_INT_OPS = (ast.Mod, ast.FloorDiv, ast.LShift, ast.RShift, ast.BitAnd, ast.BitOr, ast.BitXor)
+_STR_METHODS = frozenset(
+    (
+        "upper lower strip lstrip rstrip replace split rsplit startswith endswith isdigit "
+        "isalpha isalnum isdecimal isnumeric isupper islower isspace zfill rjust ljust center "
+        "encode format partition rpartition translate casefold title capitalize splitlines "
+        "expandtabs find rfind removeprefix removesuffix"
+    ).split()  # noqa: SIM905 (a list literal of 36 names is harder to read)
+)
+_ATTRIBUTES = {
+    "fraction": "numerator denominator limit_denominator _numerator _denominator",
+    "decimal": "quantize as_tuple is_nan is_signed adjusted normalize to_integral_value _exp "
+    "_int _sign _is_special",
+    "date": "year month day weekday isoweekday toordinal isocalendar strftime",
+    "datetime": "hour minute second microsecond timestamp tzinfo",
+    "timedelta": "total_seconds days seconds",
+    "int": "bit_length to_bytes",
+    "float": "is_integer",
+    "list": "append",
+}
+_ATTR_FAMILY = {attr: family for family, names in _ATTRIBUTES.items() for attr in names.split()}
+_ITERATING = frozenset({"len", "sum", "sorted", "iter", "list", "tuple", "enumerate", "zip",
+                        "reversed", "set", "frozenset", "any", "all", "fsum"})  # fmt: skip
+_TYPES = {
+    "int": "int", "float": "float", "str": "str", "Decimal": "decimal", "Fraction": "fraction",
+    "date": "date", "datetime": "datetime", "timedelta": "timedelta", "list": "list",
+    "tuple": "list", "bool": "bool",
+}  # fmt: skip
+# Stdlib constants worth knowing by name: calendar guards compare with them.
+_KNOWN = {"MINYEAR": "1", "MAXYEAR": "9999", "maxsize": "9223372036854775807"}
+
+
+@dataclass(frozen=True)
+class Usage:
+    family: str | None = None
+    bounds: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    default: str | None = None
+
+
+@dataclass
+class _Reading:
+    votes: Counter[str] = field(default_factory=Counter)
+    bounds: list[str] = field(default_factory=list)
+    choices: list[str] = field(default_factory=list)
+
+
+def _function_defs(tree: ast.AST | None) -> dict[str, ast.FunctionDef]:
+    if tree is None:
+        return {}
+    defs: dict[str, ast.FunctionDef] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            defs.setdefault(node.name, node)
+    return defs
+
+
+def _own_def(source: str) -> ast.FunctionDef | None:
+    tree = _parse(textwrap.dedent(source)) if source else None
+    if tree is None:
+        return None
+    return next((n for n in tree.body if isinstance(n, ast.FunctionDef)), None)
+
+
+class _Reader:
+    def __init__(self, module_source: str) -> None:
+        tree = _parse(module_source)
+        self.constants = _numeric_assignments(tree.body) if tree is not None else {}
+        self.strings = _string_assignments(tree.body) if tree is not None else {}
+        self.defs = _function_defs(tree)
+
+    def constant(self, node: ast.AST) -> str | None:
+        """Source text of a number the node stands for: literal, module constant, known name."""
+        text = safe_literal(node)
+        if text is not None:
+            return text if _is_numberish(text) else None
+        if isinstance(node, ast.Name):
+            return self.constants.get(node.id) or _KNOWN.get(node.id)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            return _KNOWN.get(node.attr)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            inner = self.constant(node.operand)
+            return f"-{inner}" if inner is not None and not inner.startswith("-") else None
+        return None
+
+    def string(self, node: ast.AST) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return repr(node.value)
+        if isinstance(node, ast.Name) and node.id in self.strings:
+            return self.strings[node.id]
+        return None
+
+    def read(self, fn: ast.FunctionDef, name: str, depth: int, out: _Reading) -> None:
+        names = {name}
+        for node in ast.walk(fn):  # plain copies: y = year
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and _is(node.value, name)
+            ):
+                names.add(node.targets[0].id)
+        for alias in sorted(names):
+            for node in ast.walk(fn):
+                self._node(node, alias, depth, out)
+
+    def _node(self, node: ast.AST, name: str, depth: int, out: _Reading) -> None:
+        if isinstance(node, ast.BinOp) and _is(node.left, name):
+            if isinstance(node.op, _INT_OPS) and not _is_str_format(node):
+                out.votes["int"] += 2
+            elif isinstance(node.op, ast.Add) and self.string(node.right) is not None:
+                out.votes["str"] += 2
+        elif isinstance(node, ast.BinOp) and _is(node.right, name):
+            if isinstance(node.op, _INT_OPS) and not isinstance(node.op, ast.Mod):
+                out.votes["int"] += 1
+        elif isinstance(node, ast.Subscript):
+            if _is(node.slice, name):
+                out.votes["int"] += 1  # or a mapping's key: a weak vote
+            elif _is(node.value, name):
+                out.votes["str" if isinstance(node.slice, ast.Slice) else "list"] += 1
+        elif isinstance(node, ast.Attribute) and _is(node.value, name):
+            if node.attr in _STR_METHODS:
+                out.votes["str"] += 3
+            elif node.attr in _ATTR_FAMILY:
+                out.votes[_ATTR_FAMILY[node.attr]] += 3
+        elif isinstance(node, ast.For | ast.comprehension) and _is(node.iter, name):
+            out.votes["list"] += 2
+        elif isinstance(node, ast.Compare):
+            self._compare(node, name, out)
+        elif isinstance(node, ast.Call):
+            self._call(node, name, depth, out)
+
+    def _compare(self, node: ast.Compare, name: str, out: _Reading) -> None:
+        operands = [node.left, *node.comparators]
+        for i, op in enumerate(node.ops):
+            left, right = operands[i], operands[i + 1]
+            if not (_is(left, name) or _is(right, name)):
+                continue
+            other = right if _is(left, name) else left
+            if isinstance(op, ast.In | ast.NotIn) and isinstance(other, ast.Tuple | ast.List
+                                                                 | ast.Set):  # fmt: skip
+                for elt in other.elts:
+                    self._bound(elt, out)
+            elif not isinstance(op, ast.Is | ast.IsNot | ast.In | ast.NotIn):
+                self._bound(other, out)
+
+    def _bound(self, node: ast.AST, out: _Reading) -> None:
+        number = self.constant(node)
+        if number is not None:
+            out.bounds.append(number)
+            out.votes["number"] += 1
+            return
+        text = self.string(node)
+        if text is not None:
+            out.choices.append(text)
+            out.votes["str"] += 2
+
+    def _call(self, node: ast.Call, name: str, depth: int, out: _Reading) -> None:
+        callee = node.func.id if isinstance(node.func, ast.Name) else None
+        positions = [i for i, a in enumerate(node.args) if _is(a, name)]
+        if callee == "range" and positions:
+            out.votes["int"] += 3
+        elif callee in _ITERATING and positions:
+            out.votes["list"] += 1
+        elif callee == "isinstance" and positions == [0] and len(node.args) == 2:
+            for type_name in _type_names(node.args[1]):
+                if type_name in _TYPES:
+                    out.votes[_TYPES[type_name]] += 2
+        elif callee in ("min", "max") and positions and len(node.args) == 1:
+            out.votes["list"] += 1
+        elif callee in self.defs and positions and depth < MAX_DEPTH:
+            target = self.defs[callee]
+            params = [a.arg for a in [*target.args.posonlyargs, *target.args.args]]
+            for index in positions:
+                if index < len(params):
+                    inner = _Reading()
+                    self.read(target, params[index], depth + 1, inner)
+                    out.votes.update({k: v for k, v in inner.votes.items() if k != "number"})
+
+
+def _string_assignments(body: list[ast.stmt]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for stmt in body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Constant)
+            and isinstance(stmt.value.value, str)
+        ):
+            out[stmt.targets[0].id] = repr(stmt.value.value)
+    return out
+
+
+def _type_names(node: ast.AST) -> Iterator[str]:
+    if isinstance(node, ast.Tuple):
+        for elt in node.elts:
+            yield from _type_names(elt)
+    elif isinstance(node, ast.Name):
+        yield node.id
+    elif isinstance(node, ast.Attribute):
+        yield node.attr
+
+
+def _is(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _is_str_format(node: ast.BinOp) -> bool:
+    return isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
+
+
+def _is_numberish(text: str) -> bool:
+    try:
+        complex(text.replace("_", ""))
+    except ValueError:
+        return text.startswith(("Decimal(", "Fraction("))
+    return True
+
+
+def _family(votes: Counter[str]) -> str | None:
+    ranked = [(n, f) for f, n in votes.items() if f != "number" and n > 0]
+    if not ranked:
+        return None  # only compared with numbers: which kind of number is left open
+    best = max(ranked)[1]
+    if best == "list" and votes.get("str", 0) > 0:
+        return "str"  # strings are sequences too; a string method settles it
+    return best
+
+
+def infer_usage(fn: ChangedFunction, module_source: str) -> dict[str, Usage]:
+    """Per parameter name, what the head and base bodies of ``fn`` say about it."""
+    reader = _Reader(module_source)
+    defs = [d for d in (_own_def(fn.head_source), _own_def(fn.base_source)) if d is not None]
+    out: dict[str, Usage] = {}
+    for param in fn.params:
+        reading = _Reading()
+        for node in defs:
+            reader.read(node, param.name, 0, reading)
+        default = None
+        if param.default is not None and param.default.isidentifier():
+            default = reader.constants.get(param.default) or reader.strings.get(param.default)
+        bounds = list(dict.fromkeys(reading.bounds))[:MAX_BOUNDS]
+        choices = list(dict.fromkeys(reading.choices))[:MAX_BOUNDS]
+        usage = Usage(_family(reading.votes), tuple(bounds), tuple(choices), default)
+        if usage != Usage():
+            out[param.name] = usage
+    return out
+
+
+def usage_map(fn: ChangedFunction, sources: Mapping[str, str]) -> dict[str, Usage]:
+    """:func:`infer_usage` with the module read from ``sources`` (path -> text)."""
+    return infer_usage(fn, sources.get(fn.path, ""))

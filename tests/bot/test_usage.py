@@ -1,0 +1,132 @@
+"""What a function's body says about its unannotated parameters, and the strategies it gives."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+import pytest
+
+from bot.diff import FileChange
+from bot.functions import changed_functions
+from bot.models import ChangedFunction
+from bot.strategies import args_for
+from bot.usage import Usage, infer_usage
+from rules import RuleSet, load_rules
+
+MODULE = textwrap.dedent(
+    """
+    EASTER_JULIAN = 1
+    EASTER_WESTERN = 3
+    February = 2
+    CODE = 'EUR'
+
+    def _isleap(y):
+        return y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+
+    def easter(year, method=EASTER_WESTERN):
+        if not (1 <= method <= 3):
+            raise ValueError("invalid method")
+        y = year
+        g = y % 19
+        return g
+
+    def monthlen(year, month):
+        return 28 + (month == February and _isleap(year))
+
+    def clean(number, currency):
+        if currency in ('USD', CODE):
+            return number.strip().upper()[:-1]
+        return number
+
+    def mean(data, weights=None):
+        if len(data) < 1:
+            raise ValueError
+        return sum(x for x in data) / len(data)
+
+    def scale(a, b):
+        return a.numerator * b.denominator
+
+    def guard(n):
+        if n < 0 or n > MAXYEAR:
+            return None
+        return n
+    """
+)
+
+
+def functions(source: str) -> dict[str, ChangedFunction]:
+    every_line = tuple(range(1, source.count("\n") + 2))
+    change = FileChange("m.py", None, "added", added_lines=every_line)
+    found, _skipped = changed_functions(None, source, change)
+    return {f.function: f for f in found}
+
+
+def fn(name: str) -> ChangedFunction:
+    return functions(MODULE)[name]
+
+
+@pytest.fixture(scope="module")
+def rules() -> RuleSet:
+    return load_rules()
+
+
+def test_families_from_operations_aliases_and_callees() -> None:
+    usage = infer_usage(fn("easter"), MODULE)
+    assert usage["year"].family == "int"  # y = year; y % 19
+    assert usage["method"].bounds == ("1", "3")
+    assert usage["method"].default == "3"  # EASTER_WESTERN, resolved
+    month = infer_usage(fn("monthlen"), MODULE)
+    assert month["month"].bounds == ("2",)  # February
+    assert month["year"].family == "int"  # read by _isleap, one call deep
+
+
+def test_strings_lists_and_fractions() -> None:
+    clean = infer_usage(fn("clean"), MODULE)
+    assert clean["number"].family == "str"
+    assert clean["currency"].choices == ("'USD'", "'EUR'")
+    mean = infer_usage(fn("mean"), MODULE)
+    assert mean["data"].family == "list"
+    assert "weights" not in mean  # nothing known: left to the other sources
+    scale = infer_usage(fn("scale"), MODULE)
+    assert scale["a"].family == scale["b"].family == "fraction"
+
+
+def test_known_stdlib_constants_bound_a_parameter() -> None:
+    assert infer_usage(fn("guard"), MODULE)["n"] == Usage(None, ("0", "9999"))
+
+
+def _args(rules: RuleSet, name: str) -> dict[str, Any]:
+    args, why_not = args_for(fn(name), rules=rules, module_source=MODULE)
+    assert not why_not
+    return {a["name"]: a["strategy"] for a in args}
+
+
+def test_strategies_follow_the_reading(rules: RuleSet) -> None:
+    easter = _args(rules, "easter")
+    text = json.dumps(easter["method"])
+    assert '"values": [0, 1, 2, 3, 4]' in text or all(str(v) in text for v in range(5))
+    assert easter["year"]["type"] == "one_of"  # the year role (1..9999) ...
+    assert '"min": 1, "max": 9999' in json.dumps(easter["year"])
+    mean = _args(rules, "mean")
+    kinds = json.dumps(mean["data"])
+    for elements in ("integers", "floats", "fractions", "decimals"):
+        assert elements in kinds  # homogeneous lists of each kind of number
+    assert '"lists"' in kinds
+    assert "text" in json.dumps(_args(rules, "clean")["number"])
+    # without the module source nothing is read: the old guess, small ints and Decimals
+    plain, _ = args_for(fn("mean"), rules=rules)
+    assert '"lists"' not in json.dumps(plain)
+
+
+def test_guards_reach_outside_a_role_range(rules: RuleSet) -> None:
+    source = MODULE + "\n\ndef weekday(year, month, day):\n    if not 1 <= year <= 9999:\n" \
+        "        year = 2000 + year % 400\n    return (year, month, day)\n"  # fmt: skip
+    weekday = functions(source)["weekday"]
+    args, _ = args_for(weekday, rules=rules, module_source=source)
+    spec = {a["name"]: a["strategy"] for a in args}
+    values = spec["year"]["options"][0]["values"]
+    assert 0 in values and 10000 in values  # the role says 1..9999; the guard says try 0
+    assert '"min": 1, "max": 12' in json.dumps(spec["month"])  # month role
+    assert '"min": 1, "max": 31' in json.dumps(spec["day"])  # day role
