@@ -2,6 +2,8 @@
 
 * :func:`harvest_literals`: the literal arguments the repository's own call sites (tests
   first) pass to a function, per parameter: realistic examples for the strategies.
+* :func:`sibling_literals`: what the same module's other functions are passed for a parameter
+  of the same name (``validate(number)`` learns from ``compact('1-85798-218-5')``).
 * :func:`constants_near`: the module-level (and own-class) numeric constants a changed
   function reads, so a diff touching ``<= GRACE_DAYS`` with ``GRACE_DAYS = 5`` tries 4, 5, 6.
 
@@ -37,6 +39,7 @@ def harvest_literals(
     params: Sequence[Param],
     *,
     cap: int = MAX_PER_PARAM,
+    prefer: str | None = None,
 ) -> dict[str, list[str]]:
     """Literal arguments of calls to ``function_name`` across ``sources`` (path → text).
 
@@ -44,11 +47,12 @@ def harvest_literals(
     last part of a qualified name. Positional arguments map to parameters by index (skipping
     an implicit ``self``/``cls``), keywords by name. Test files are read first; each list is
     deduplicated, in discovery order, and holds at most ``cap`` items. Parameters with nothing
-    found are absent.
+    found are absent. ``prefer`` (the function's own file, with its doctests) is read first:
+    a common name (``validate``) is called with other modules' values elsewhere.
     """
     name = function_name.rsplit(".", 1)[-1]
     found: dict[str, list[str]] = {}
-    for path in sorted(sources, key=lambda p: (not is_test_path(p), p)):
+    for path in sorted(sources, key=lambda p: (p != prefer, not is_test_path(p), p)):
         text = sources[path]
         if name not in text:
             continue
@@ -61,6 +65,39 @@ def harvest_literals(
                     bucket = found.setdefault(param, [])
                     if value not in bucket and len(bucket) < cap:
                         bucket.append(value)
+    return found
+
+
+def sibling_literals(
+    function: ChangedFunction,
+    module_source: str,
+    sources: Mapping[str, str],
+    *,
+    cap: int = MAX_PER_PARAM,
+) -> dict[str, list[str]]:
+    """Literals the same module's other top-level functions are passed for parameters named
+    like ``function``'s, from the module itself and the test files that name it."""
+    from bot.functions import function_params  # here: bot.functions is the heavier module
+
+    tree = _parse(module_source)
+    wanted = {p.name for p in function.params} - {"self", "cls"}
+    own = function.function.rsplit(".", 1)[-1]
+    if tree is None or not wanted:
+        return {}
+    stem = PurePosixPath(function.path).stem
+    near = {function.path: module_source}
+    near.update({p: t for p, t in sources.items() if is_test_path(p) and stem in t})
+    found: dict[str, list[str]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef) or node.name == own:
+            continue
+        params = function_params(node.args)
+        if not wanted & {p.name for p in params}:
+            continue
+        for param, values in harvest_literals(near, node.name, params, cap=cap).items():
+            if param in wanted:
+                bucket = found.setdefault(param, [])
+                bucket += [v for v in values if v not in bucket][: cap - len(bucket)]
     return found
 
 

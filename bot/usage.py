@@ -174,12 +174,23 @@ class _Reader:
             if not (_is(left, name) or _is(right, name)):
                 continue
             other = right if _is(left, name) else left
-            if isinstance(op, ast.In | ast.NotIn) and isinstance(other, ast.Tuple | ast.List
-                                                                 | ast.Set):  # fmt: skip
+            if isinstance(op, ast.In | ast.NotIn) and isinstance(
+                other, ast.Tuple | ast.List | ast.Set
+            ):
                 for elt in other.elts:
                     self._bound(elt, out)
+            elif isinstance(op, ast.In | ast.NotIn) and _is(right, name):
+                self._bound(left, out)  # 'IMO' in number
             elif not isinstance(op, ast.Is | ast.IsNot | ast.In | ast.NotIn):
                 self._bound(other, out)
+
+    def _prefixes(self, call: ast.Call, out: _Reading) -> None:
+        """``p.startswith('IMO')``: the string itself is worth trying (as is ``'IMO' in p``)."""
+        for arg in call.args[:1]:
+            for option in arg.elts if isinstance(arg, ast.Tuple) else [arg]:
+                text = self.string(option)
+                if text is not None:
+                    out.choices.append(text)
 
     def _bound(self, node: ast.AST, out: _Reading) -> None:
         number = self.constant(node)
@@ -193,7 +204,12 @@ class _Reader:
             out.votes["str"] += 2
 
     def _call(self, node: ast.Call, name: str, depth: int, out: _Reading) -> None:
-        callee = node.func.id if isinstance(node.func, ast.Name) else None
+        func = node.func
+        if isinstance(func, ast.Attribute) and _is(func.value, name):
+            if func.attr in ("startswith", "endswith", "find", "count", "removeprefix"):
+                self._prefixes(node, out)
+            return
+        callee = func.id if isinstance(func, ast.Name) else None
         positions = [i for i, a in enumerate(node.args) if _is(a, name)]
         if callee == "range" and positions:
             out.votes["int"] += 3

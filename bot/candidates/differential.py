@@ -10,11 +10,18 @@ come back as evidence with source ``invariant``.
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any
 
 from bot.candidates import GenerationContext, register
 from bot.evidence import Evidence
-from bot.literals import constants_near, harvest_literals
+from bot.literals import (
+    MAX_PER_PARAM,
+    constants_near,
+    harvest_literals,
+    is_test_path,
+    sibling_literals,
+)
 from bot.models import ChangedFunction
 from bot.receivers import is_instance_method, receiver_refusal, receiver_spec
 from bot.strategies import args_for
@@ -43,6 +50,26 @@ def _literal_sources(ctx: GenerationContext) -> dict[str, str]:
     return {p: ctx.head_sources[p] for p in ordered[:_MAX_LITERAL_SOURCES]}
 
 
+def _literals(
+    fn: ChangedFunction, module_src: str, sources: dict[str, str]
+) -> dict[str, list[str]]:
+    """Literals per parameter, nearest first: calls of the function in its own module and the
+    tests that name it, then what its sibling functions are passed for a parameter of the same
+    name, then calls of that name anywhere else (``validate`` is a common name)."""
+    name = fn.function.rsplit(".", 1)[-1]
+    stem = PurePosixPath(fn.path).stem
+    near = {p: t for p, t in sources.items() if p == fn.path or (is_test_path(p) and stem in t)}
+    found = harvest_literals(near, name, fn.params, prefer=fn.path)
+    for more in (
+        sibling_literals(fn, module_src, sources),
+        harvest_literals(sources, name, fn.params),
+    ):
+        for param, values in more.items():
+            own = found.setdefault(param, [])
+            own += [v for v in values if v not in own][: MAX_PER_PARAM - len(own)]
+    return found
+
+
 def differential_candidate(
     fn: ChangedFunction, ctx: GenerationContext, cand_id: str, *, equivalence: bool = True
 ) -> Candidate | None:
@@ -59,8 +86,9 @@ def differential_candidate(
     invariants = rules.invariants_for(fn)
     if not equivalence and not invariants:
         return None
-    literals = harvest_literals(_literal_sources(ctx), fn.function.rsplit(".", 1)[-1], fn.params)
+    sources = _literal_sources(ctx)
     module_src = ctx.head_sources.get(fn.path, "")
+    literals = _literals(fn, module_src, sources)
     constants = list(constants_near(fn, module_src).values())
     args, why_not = args_for(
         fn, rules=rules, literals=literals, constants=constants, module_source=module_src

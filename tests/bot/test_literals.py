@@ -189,3 +189,41 @@ def validate(number):
     assert doctest_examples(source) == ["validate('978-9024538270')", "validate(\n    '1234')"]
     found = harvest_literals({"isbn.py": source}, "validate", (Param("number"),))
     assert found == {"number": ["'978-9024538270'", "'1234'"]}
+
+
+ISBN = '''
+def compact(number):
+    """
+    >>> compact('1-85798-218-5')
+    """
+    return number
+
+
+def validate(number, convert=False):
+    """
+    >>> validate('978-9024538270')
+    """
+    return compact(number)
+
+
+def format(number, separator='-'):
+    return number
+'''
+
+
+def test_own_file_first_then_siblings_with_the_same_parameter() -> None:
+    from bot.literals import sibling_literals
+
+    sources = {
+        "stdnum/isbn.py": ISBN,
+        "stdnum/aaa.py": "def validate(number):\n    '''\n    >>> validate('AAA')\n    '''\n",
+        "tests/test_isbn.py": "from stdnum import isbn\nisbn.format('9780471117094')\n",
+        "tests/test_other.py": "format('not-this-module')\n",
+    }
+    params = (Param("number"), Param("convert", default="False"))
+    own = harvest_literals(sources, "validate", params, prefer="stdnum/isbn.py")
+    assert own["number"][0] == "'978-9024538270'"  # the module's own doctest before aaa.py's
+    fn = ChangedFunction("stdnum/isbn.py", "validate", 9, 13, "modified", params=params)
+    siblings = sibling_literals(fn, ISBN, sources)
+    # compact's doctest and a test naming the module; not a test of another module
+    assert siblings == {"number": ["'1-85798-218-5'", "'9780471117094'"]}

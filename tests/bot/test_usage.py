@@ -130,3 +130,16 @@ def test_guards_reach_outside_a_role_range(rules: RuleSet) -> None:
     assert 0 in values and 10000 in values  # the role says 1..9999; the guard says try 0
     assert '"min": 1, "max": 12' in json.dumps(spec["month"])  # month role
     assert '"min": 1, "max": 31' in json.dumps(spec["day"])  # day role
+
+
+def test_prefixes_and_substrings_are_choices() -> None:
+    source = (
+        "def compact(number):\n"
+        "    number = number.upper().strip()\n"
+        "    if number.startswith(('IMO', 'NO')) or 'X' in number:\n"
+        "        number = number[3:]\n"
+        "    return number\n"
+    )
+    usage = infer_usage(functions(source)["compact"], source)["number"]
+    assert usage.family == "str"
+    assert usage.choices == ("'IMO'", "'NO'", "'X'")
