@@ -472,15 +472,18 @@ def args_for(
     ``literals`` are harvested per parameter (``{"principal": ["Decimal('100.00')"]}``) or one
     list for all; ``constants`` add to the function's own changed-line constants. ``self`` and
     ``cls`` of methods and ``*args``/``**kwargs`` are left out; so is a parameter with a
-    default that cannot be generated (its default is used). A required parameter that cannot
-    be generated makes the whole function undrivable: ``([], [reasons])``. With
-    ``module_source``, unannotated parameters are also read from the body (bot/usage.py).
+    default that cannot be generated or whose name starts with ``_`` (its default is used). A
+    required parameter that cannot be generated makes the whole function undrivable: ``([],
+    [reasons])``. With ``module_source``, unannotated parameters are also read from the body
+    (bot/usage.py).
     """
     boundaries = [*fn.constants, *constants]
     usages = infer_usage(fn, module_source) if module_source is not None else {}
     args: list[dict[str, Any]] = []
     why_not: list[str] = []
     for param in callable_params(fn):
+        if param.name.startswith("_") and param.default is not None:
+            continue  # a private switch (``_normalize=True``): callers leave it alone
         own = literals.get(param.name, ()) if isinstance(literals, Mapping) else literals
         try:
             spec = explain_strategy(

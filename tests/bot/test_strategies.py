@@ -452,3 +452,13 @@ def test_a_string_read_as_digits_also_draws_digit_strings(rules: RuleSet) -> Non
     )  # fmt: skip
     [arg], _ = args_for(plain, rules=rules)
     assert arg["strategy"]["type"] == "text"
+
+
+def test_private_switches_keep_their_default(rules: RuleSet) -> None:
+    fn = ChangedFunction(
+        "m.py", "Fraction.__new__", 1, 2, "modified", is_method=True,
+        params=(Param("cls"), Param("numerator", None, "0"),
+                Param("_normalize", None, "True", kind="keyword_only")),
+    )  # fmt: skip
+    args, why_not = args_for(fn, rules=rules)
+    assert not why_not and [a["name"] for a in args] == ["numerator"]
