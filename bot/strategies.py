@@ -15,6 +15,7 @@ Values are encoded with the tags of the harness codec (``{"$": "decimal", "v": "
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -68,6 +69,29 @@ _DEFAULTS: dict[str, Spec] = {
     "datetime": {"type": "datetimes", "min": "2000-01-01T00:00:00", "max": "2100-12-31T23:59:59"},
     "timedelta": {"type": "timedeltas", "min_days": -400, "max_days": 400},
 }
+
+
+# Values where money and calendar code turns, tried for any parameter of the family that has
+# no role boundaries of its own: half cents (rounding modes differ only there), month ends,
+# leap days, the turn of the year.
+_EDGES: dict[str, tuple[Any, ...]] = {
+    "decimal": tuple(Decimal(v) for v in ("0.005", "0.015", "0.125", "1.005", "2.675", "-0.005")),
+    "float": (0.005, 0.015, 0.125, 1.005, 2.675, 0.1, 0.3),
+    "date": tuple(
+        dt.date.fromisoformat(v)
+        for v in (
+            "2024-02-29",
+            "2023-02-28",
+            "2024-01-31",
+            "2023-12-31",
+            "2024-03-01",
+            "2024-12-31",
+            "2100-02-28",
+            "2000-02-29",
+        )
+    ),  # fmt: skip
+}
+_EDGES["datetime"] = tuple(dt.datetime.combine(d, dt.time(23, 59, 59)) for d in _EDGES["date"])
 
 
 class NoStrategy(Exception):
@@ -229,6 +253,8 @@ def _leaf(
             # just because the changed line compares with 0.
             values += [v for v in _around(c, family) if role is None or _in_range(v, base)]
     values += [v for v in literals if _fits(v, ("scalar", family))]
+    if role is None or not role.boundaries:
+        values += [v for v in _EDGES.get(family, ()) if _in_range(v, base)]
     return _mix(base, values)
 
 
