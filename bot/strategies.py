@@ -89,7 +89,7 @@ _EDGES: dict[str, tuple[Any, ...]] = {
             "2100-02-28",
             "2000-02-29",
         )
-    ),  # fmt: skip
+    ),
 }
 _EDGES["datetime"] = tuple(dt.datetime.combine(d, dt.time(23, 59, 59)) for d in _EDGES["date"])
 
