@@ -128,8 +128,12 @@ def _summary(
     disagreements = sum(
         1 for s in by_fn.values() if "clean" in s and ("difference" in s or "violation" in s)
     )
+    unexplored = sum(1 for f in functions if (f.path, f.function) not in with_witness)
     return EscalationEvidence(
-        risky_without_evidence=len(unresolved), flaky=flaky, disagreements=disagreements
+        risky_without_evidence=len(unresolved),
+        flaky=flaky,
+        disagreements=disagreements,
+        unexplored=unexplored,
     )
 
 

@@ -109,6 +109,7 @@ class EscalationEvidence:
     risky_without_evidence: int = 0  # risky functions with no witness yet
     flaky: int = 0  # witnesses that did not reproduce on rerun
     disagreements: int = 0  # functions where one generator saw a difference, another none
+    unexplored: int = 0  # functions of any risk with no witness yet (quick -> standard only)
 
 
 def risk_score(fn: ChangedFunction, rules: RuleSet) -> tuple[int, list[str]]:
@@ -186,6 +187,10 @@ def next_tier(current: Tier | str, evidence: EscalationEvidence) -> tuple[Tier |
         wants.append(f"{evidence.flaky} flaky witness(es)")
     if evidence.disagreements:
         wants.append(f"generators disagree on {evidence.disagreements} function(s)")
+    if evidence.unexplored and index == 0:
+        # quick is a first look: what it found nothing in gets the standard search too;
+        # only risky functions go on to deep.
+        wants.append(f"{evidence.unexplored} function(s) without evidence after {current}")
     if not wants:
         return None, "nothing calls for more compute"
     if index + 1 >= len(TIER_ORDER):

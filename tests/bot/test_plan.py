@@ -135,6 +135,9 @@ def test_requested_tier_wins(rules: RuleSet) -> None:
         ("standard", EscalationEvidence(flaky=1), "deep"),
         ("quick", EscalationEvidence(disagreements=1), "standard"),
         ("deep", EscalationEvidence(risky_without_evidence=1, flaky=3), None),
+        # a function quick found nothing in gets standard too, but only risky ones go deeper
+        ("quick", EscalationEvidence(unexplored=1), "standard"),
+        ("standard", EscalationEvidence(unexplored=1), None),
     ],
 )
 def test_next_tier(current: str, evidence: EscalationEvidence, expected: str | None) -> None:
