@@ -222,6 +222,13 @@ def build_test(
             body = [f"    assert {call} == {expected}"]
     elif _tag(base_value) == "object" and (asserts := _object_asserts(call, base_value)):
         body = asserts
+    elif _tag(base_value) == "iterated" and (items := _source(base_value.get("v"))) is not None:
+        # a generator: what it yields (the harness drained it the same way)
+        body = [f"    assert list({call}) == {items}"]
+        if _tag(head_value) != "iterated":
+            kind = str(base_value.get("type", "")).rsplit(".", 1)[-1]
+            body = [f"    result = {call}", f"    assert type(result).__name__ == {kind!r}",
+                    f"    assert list(result) == {items}"]  # fmt: skip
     else:
         body = [f"    assert repr({call}) == {base_repr!r}"]
     text = "\n".join([comment.rstrip("\n"), *body])

@@ -24,12 +24,29 @@ import inspect
 import json
 import os
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from . import hardening
-from .codec import Raised, decode, encode, safe_repr, type_name
+from .codec import Iterated, Raised, decode, encode, safe_repr, type_name
 
 MESSAGE_CAP = 500
+MAX_YIELDED = 1000  # items drained from an iterator result
+_CONTAINERS = (str, bytes, bytearray, list, tuple, dict, set, frozenset, range, memoryview)
+
+
+def drained(result: Any) -> Any:
+    """An iterator result (a generator, ``map``, ``iter(...)``) as what it yields, so two
+    generators compare by their items rather than by an address. Raising while iterating is
+    the call's outcome (the caller catches it)."""
+    if isinstance(result, _CONTAINERS) or not isinstance(result, Iterator):
+        return result
+    items = []
+    for item in result:
+        items.append(item)
+        if len(items) >= MAX_YIELDED:
+            break
+    return Iterated(type_name(result), items)
 
 
 class _Lines:
@@ -152,6 +169,7 @@ def main(argv: list[str]) -> int:
                 result: Any = getattr(fn(*made[0], **made[1]), method)(*pos, **kw)
             else:
                 result = fn(*pos, **kw)
+            result = drained(result)
         except BaseException as exc:  # an outcome of the code under test, SystemExit too
             result = raised_value(exc)
         try:

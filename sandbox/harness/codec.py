@@ -12,6 +12,7 @@ survive). Everything else is an object with a ``"$"`` tag::
     {"$": "object", "type": "mod.Money", "state": {"$": "dict", ...}}
     {"$": "repr", "type": "mod.Thing", "v": "<repr, addresses scrubbed>"}
     {"$": "raised", "type": "builtins.ValueError", "message": "..."}
+    {"$": "iterated", "type": "generator", "v": [...]}   (what an iterator result yielded)
     {"$": "cycle"}                        {"$": "truncated", "type": "..."}
 
 Lists are JSON arrays. Values the codec cannot rebuild (objects, enums, repr, raised) decode to
@@ -48,6 +49,17 @@ class Raised:
 
     def __repr__(self) -> str:  # the message stays in the encoded value, not in the witness
         return f"Raised({self.type.removeprefix('builtins.')!r})"
+
+
+@dataclasses.dataclass(frozen=True)
+class Iterated:
+    """What an iterator result (a generator) yielded, drained by the call server."""
+
+    type: str
+    items: list[Any]
+
+    def __repr__(self) -> str:
+        return f"<{self.type.rsplit('.', 1)[-1]} yielding {self.items!r}>"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,7 +134,7 @@ class _Encoder:
                 "seconds": v.seconds,
                 "microseconds": v.microseconds,
             }
-        if isinstance(v, (Raised, Opaque, EnumMember)):
+        if isinstance(v, (Raised, Opaque, EnumMember, Iterated)):
             return _encode_standin(self, v, depth)
         if isinstance(v, enum.Enum):
             return {
@@ -177,6 +189,8 @@ class _Encoder:
 
 
 def _encode_standin(encoder: _Encoder, v: Any, depth: int) -> Any:
+    if isinstance(v, Iterated):
+        return {"$": "iterated", "type": v.type, "v": [encoder.enc(x, depth + 1) for x in v.items]}
     if isinstance(v, Raised):
         return {"$": "raised", "type": v.type, "message": v.message}
     if isinstance(v, EnumMember):
@@ -252,6 +266,7 @@ _DECODERS: dict[Any, Any] = {
     "object": lambda d: Opaque(str(d["type"]), decode(d.get("state"))),
     "repr": lambda d: Opaque(str(d["type"]), None, str(d["v"])),
     "raised": lambda d: Raised(str(d["type"]), str(d.get("message", ""))),
+    "iterated": lambda d: Iterated(str(d["type"]), [decode(x) for x in d["v"]]),
     "cycle": lambda d: Opaque("cycle", None, "<cycle>"),
     "truncated": lambda d: Opaque(str(d["type"]), None, f"<{d['type']} too deep/large>"),
 }

@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from .codec import EnumMember, Opaque, Raised, is_nan
+from .codec import EnumMember, Iterated, Opaque, Raised, is_nan
 
 _FAMILIES: dict[type, str] = {
     bool: "int",
@@ -41,6 +41,8 @@ def family(v: Any) -> str:
         return f"object:{v.type}"
     if isinstance(v, Raised):
         return "raised"
+    if isinstance(v, Iterated):
+        return "iterated"
     return _FAMILIES.get(type(v), f"other:{type(v).__qualname__}")
 
 
@@ -51,6 +53,8 @@ def equivalent(a: Any, b: Any) -> bool:
         return False
     if is_nan(a) or is_nan(b):
         return is_nan(a) and is_nan(b)
+    if isinstance(a, Iterated):
+        a, b = a.items, b.items  # a generator against a generator: what they yielded
     if isinstance(a, (list, tuple)):
         return len(a) == len(b) and all(equivalent(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):

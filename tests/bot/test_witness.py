@@ -195,3 +195,22 @@ def test_object_results_are_asserted_by_type_and_attributes() -> None:
     assert "assert result._numerator == 1\n    assert result._denominator == 1\n" in src
     assert "_cache" not in src  # no source for it: not asserted
     assert "repr(" not in src  # the harness's rendering is not the object's repr
+
+
+def test_generator_results_are_asserted_by_what_they_yield() -> None:
+    base = {"$": "iterated", "type": "generator", "v": [1, {"$": "decimal", "v": "2.50"}]}
+    src = build_test(
+        module="pkg.sched", qualname="schedule", call="schedule(n=2)", base_value=base,
+        head_value={"$": "iterated", "type": "generator", "v": [1]},
+        base_repr="<generator yielding [1, Decimal('2.50')]>", head_repr="<generator ...>",
+        finding_id="0123456789abcdef",
+    ).source  # fmt: skip
+    ast.parse(src)
+    assert "assert list(schedule(n=2)) == [1, Decimal('2.50')]" in src
+    assert "from decimal import Decimal" in src
+    as_list = build_test(
+        module="pkg.sched", qualname="schedule", call="schedule(n=2)", base_value=base,
+        head_value=[1, {"$": "decimal", "v": "2.50"}], base_repr="<...>", head_repr="[...]",
+        finding_id="0123456789abcdef",
+    ).source  # fmt: skip
+    assert "assert type(result).__name__ == 'generator'" in as_list

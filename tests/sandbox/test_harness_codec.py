@@ -145,3 +145,19 @@ def test_garbage_is_refused(doc: Any) -> None:
 def test_equivalence_rules(a: Any, b: Any, same: bool) -> None:
     assert equivalent(a, b) is same
     assert equivalent(b, a) is same
+
+
+def test_drained_iterators_round_trip_and_compare_by_items() -> None:
+    from sandbox.harness.callserver import drained
+    from sandbox.harness.codec import Iterated
+
+    value = drained(x * 2 for x in range(3))
+    assert value == Iterated("builtins.generator", [0, 2, 4])
+    doc = json.loads(json.dumps(encode(value)))
+    assert doc == {"$": "iterated", "type": "builtins.generator", "v": [0, 2, 4]}
+    assert decode(doc) == value
+    assert equivalent(value, drained(x for x in (0, 2, 4)))
+    assert not equivalent(value, Iterated("builtins.generator", [0, 2]))
+    assert not equivalent(value, [0, 2, 4])  # a list is not a generator
+    assert drained([1, 2]) == [1, 2] and drained("ab") == "ab"  # containers stay as they are
+    assert len(drained(iter(int, 1)).items) == 1000  # an endless iterator is capped

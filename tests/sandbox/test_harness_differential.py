@@ -63,6 +63,20 @@ class Account:
         return x
 
 
+def months(n):
+    for i in range(n):
+        yield i + 1
+
+
+def same_months(n):
+    return (i + 1 for i in range(n))
+
+
+def endless(n):
+    while True:
+        yield n
+
+
 def outer():
     def inner(x):
         return x
@@ -95,6 +109,7 @@ class Gauge:
 
 HEAD_CHANGES = {
     "range(periods)": "range(1, periods)",
+    "    for i in range(n):\n        yield i + 1": "    for i in range(1, n):\n        yield i + 1",
     "return a // b if b else 0": "return a // b",
     "return self.start + self.step * n": "return self.start + self.step * (n - 1)",
     "return self.start * n + self.step * n * (n - 1) // 2": (
@@ -204,6 +219,10 @@ SCENARIOS = [
         receiver={"class": "Gauge", "args": _args(level=INTS)},
     ),
     _diff("bad-spec", "double", _args(x={"type": "quaternions"})),
+    # generators compare by what they yield, not by their (equal, scrubbed) reprs
+    _diff("generator", "months", _args(n={"type": "integers", "min": 0, "max": 5})),
+    _diff("generator-equal", "same_months", _args(n={"type": "integers", "min": 0, "max": 5})),
+    _diff("generator-endless", "endless", _args(n=INTS), max_examples=3),
     _diff(
         "head-import-error",
         "double",
@@ -386,3 +405,22 @@ def test_equal_methods_are_equal_and_constructor_errors_are_outcomes(answer: Run
     w = data["witness"]
     assert w["call"] == "Gauge(level=-1).read()"
     assert (w["base"], w["head"]) == ("-1", "Raised('ValueError')")
+
+
+def test_generators_are_drained_and_compared_by_their_items(answer: RunResult) -> None:
+    found = _data(answer, "generator")
+    assert found["status"] == "different"
+    assert found["witness"]["call"] == "months(n=1)"
+    assert found["witness"]["base_value"] == {
+        "$": "iterated",
+        "type": "builtins.generator",
+        "v": [1],
+    }
+    assert found["witness"]["head_value"] == {
+        "$": "iterated",
+        "type": "builtins.generator",
+        "v": [],
+    }
+    assert _data(answer, "generator-equal")["status"] == "equal"
+    # an endless generator is drained up to a cap, not forever
+    assert _data(answer, "generator-endless")["status"] == "equal"
