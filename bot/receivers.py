@@ -103,33 +103,54 @@ def _dataclass_params(cls: ast.ClassDef) -> list[Param]:
     return params
 
 
-def _constructor(fn: ChangedFunction, cls: ast.ClassDef) -> ChangedFunction | str:
-    """A stand-in ChangedFunction for the constructor (for ``args_for``), or why there is none."""
+def constructor_params(cls: ast.ClassDef) -> tuple[Param, ...] | None:
+    """What a caller passes to construct ``cls`` (no ``self``/``cls``), or None when unknown."""
+    made = _constructor_of(cls)
+    if isinstance(made, str):
+        return None
+    params, bound = made
+    return params[1:] if bound and params and params[0].kind in _POSITIONAL else params
+
+
+_POSITIONAL = ("positional_only", "positional_or_keyword")
+
+
+def _is_namedtuple(cls: ast.ClassDef) -> bool:
+    return [_decorator_name(b) for b in cls.bases] == ["NamedTuple"] and not cls.keywords
+
+
+def _constructor_of(cls: ast.ClassDef) -> tuple[tuple[Param, ...], bool] | str:
+    """(parameters, whether the first is the bound class/instance), or why there are none."""
     for name in ("__init__", "__new__"):
         node = _method(cls, name)
         if node is not None:
-            return dataclasses.replace(
-                fn,
-                function=f"{cls.name}.{name}",
-                params=function_params(node.args),
-                decorators=tuple(ast.unparse(d) for d in node.decorator_list),
-                is_method=True,
-                head_source=ast.unparse(node),
-                base_source="",
-            )
-    if _is_dataclass(cls):
-        if cls.bases:
+            return function_params(node.args), True
+    if _is_dataclass(cls) or _is_namedtuple(cls):
+        if cls.bases and not _is_namedtuple(cls):
             return f"dataclass {cls.name} inherits fields from its bases"
-        return dataclasses.replace(
-            fn,
-            function=cls.name,
-            params=tuple(_dataclass_params(cls)),
-            decorators=(),
-            is_method=False,
-        )
+        return tuple(_dataclass_params(cls)), False
     if cls.bases or cls.keywords:
         return f"{cls.name} inherits its constructor (not in this file)"
-    return dataclasses.replace(fn, function=cls.name, params=(), decorators=(), is_method=False)
+    return (), False
+
+
+def _constructor(fn: ChangedFunction, cls: ast.ClassDef) -> ChangedFunction | str:
+    """A stand-in ChangedFunction for the constructor (for ``args_for``), or why there is none."""
+    made = _constructor_of(cls)
+    if isinstance(made, str):
+        return made
+    params, bound = made
+    init = next((n for n in ("__init__", "__new__") if _method(cls, n) is not None), None)
+    node = _method(cls, init) if init else None
+    return dataclasses.replace(
+        fn,
+        function=f"{cls.name}.{init}" if init else cls.name,
+        params=params,
+        decorators=tuple(ast.unparse(d) for d in node.decorator_list) if node else (),
+        is_method=bound,
+        head_source=ast.unparse(node) if node else "",
+        base_source="",
+    )
 
 
 def receiver_spec(
@@ -139,6 +160,7 @@ def receiver_spec(
     rules: RuleSet,
     sources: Mapping[str, str] | None = None,
     constants: Sequence[str] = (),
+    classes: Any = None,
 ) -> tuple[dict[str, Any] | None, str | None]:
     """``({"class": ..., "args": [...]}, None)``, or ``(None, why not)`` for an instance method.
 
@@ -158,8 +180,9 @@ def receiver_spec(
     own = callable_params(ctor)  # literals bind by position from the first explicit argument
     literals = harvest_literals(sources or {}, cls.name, own) if own else {}
     args, why_not = args_for(
-        ctor, rules=rules, literals=literals, constants=constants, module_source=module_src
-    )
+        ctor, rules=rules, literals=literals, constants=constants, module_source=module_src,
+        classes=classes,
+    )  # fmt: skip
     if why_not:
         return None, f"cannot construct {cls.name}: " + "; ".join(why_not)
     return {"class": cls.name, "args": args}, None

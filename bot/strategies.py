@@ -158,7 +158,17 @@ def _hint(node: ast.expr) -> Hint:
         return ("vartuple", ("any",))
     if name in _DICTS:
         return ("dict", ("scalar", "str"), ("any",))
+    if name[:1].isupper() and name not in _TYPING_NAMES:
+        return ("class", ast.unparse(node))  # maybe the repository's own: see bot/instances.py
     raise NoStrategy(f"no strategy for the type {ast.unparse(node)!r}")
+
+
+_TYPING_NAMES = frozenset(
+    {"Callable", "Iterator", "Generator", "Set", "FrozenSet", "Type", "Awaitable", "Coroutine",
+     "AsyncIterator", "IO", "TextIO", "BinaryIO", "Pattern", "Match", "TypeVar", "Protocol",
+     "NoReturn", "Never", "Self", "ClassVar", "Final", "Counter", "Deque", "DefaultDict",
+     "OrderedDict", "ChainMap", "AbstractSet", "MutableSet", "Hashable", "Sized", "Path"}
+)  # fmt: skip
 
 
 def _fits(value: Any, hint: Hint) -> bool:
@@ -274,10 +284,21 @@ def _mix(base: Spec, values: list[Any]) -> Spec:
     return {"type": "one_of", "options": [{"type": "sampled_from", "values": encoded}, base]}
 
 
-def _spec(hint: Hint, role: RoleSpec | None, literals: list[Any], constants: list[Decimal]) -> Spec:
+def _spec(
+    hint: Hint,
+    role: RoleSpec | None,
+    literals: list[Any],
+    constants: list[Decimal],
+    classes: Any = None,
+) -> Spec:
     kind = hint[0]
     if hint == ("scalar", "none"):
         return {"type": "none"}
+    if kind == "class":
+        made = classes.spec(hint[1]) if classes is not None else None
+        if made is None:
+            raise NoStrategy(f"no strategy for the type {hint[1]!r}")
+        return dict(made)
     if kind == "scalar":
         return _leaf(hint[1], role, literals, constants)
     if kind == "any":
@@ -285,17 +306,27 @@ def _spec(hint: Hint, role: RoleSpec | None, literals: list[Any], constants: lis
     if kind == "literal":
         return {"type": "sampled_from", "values": [encode(v) for v in hint[1]]}
     if kind == "union":
-        return {"type": "one_of", "options": [_spec(h, role, literals, constants) for h in hint[1]]}
+        options, missing = [], None
+        for h in hint[1]:
+            try:
+                options.append(_spec(h, role, literals, constants, classes))
+            except NoStrategy as exc:
+                if h[0] != "class":
+                    raise
+                missing = exc  # Money | None without Money: only None would be left
+        if missing is not None and all(o["type"] == "none" for o in options):
+            raise missing
+        return {"type": "one_of", "options": options}
     whole = [v for v in literals if _fits(v, hint)]
     if kind == "list":
         base = {
             "type": "lists",
-            "elements": _spec(hint[1], role, literals, constants),
+            "elements": _spec(hint[1], role, literals, constants, classes),
             "min_size": 0,
             "max_size": 10,
         }
     elif kind == "vartuple":
-        element = _spec(hint[1], role, literals, constants)
+        element = _spec(hint[1], role, literals, constants, classes)
         base = {
             "type": "one_of",
             "options": [{"type": "tuples", "elements": [element] * size} for size in range(5)],
@@ -303,13 +334,13 @@ def _spec(hint: Hint, role: RoleSpec | None, literals: list[Any], constants: lis
     elif kind == "tuple":
         base = {
             "type": "tuples",
-            "elements": [_spec(h, role, literals, constants) for h in hint[1]],
+            "elements": [_spec(h, role, literals, constants, classes) for h in hint[1]],
         }
     else:
         base = {
             "type": "dicts",
             "keys": _spec(hint[1], None, [], []),
-            "values": _spec(hint[2], role, literals, constants),
+            "values": _spec(hint[2], role, literals, constants, classes),
             "max_size": 5,
         }
     return _mix(base, whole)
@@ -418,12 +449,14 @@ def explain_strategy(
     literals: Sequence[str] = (),
     boundaries: Sequence[str] = (),
     usage: Usage | None = None,
+    classes: Any = None,
 ) -> Spec:
     """The strategy spec for ``param``; raises ``NoStrategy`` (with the reason) when there is none.
 
     ``literals`` are source texts harvested for this parameter; ``boundaries`` are the numeric
     constants (source text) of the changed lines; ``usage`` is what the function's body says
-    about an unannotated parameter (bot/usage.py).
+    about an unannotated parameter (bot/usage.py); ``classes`` (a
+    ``bot.instances.ClassResolver``) builds parameters hinted with the repository's classes.
     """
     if param.kind in ("var_positional", "var_keyword"):
         raise NoStrategy(f"{param.name}: *args/**kwargs are not generated")
@@ -436,7 +469,7 @@ def explain_strategy(
             continue
     constants = _constants(boundaries)
     if param.annotation:
-        return _spec(parse_hint(param.annotation), role, values, constants)
+        return _spec(parse_hint(param.annotation), role, values, constants, classes)
     inferred = usage.family if usage is not None else None
     default_text = param.default
     if usage is not None and usage.default is not None:
@@ -492,6 +525,7 @@ def args_for(
     literals: Mapping[str, Sequence[str]] | Sequence[str] = (),
     constants: Sequence[str] = (),
     module_source: str | None = None,
+    classes: Any = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The ``args`` of a differential candidate, and why not when the function can't be driven.
 
@@ -514,7 +548,7 @@ def args_for(
         try:
             spec = explain_strategy(
                 param, roles=rules, literals=list(own), boundaries=boundaries,
-                usage=usages.get(param.name),
+                usage=usages.get(param.name), classes=classes,
             )  # fmt: skip
         except NoStrategy as exc:
             if param.default is None:

@@ -127,6 +127,7 @@ def confirmations(
                 call=str(ev.witness.get("call", "")),
                 base_value=ev.witness.get("base_value"),
                 head_value=ev.witness.get("head_value"),
+                constructs=ev.witness.get("imports") or (),
                 base_repr=str(ev.witness.get("base", "")),
                 head_repr=str(ev.witness.get("head", "")),
                 finding_id=fid,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,18 +173,23 @@ def build_test(
     finding_id: str,
     origin: str = "differential",
     head_value: Any = None,
+    constructs: Sequence[Sequence[str]] = (),
 ) -> WitnessTest:
     """A pytest test asserting base's behaviour, so it fails on head.
 
     ``head_value`` (tagged) sharpens the assertion where ``==`` would not tell the sides
     apart: an exception type exactly (``InvalidLength`` subclasses ``InvalidFormat``), the
-    type of an equal value (``16`` against ``16.0``).
+    type of an equal value (``16`` against ``16.0``). ``constructs`` are ``(module, class)``
+    pairs the call constructs (arguments of the repository's own classes).
     """
     top = qualname.split(".", 1)[0]
     call = python_literals(call)
     name = f"test_{_identifier(qualname)}_keeps_base_behaviour_{finding_id[:8]}"
     comment = f"    # deepcheck ({origin}): base gave {base_repr}, head gives {head_repr}.\n"
     imports = {f"from {module} import {top}"}
+    for made_module, made_class in (tuple(pair) for pair in constructs if len(pair) == 2):
+        if made_class != top and re.search(rf"\b{re.escape(made_class)}\(", call):
+            imports.add(f"from {made_module} import {made_class}")
     body: list[str]
     if _tag(base_value) in _RAISED:
         exc, exc_module = _exception_type(base_value)

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.candidates import GenerationContext, register
 from bot.evidence import Evidence
+from bot.instances import ClassResolver
 from bot.literals import (
     MAX_PER_PARAM,
     constants_near,
@@ -90,15 +91,17 @@ def differential_candidate(
     module_src = ctx.head_sources.get(fn.path, "")
     literals = _literals(fn, module_src, sources)
     constants = list(constants_near(fn, module_src).values())
+    classes = ClassResolver(fn.path, head_mod[1], ctx.head_sources, rules)
     args, why_not = args_for(
-        fn, rules=rules, literals=literals, constants=constants, module_source=module_src
-    )
+        fn, rules=rules, literals=literals, constants=constants, module_source=module_src,
+        classes=classes,
+    )  # fmt: skip
     if why_not:
         return None
     receiver: dict[str, Any] | None = None
     if is_instance_method(fn):
         receiver, refused = receiver_spec(
-            fn, module_src, rules=rules, sources=_literal_sources(ctx), constants=constants
+            fn, module_src, rules=rules, sources=sources, constants=constants, classes=classes
         )
         if refused:
             return None

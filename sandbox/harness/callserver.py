@@ -7,6 +7,10 @@ Protocol (JSON lines, values in the tagged codec): the first request line is the
 ``{"ready": false, "unsupported": "..."}``. Then each ``{"pos": [...], "kw": {...}}`` gets
 ``{"value": <encoded result or {"$": "raised", ...}>}``.
 
+An argument of one of the code's own classes arrives as ``{"$": "new", ...}`` (codec ``New``):
+the server constructs it from this side's module before the call, so base and head each get
+their own version of the class.
+
 An instance method is configured with ``"receiver": "<ClassName>"``: each request then also
 carries ``"receiver": {"pos": [...], "kw": {...}}``, the server constructs the class (from this
 side's module) with them and calls the method on the new instance. A constructor that raises
@@ -28,11 +32,31 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import hardening
-from .codec import Iterated, Raised, decode, encode, safe_repr, type_name
+from .codec import Iterated, New, Raised, decode, encode, safe_repr, type_name
 
 MESSAGE_CAP = 500
 MAX_YIELDED = 1000  # items drained from an iterator result
 _CONTAINERS = (str, bytes, bytearray, list, tuple, dict, set, frozenset, range, memoryview)
+
+
+def constructed(value: Any, depth: int = 0) -> Any:
+    """Arguments with every ``New`` built from this side's module (inside lists, tuples and
+    dict values too). A constructor that raises makes the call raise."""
+    if depth > 20:
+        return value
+    if isinstance(value, New):
+        obj: Any = importlib.import_module(value.module)
+        for part in value.cls.split("."):
+            obj = getattr(obj, part)
+        pos = [constructed(v, depth + 1) for v in value.pos]
+        return obj(*pos, **{k: constructed(v, depth + 1) for k, v in value.kw})
+    if isinstance(value, list):
+        return [constructed(v, depth + 1) for v in value]
+    if isinstance(value, tuple):
+        return tuple(constructed(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return {k: constructed(v, depth + 1) for k, v in value.items()}
+    return value
 
 
 def drained(result: Any) -> Any:
@@ -165,8 +189,10 @@ def main(argv: list[str]) -> int:
         pos, kw = _arguments(req)
         made = _arguments(req.get("receiver")) if receiver is not None else None
         try:
+            pos, kw = constructed(pos), constructed(kw)  # arguments of the code's own classes
             if made is not None:  # fn is the class: construct it, then call the method
-                result: Any = getattr(fn(*made[0], **made[1]), method)(*pos, **kw)
+                own_pos, own_kw = constructed(made[0]), constructed(made[1])
+                result: Any = getattr(fn(*own_pos, **own_kw), method)(*pos, **kw)
             else:
                 result = fn(*pos, **kw)
             result = drained(result)

@@ -13,6 +13,8 @@ survive). Everything else is an object with a ``"$"`` tag::
     {"$": "repr", "type": "mod.Thing", "v": "<repr, addresses scrubbed>"}
     {"$": "raised", "type": "builtins.ValueError", "message": "..."}
     {"$": "iterated", "type": "generator", "v": [...]}   (what an iterator result yielded)
+    {"$": "new", "module": "money.core", "class": "Money", "pos": [...], "kw": {...}}
+                                          (an argument each call server constructs itself)
     {"$": "cycle"}                        {"$": "truncated", "type": "..."}
 
 Lists are JSON arrays. Values the codec cannot rebuild (objects, enums, repr, raised) decode to
@@ -60,6 +62,21 @@ class Iterated:
 
     def __repr__(self) -> str:
         return f"<{self.type.rsplit('.', 1)[-1]} yielding {self.items!r}>"
+
+
+@dataclasses.dataclass(frozen=True)
+class New:
+    """An argument of a class of the code under test: ``module.cls(*pos, **kw)``, built by
+    each side's call server from its own module (the driver never imports it)."""
+
+    module: str
+    cls: str
+    pos: tuple[Any, ...] = ()
+    kw: tuple[tuple[str, Any], ...] = ()
+
+    def __repr__(self) -> str:
+        inner = [repr(v) for v in self.pos] + [f"{k}={v!r}" for k, v in self.kw]
+        return f"{self.cls}({', '.join(inner)})"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,7 +151,7 @@ class _Encoder:
                 "seconds": v.seconds,
                 "microseconds": v.microseconds,
             }
-        if isinstance(v, (Raised, Opaque, EnumMember, Iterated)):
+        if isinstance(v, (Raised, Opaque, EnumMember, Iterated, New)):
             return _encode_standin(self, v, depth)
         if isinstance(v, enum.Enum):
             return {
@@ -189,6 +206,14 @@ class _Encoder:
 
 
 def _encode_standin(encoder: _Encoder, v: Any, depth: int) -> Any:
+    if isinstance(v, New):
+        return {
+            "$": "new",
+            "module": v.module,
+            "class": v.cls,
+            "pos": [encoder.enc(x, depth + 1) for x in v.pos],
+            "kw": {k: encoder.enc(x, depth + 1) for k, x in v.kw},
+        }
     if isinstance(v, Iterated):
         return {"$": "iterated", "type": v.type, "v": [encoder.enc(x, depth + 1) for x in v.items]}
     if isinstance(v, Raised):
@@ -267,6 +292,12 @@ _DECODERS: dict[Any, Any] = {
     "repr": lambda d: Opaque(str(d["type"]), None, str(d["v"])),
     "raised": lambda d: Raised(str(d["type"]), str(d.get("message", ""))),
     "iterated": lambda d: Iterated(str(d["type"]), [decode(x) for x in d["v"]]),
+    "new": lambda d: New(
+        str(d["module"]),
+        str(d["class"]),
+        tuple(decode(x) for x in d.get("pos", [])),
+        tuple((str(k), decode(x)) for k, x in dict(d.get("kw", {})).items()),
+    ),
     "cycle": lambda d: Opaque("cycle", None, "<cycle>"),
     "truncated": lambda d: Opaque(str(d["type"]), None, f"<{d['type']} too deep/large>"),
 }

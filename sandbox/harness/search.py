@@ -20,7 +20,7 @@ from hypothesis.errors import Flaky
 
 from .callclient import CallClient
 from .callspec import CallSpec
-from .codec import Raised, encode, safe_repr
+from .codec import New, Raised, encode, safe_repr
 from .compare import equivalent
 from .invariants import Invariant, evaluate
 
@@ -47,7 +47,26 @@ class Witness:
         receiver = spec.encoded_receiver(self.args)
         if receiver is not None:
             out["receiver"] = receiver
+        made = sorted(_classes(self.args))
+        if made:
+            out["imports"] = [list(pair) for pair in made]  # the call text constructs these
         return out
+
+
+def _classes(value: Any, depth: int = 0) -> set[tuple[str, str]]:
+    """(module, class) of every ``New`` in drawn values."""
+    if depth > 20:
+        return set()
+    if isinstance(value, New):
+        found = {(value.module, value.cls.split(".")[0])}
+        for v in (*value.pos, *(x for _k, x in value.kw)):
+            found |= _classes(v, depth + 1)
+        return found
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return set().union(*(_classes(v, depth + 1) for v in value)) if value else set()
+    return set()
 
 
 @dataclass

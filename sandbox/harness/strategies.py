@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from .codec import decode
+from .codec import New, decode
 
 
 class SpecError(ValueError):
@@ -82,6 +82,27 @@ def _timedeltas(s: dict[str, Any]) -> st.SearchStrategy[Any]:
     )
 
 
+def _instances(s: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """``{"type": "instance", "module": ..., "class": ..., "args": [{"name", "kind",
+    "strategy"}]}``: a ``New`` the call server constructs (keyword arguments except
+    positional-only ones)."""
+    module, cls = str(s["module"]), str(s["class"])
+    if not all(p.isidentifier() for p in [*module.split("."), *cls.split(".")]):
+        raise SpecError(f"instance of {module}.{cls}: not a name")
+    args = [(str(a["name"]), str(a.get("kind", "")), build(a["strategy"])) for a in s["args"]]
+    positional = [(n, strat) for n, kind, strat in args if kind == "positional_only"]
+    keywords = [(n, strat) for n, kind, strat in args if kind != "positional_only"]
+
+    def make(values: tuple[tuple[Any, ...], dict[str, Any]]) -> New:
+        pos, kw = values
+        return New(module, cls, tuple(pos), tuple(kw.items()))
+
+    return st.tuples(
+        st.tuples(*(strat for _n, strat in positional)),
+        st.fixed_dictionaries({n: strat for n, strat in keywords}),
+    ).map(make)
+
+
 _BUILDERS: dict[str, Any] = {
     "integers": lambda s: st.integers(_opt(s, "min", int), _opt(s, "max", int)),
     "decimals": _decimals,
@@ -103,6 +124,7 @@ _BUILDERS: dict[str, Any] = {
     "one_of": lambda s: st.one_of(*(build(o) for o in s["options"])),
     "sampled_from": lambda s: st.sampled_from([decode(v) for v in s["values"]]),
     "just": lambda s: st.just(decode(s["value"])),
+    "instance": _instances,
 }
 
 

@@ -161,3 +161,13 @@ def test_drained_iterators_round_trip_and_compare_by_items() -> None:
     assert not equivalent(value, [0, 2, 4])  # a list is not a generator
     assert drained([1, 2]) == [1, 2] and drained("ab") == "ab"  # containers stay as they are
     assert len(drained(iter(int, 1)).items) == 1000  # an endless iterator is capped
+
+
+def test_new_arguments_round_trip_as_inert_stand_ins() -> None:
+    from sandbox.harness.codec import New
+
+    value = New("money.core", "Money", (), (("amount", Decimal("1.50")), ("currency", "EUR")))
+    doc = json.loads(json.dumps(encode([value])))
+    assert doc[0]["$"] == "new" and doc[0]["kw"]["amount"] == {"$": "decimal", "v": "1.50"}
+    assert decode(doc) == [value]
+    assert repr(value) == "Money(amount=Decimal('1.50'), currency='EUR')"

@@ -63,6 +63,18 @@ class Account:
         return x
 
 
+class Price:
+    def __init__(self, amount, currency="USD"):
+        if amount < 0:
+            raise ValueError("negative price")
+        self.amount = amount
+        self.currency = currency
+
+
+def net(price, fee):
+    return price.amount - fee
+
+
 def months(n):
     for i in range(n):
         yield i + 1
@@ -109,6 +121,7 @@ class Gauge:
 
 HEAD_CHANGES = {
     "range(periods)": "range(1, periods)",
+    "return price.amount - fee": "return price.amount - abs(fee)",
     "    for i in range(n):\n        yield i + 1": "    for i in range(1, n):\n        yield i + 1",
     "return a // b if b else 0": "return a // b",
     "return self.start + self.step * n": "return self.start + self.step * (n - 1)",
@@ -219,6 +232,20 @@ SCENARIOS = [
         receiver={"class": "Gauge", "args": _args(level=INTS)},
     ),
     _diff("bad-spec", "double", _args(x={"type": "quaternions"})),
+    # an argument of the code's own class, built by each side from its own module
+    _diff(
+        "instance-arg",
+        "net",
+        _args(
+            price={
+                "type": "instance",
+                "module": "ledger.interest",
+                "class": "Price",
+                "args": _args(amount=INTS, currency={"type": "sampled_from", "values": ["EUR"]}),
+            },
+            fee=INTS,
+        ),
+    ),
     # generators compare by what they yield, not by their (equal, scrubbed) reprs
     _diff("generator", "months", _args(n={"type": "integers", "min": 0, "max": 5})),
     _diff("generator-equal", "same_months", _args(n={"type": "integers", "min": 0, "max": 5})),
@@ -424,3 +451,15 @@ def test_generators_are_drained_and_compared_by_their_items(answer: RunResult) -
     assert _data(answer, "generator-equal")["status"] == "equal"
     # an endless generator is drained up to a cap, not forever
     assert _data(answer, "generator-endless")["status"] == "equal"
+
+
+def test_arguments_of_the_codes_own_classes_are_constructed_per_side(answer: RunResult) -> None:
+    found = _data(answer, "instance-arg")
+    assert found["status"] == "different"
+    witness = found["witness"]
+    assert witness["call"] == "net(price=Price(amount=0, currency='EUR'), fee=-1)"
+    assert witness["args"]["price"] == {
+        "$": "new", "module": "ledger.interest", "class": "Price", "pos": [],
+        "kw": {"amount": 0, "currency": "EUR"},
+    }  # fmt: skip
+    assert witness["imports"] == [["ledger.interest", "Price"]]
