@@ -1,0 +1,1 @@
+# Makes the top-level packages (money, ledger, billing, ...) importable from tests/.
