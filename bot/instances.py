@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
-from pathlib import PurePosixPath
 from typing import Any
 
+from bot.imports import ImportMap
 from bot.literals import _parse, harvest_literals
 from bot.models import ChangedFunction
-from bot.modules import module_for
 
 __all__ = ["ClassResolver"]
 
@@ -40,12 +39,12 @@ class ClassResolver:
         rules: Any,
         *,
         depth: int = 0,
-        _index: dict[str, str] | None = None,
+        index: Mapping[str, str] | None = None,
     ) -> None:
         self.path, self.module, self.sources, self.rules, self.depth = (
             path, module, sources, rules, depth,
         )  # fmt: skip
-        self._index = _index
+        self.imports = ImportMap(path, module, sources, index)
         self._cache: dict[str, dict[str, Any] | None] = {}
 
     def spec(self, name: str) -> dict[str, Any] | None:
@@ -59,18 +58,6 @@ class ClassResolver:
 
     # -- finding the class -----------------------------------------------------------------
 
-    def _modules(self) -> dict[str, str]:
-        if self._index is None:
-            files = set(self.sources)
-            index: dict[str, str] = {}
-            for path in self.sources:
-                try:
-                    index.setdefault(module_for(path, files).module, path)
-                except ValueError:
-                    continue
-            self._index = index
-        return self._index
-
     def _find(self, name: str) -> tuple[str, str, ast.ClassDef] | None:
         """(module, path, class) of ``name`` as this module sees it."""
         tree = _parse(self.sources.get(self.path, ""))
@@ -79,34 +66,14 @@ class ClassResolver:
         own = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name), None)
         if own is not None:
             return self.module, self.path, own
-        for node in tree.body:
-            if not isinstance(node, ast.ImportFrom):
-                continue
-            alias = next((a for a in node.names if (a.asname or a.name) == name), None)
-            if alias is None:
-                continue
-            target = self._absolute(node)
-            path = self._modules().get(target) if target else None
-            found = _parse(self.sources.get(path, "")) if path else None
-            if path is None or found is None:
-                return None
-            cls = next(
-                (n for n in found.body if isinstance(n, ast.ClassDef) and n.name == alias.name),
-                None,
-            )
-            return (target, path, cls) if cls is not None and target else None
-        return None
-
-    def _absolute(self, node: ast.ImportFrom) -> str | None:
-        if not node.level:
-            return node.module
-        package = self.module.split(".")
-        if PurePosixPath(self.path).name != "__init__.py":
-            package = package[:-1]
-        if node.level - 1 > len(package):
+        origin = self.imports.origin(name)
+        found = _parse(self.sources.get(origin.path, "")) if origin is not None else None
+        if origin is None or found is None:
             return None
-        base = package[: len(package) - (node.level - 1)]
-        return ".".join([*base, node.module] if node.module else base) or None
+        cls = next(
+            (n for n in found.body if isinstance(n, ast.ClassDef) and n.name == origin.name), None
+        )
+        return (origin.module, origin.path, cls) if cls is not None else None
 
     # -- building the spec -----------------------------------------------------------------
 
@@ -127,7 +94,7 @@ class ClassResolver:
         )  # fmt: skip
         literals = harvest_literals(self.sources, cls.name, params, prefer=path)
         nested = ClassResolver(
-            path, module, self.sources, self.rules, depth=self.depth + 1, _index=self._modules()
+            path, module, self.sources, self.rules, depth=self.depth + 1, index=self.imports.index
         )
         args, why_not = args_for(
             stand_in,
@@ -135,6 +102,7 @@ class ClassResolver:
             literals=literals,
             module_source=self.sources.get(path, ""),
             classes=nested,
+            imports=nested.imports,
         )
         if why_not:
             return None

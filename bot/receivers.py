@@ -181,7 +181,7 @@ def receiver_spec(
     literals = harvest_literals(sources or {}, cls.name, own) if own else {}
     args, why_not = args_for(
         ctor, rules=rules, literals=literals, constants=constants, module_source=module_src,
-        classes=classes,
+        classes=classes, imports=getattr(classes, "imports", None),
     )  # fmt: skip
     if why_not:
         return None, f"cannot construct {cls.name}: " + "; ".join(why_not)

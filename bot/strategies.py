@@ -15,13 +15,17 @@ Values are encoded with the tags of the harness codec (``{"$": "decimal", "v": "
 from __future__ import annotations
 
 import ast
+import contextlib
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
+from bot.imports import ImportMap
 from bot.models import ChangedFunction, Param
 from bot.usage import Usage, infer_usage
 from rules.ruleset import RuleSet, callable_params
@@ -408,6 +412,32 @@ def _inferred(
     return {"type": "one_of", "options": [inferred, inferred, inferred, hedge]}
 
 
+def _with_usage(spec: Spec, hint: Hint, usage: Usage | None) -> Spec:
+    """A hinted spec with what the body compares the parameter (or its items) with."""
+    if usage is None:
+        return spec
+    if hint[0] == "scalar":
+        return _bounded(spec, hint[1], usage)
+    if hint[0] == "list" and usage.element_bounds:
+        items = Usage(bounds=usage.element_bounds)
+        family = hint[1][1] if hint[1][0] == "scalar" else None
+
+        def bound_items(lists: Spec) -> Spec:
+            return {**lists, "elements": _bounded(lists["elements"], family, items)}
+
+        return _map_type(spec, "lists", bound_items)
+    return spec
+
+
+def _map_type(spec: Spec, kind: str, change: Any) -> Spec:
+    """``spec`` with ``change`` applied to every nested spec of type ``kind``."""
+    if spec.get("type") == kind:
+        return dict(change(spec))
+    if spec.get("type") == "one_of":
+        return {**spec, "options": [_map_type(o, kind, change) for o in spec["options"]]}
+    return spec
+
+
 def _bounded(spec: Spec, family: str | None, usage: Usage | None) -> Spec:
     """``spec`` with c-1, c, c+1 of every number the body compares the parameter with, and
     the strings it compares it with. Unlike changed-line constants these are not clipped to a
@@ -469,7 +499,11 @@ def explain_strategy(
             continue
     constants = _constants(boundaries)
     if param.annotation:
-        return _spec(parse_hint(param.annotation), role, values, constants, classes)
+        hint = parse_hint(param.annotation)
+        if param.default is not None:  # the default is a value worth trying too
+            with contextlib.suppress(ValueError):
+                values.append(parse_literal(param.default))
+        return _with_usage(_spec(hint, role, values, constants, classes), hint, usage)
     inferred = usage.family if usage is not None else None
     default_text = param.default
     if usage is not None and usage.default is not None:
@@ -492,6 +526,8 @@ def explain_strategy(
             }
         if family is not None and family in _DEFAULTS:
             return _bounded(_leaf(family, role, [default, *values], constants), family, usage)
+    if inferred == "list":
+        return _with_usage(_inferred(inferred, role, values, constants), ("list", ("any",)), usage)
     if inferred:
         return _bounded(_inferred(inferred, role, values, constants), inferred, usage)
     family = role.type if role is not None else None
@@ -526,6 +562,7 @@ def args_for(
     constants: Sequence[str] = (),
     module_source: str | None = None,
     classes: Any = None,
+    imports: ImportMap | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The ``args`` of a differential candidate, and why not when the function can't be driven.
 
@@ -538,17 +575,19 @@ def args_for(
     (bot/usage.py).
     """
     boundaries = [*fn.constants, *constants]
-    usages = infer_usage(fn, module_source) if module_source is not None else {}
+    usages = infer_usage(fn, module_source, imports) if module_source is not None else {}
+    usages, vocabulary = _key_vocabulary(fn, usages)
     args: list[dict[str, Any]] = []
     why_not: list[str] = []
     for param in callable_params(fn):
         if param.name.startswith("_") and param.default is not None:
             continue  # a private switch (``_normalize=True``): callers leave it alone
         own = literals.get(param.name, ()) if isinstance(literals, Mapping) else literals
+        usage = usages.get(param.name)
         try:
             spec = explain_strategy(
                 param, roles=rules, literals=list(own), boundaries=boundaries,
-                usage=usages.get(param.name), classes=classes,
+                usage=usage, classes=classes,
             )  # fmt: skip
         except NoStrategy as exc:
             if param.default is None:
@@ -559,8 +598,56 @@ def args_for(
             # text never reaches the arithmetic, so digit strings are drawn too.
             digits = {"type": "text", "alphabet": "0123456789", "min_size": 1, "max_size": 20}
             spec = {"type": "one_of", "options": [digits, spec]}
+        if param.name in vocabulary:  # rates[base]: the keys are what base is drawn from
+            keys = {"type": "sampled_from", "values": [encode(v) for v in vocabulary[param.name]]}
+            spec = _map_type(spec, "dicts", partial(_keyed, keys=keys))
+        shared = [v for m in (usage.key_of if usage else ()) for v in vocabulary.get(m, ())]
+        if shared:  # and base is mostly one of those keys
+            values = list(dict.fromkeys(encode(v) for v in shared))
+            spec = {"type": "one_of", "options": [{"type": "sampled_from", "values": values}, spec]}
         args.append({"name": param.name, "kind": param.kind, "strategy": spec})
     return ([], why_not) if why_not else (args, [])
+
+
+_KEYS = ("A", "B", "C")  # keys shared by a mapping and the parameters that index it
+
+
+def _keyed(dicts: Spec, *, keys: Spec) -> Spec:
+    """A mapping drawn from known keys: half the time every one of them (a full rate table),
+    else any few (a lookup that misses)."""
+    every = {**dicts, "keys": keys, "min_size": len(keys["values"]),
+             "max_size": len(keys["values"])}  # fmt: skip
+    return {"type": "one_of", "options": [every, {**dicts, "keys": keys}]}
+
+
+def _key_vocabulary(
+    fn: ChangedFunction, usages: dict[str, Usage]
+) -> tuple[dict[str, Usage], dict[str, list[Any]]]:
+    """For a mapping parameter indexed by others (``rates[base]``, ``rates[quote]``): the few
+    values its keys are drawn from (the indexing parameters' choices, else A, B, C), which the
+    indexing parameters then also try."""
+    vocabulary: dict[str, list[Any]] = {}
+    for usage in usages.values():
+        for mapping in usage.key_of:
+            found = vocabulary.setdefault(mapping, [])
+            for text in usage.choices:
+                try:
+                    value = parse_literal(text)
+                except ValueError:
+                    continue
+                if value not in found:
+                    found.append(value)
+    for mapping, found in vocabulary.items():
+        if not found:
+            found.extend(_KEYS)
+        vocabulary[mapping] = found[:MAX_VALUES]
+    out = dict(usages)
+    for name, usage in usages.items():
+        shared = [v for m in usage.key_of for v in vocabulary.get(m, ())]
+        if shared:
+            choices = tuple(dict.fromkeys([*usage.choices, *(repr(v) for v in shared)]))
+            out[name] = dataclasses.replace(usage, choices=choices)
+    return out, vocabulary
 
 
 _DIGIT_USE = re.compile(r"\bint\(|\.isdigit\(|\.isdecimal\(|\.isnumeric\(|\bord\(")

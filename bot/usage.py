@@ -13,7 +13,13 @@ worth trying. :func:`infer_usage` reads, for each parameter:
 * **bounds**: numbers it is compared with (``p < 1``, ``1 <= p <= 3``, ``p in (2, 4)``),
   literals or module constants (``MAXYEAR``), as source text; the strategies try c-1, c, c+1.
   These come from the function's own guards, so they are tried even outside a role's range.
-* **choices**: strings it is compared with (``p == 'EUR'``, ``p in ('a', 'b')``).
+* **choices**: strings it is compared with (``p == 'EUR'``, ``p in ('a', 'b')``), the
+  prefixes it is tested for, and the keys of a module constant it indexes
+  (``MINOR_UNITS[currency]``, ``RATES.get(currency)``, ``currency in MINOR_UNITS``).
+* **element bounds**: numbers the items of an iterated parameter are compared with
+  (``for bal in balances: if bal > 0``).
+* **key of**: another parameter it indexes (``rates[base]``): the strategies draw that
+  mapping's keys from the same few values as this parameter, so lookups hit.
 * a **default** written as a module constant (``method=EASTER_WESTERN``), resolved to its
   literal text.
 
@@ -25,9 +31,11 @@ from __future__ import annotations
 import ast
 import textwrap
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
+from bot.imports import ImportMap
 from bot.literals import _numeric_assignments, _parse, safe_literal
 from bot.models import ChangedFunction
 
@@ -73,6 +81,8 @@ class Usage:
     bounds: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
     default: str | None = None
+    element_bounds: tuple[str, ...] = ()  # numbers the items are compared with (for x in p)
+    key_of: tuple[str, ...] = ()  # parameters this one indexes (rates[base]: base -> rates)
 
 
 @dataclass
@@ -80,6 +90,15 @@ class _Reading:
     votes: Counter[str] = field(default_factory=Counter)
     bounds: list[str] = field(default_factory=list)
     choices: list[str] = field(default_factory=list)
+    element_bounds: list[str] = field(default_factory=list)
+    key_of: list[str] = field(default_factory=list)
+
+    def merge(self, other: _Reading) -> None:
+        """What a callee read of the same value."""
+        self.votes.update({k: v for k, v in other.votes.items() if k != "number"})
+        self.bounds += other.bounds
+        self.choices += other.choices
+        self.element_bounds += other.element_bounds
 
 
 def _function_defs(tree: ast.AST | None) -> dict[str, ast.FunctionDef]:
@@ -100,11 +119,33 @@ def _own_def(source: str) -> ast.FunctionDef | None:
 
 
 class _Reader:
-    def __init__(self, module_source: str) -> None:
+    def __init__(self, module_source: str, imports: ImportMap | None = None) -> None:
         tree = _parse(module_source)
         self.constants = _numeric_assignments(tree.body) if tree is not None else {}
         self.strings = _string_assignments(tree.body) if tree is not None else {}
+        self.keys = _key_assignments(tree.body) if tree is not None else {}
         self.defs = _function_defs(tree)
+        self.params: frozenset[str] = frozenset()  # the function's own parameters
+        self.imports = imports
+        self._others: dict[str, _Reader] = {}
+
+    def imported(self, name: str) -> tuple[_Reader, str] | None:
+        """The reader of the repository module ``name`` is imported from, and its name there."""
+        origin = self.imports.origin(name) if self.imports is not None else None
+        if origin is None or self.imports is None:
+            return None
+        if origin.path not in self._others:
+            nested = ImportMap(origin.path, origin.module, self.imports.sources, self.imports.index)
+            self._others[origin.path] = _Reader(self.imports.sources.get(origin.path, ""), nested)
+        return self._others[origin.path], origin.name
+
+    def _table(self, attribute: str, name: str) -> Any:
+        """``name`` in this module's constants/strings/keys/defs, or where it is imported from."""
+        own = getattr(self, attribute)
+        if name in own:
+            return own[name]
+        found = self.imported(name)
+        return getattr(found[0], attribute).get(found[1]) if found is not None else None
 
     def constant(self, node: ast.AST) -> str | None:
         """Source text of a number the node stands for: literal, module constant, known name."""
@@ -112,7 +153,7 @@ class _Reader:
         if text is not None:
             return text if _is_numberish(text) else None
         if isinstance(node, ast.Name):
-            return self.constants.get(node.id) or _KNOWN.get(node.id)
+            return self._table("constants", node.id) or _KNOWN.get(node.id)
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             return _KNOWN.get(node.attr)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
@@ -123,8 +164,8 @@ class _Reader:
     def string(self, node: ast.AST) -> str | None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return repr(node.value)
-        if isinstance(node, ast.Name) and node.id in self.strings:
-            return self.strings[node.id]
+        if isinstance(node, ast.Name):
+            return self._table("strings", node.id)  # type: ignore[no-any-return]
         return None
 
     def read(self, fn: ast.FunctionDef, name: str, depth: int, out: _Reading) -> None:
@@ -137,9 +178,22 @@ class _Reader:
                 and _is(node.value, name)
             ):
                 names.add(node.targets[0].id)
+        items = {
+            node.target.id
+            for node in ast.walk(fn)
+            if isinstance(node, ast.For | ast.comprehension)
+            and isinstance(node.target, ast.Name)
+            and any(_is(node.iter, n) for n in names)
+        }
         for alias in sorted(names):
             for node in ast.walk(fn):
                 self._node(node, alias, depth, out)
+        for item in sorted(items - names):  # for bal in balances: if bal > 0
+            each = _Reading()
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Compare):
+                    self._compare(node, item, each)
+            out.element_bounds += each.bounds
 
     def _node(self, node: ast.AST, name: str, depth: int, out: _Reading) -> None:
         if isinstance(node, ast.BinOp) and _is(node.left, name):
@@ -151,8 +205,8 @@ class _Reader:
             if isinstance(node.op, _INT_OPS) and not isinstance(node.op, ast.Mod):
                 out.votes["int"] += 1
         elif isinstance(node, ast.Subscript):
-            if _is(node.slice, name):
-                out.votes["int"] += 1  # or a mapping's key: a weak vote
+            if _is_key(node.slice, name):
+                self._key(node.value, name, out)
             elif _is(node.value, name):
                 out.votes["str" if isinstance(node.slice, ast.Slice) else "list"] += 1
         elif isinstance(node, ast.Attribute) and _is(node.value, name):
@@ -181,8 +235,22 @@ class _Reader:
                     self._bound(elt, out)
             elif isinstance(op, ast.In | ast.NotIn) and _is(right, name):
                 self._bound(left, out)  # 'IMO' in number
+            elif isinstance(op, ast.In | ast.NotIn) and _is(left, name):
+                self._key(right, name, out)  # currency in MINOR_UNITS
             elif not isinstance(op, ast.Is | ast.IsNot | ast.In | ast.NotIn):
                 self._bound(other, out)
+
+    def _key(self, mapping: ast.AST, name: str, out: _Reading) -> None:
+        """``name`` indexes ``mapping``: a module constant's keys are its values worth trying;
+        another parameter's keys are drawn from the same values as ``name``."""
+        keys = self._table("keys", mapping.id) if isinstance(mapping, ast.Name) else None
+        if keys:
+            out.choices += keys
+            out.votes["str" if keys and keys[0][:1] in "'\"" else "int"] += 2
+        elif isinstance(mapping, ast.Name) and mapping.id in self.params and mapping.id != name:
+            out.key_of.append(mapping.id)
+        else:
+            out.votes["int"] += 1  # a list index, or a mapping's key: a weak vote
 
     def _prefixes(self, call: ast.Call, out: _Reading) -> None:
         """``p.startswith('IMO')``: the string itself is worth trying (as is ``'IMO' in p``)."""
@@ -209,6 +277,10 @@ class _Reader:
             if func.attr in ("startswith", "endswith", "find", "count", "removeprefix"):
                 self._prefixes(node, out)
             return
+        if isinstance(func, ast.Attribute) and func.attr in ("get", "pop", "setdefault"):
+            if node.args and _is_key(node.args[0], name):  # RATES.get(currency, ...)
+                self._key(func.value, name, out)
+            return
         callee = func.id if isinstance(func, ast.Name) else None
         positions = [i for i, a in enumerate(node.args) if _is(a, name)]
         if callee == "range" and positions:
@@ -221,14 +293,37 @@ class _Reader:
                     out.votes[_TYPES[type_name]] += 2
         elif callee in ("min", "max") and positions and len(node.args) == 1:
             out.votes["list"] += 1
-        elif callee in self.defs and positions and depth < MAX_DEPTH:
-            target = self.defs[callee]
-            params = [a.arg for a in [*target.args.posonlyargs, *target.args.args]]
-            for index in positions:
-                if index < len(params):
-                    inner = _Reading()
-                    self.read(target, params[index], depth + 1, inner)
-                    out.votes.update({k: v for k, v in inner.votes.items() if k != "number"})
+        elif callee is not None and positions and depth < MAX_DEPTH:
+            found = (self, callee) if callee in self.defs else self.imported(callee)
+            target = found[0].defs.get(found[1]) if found is not None else None
+            if found is not None and target is not None:
+                found[0].follow(target, node, positions, depth, out, self.params)
+
+    def follow(
+        self,
+        target: ast.FunctionDef,
+        call: ast.Call,
+        positions: list[int],
+        depth: int,
+        out: _Reading,
+        callers: frozenset[str],
+    ) -> None:
+        """Read the callee's parameters at ``positions``; its ``rates[base]`` becomes the
+        caller's when the caller passed its own parameters there."""
+        params = [a.arg for a in [*target.args.posonlyargs, *target.args.args]]
+        passed = {
+            params[i]: a.id
+            for i, a in enumerate(call.args)
+            if i < len(params) and isinstance(a, ast.Name) and a.id in callers
+        }
+        for index in positions:
+            if index < len(params):
+                inner = _Reading()
+                outer_params, self.params = self.params, frozenset(params)
+                self.read(target, params[index], depth + 1, inner)
+                self.params = outer_params
+                out.merge(inner)
+                out.key_of += [passed[k] for k in inner.key_of if k in passed]
 
 
 def _string_assignments(body: list[ast.stmt]) -> dict[str, str]:
@@ -245,6 +340,34 @@ def _string_assignments(body: list[ast.stmt]) -> dict[str, str]:
     return out
 
 
+def _key_assignments(body: list[ast.stmt]) -> dict[str, list[str]]:
+    """Module constants that are collections of literals: their keys (dicts) or items, as
+    source text (``MINOR_UNITS = {"JPY": 0, ...}`` -> ``["'JPY'", ...]``)."""
+    out: dict[str, list[str]] = {}
+    for stmt in body:
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) and stmt.targets else None
+        if isinstance(stmt, ast.AnnAssign):
+            target = stmt.target
+        value = stmt.value if isinstance(stmt, ast.Assign | ast.AnnAssign) else None
+        if not isinstance(target, ast.Name) or value is None:
+            continue
+        if isinstance(value, ast.Call) and _is_frozen(value):
+            value = value.args[0]
+        items: list[ast.expr | None] = []
+        if isinstance(value, ast.Dict):
+            items = list(value.keys)
+        elif isinstance(value, ast.Set | ast.List | ast.Tuple):
+            items = list(value.elts)
+        texts = [t for t in (safe_literal(i) for i in items if i is not None) if t is not None]
+        if texts and len(texts) == len(items):
+            out[target.id] = texts[:MAX_BOUNDS]
+    return out
+
+
+def _is_frozen(call: ast.Call) -> bool:
+    return _is(call.func, "frozenset") and len(call.args) == 1
+
+
 def _type_names(node: ast.AST) -> Iterator[str]:
     if isinstance(node, ast.Tuple):
         for elt in node.elts:
@@ -257,6 +380,18 @@ def _type_names(node: ast.AST) -> Iterator[str]:
 
 def _is(node: ast.AST, name: str) -> bool:
     return isinstance(node, ast.Name) and node.id == name
+
+
+def _is_key(node: ast.AST, name: str) -> bool:
+    """``name``, or ``name.upper()`` and the like, used as a key."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("upper", "lower", "strip", "casefold")
+        and not node.args
+    ):
+        return _is(node.func.value, name)
+    return _is(node, name)
 
 
 def _is_str_format(node: ast.BinOp) -> bool:
@@ -281,9 +416,14 @@ def _family(votes: Counter[str]) -> str | None:
     return best
 
 
-def infer_usage(fn: ChangedFunction, module_source: str) -> dict[str, Usage]:
-    """Per parameter name, what the head and base bodies of ``fn`` say about it."""
-    reader = _Reader(module_source)
+def infer_usage(
+    fn: ChangedFunction, module_source: str, imports: ImportMap | None = None
+) -> dict[str, Usage]:
+    """Per parameter name, what the head and base bodies of ``fn`` say about it; with
+    ``imports``, functions and constants imported from other modules of the repository are
+    read too."""
+    reader = _Reader(module_source, imports)
+    reader.params = frozenset(p.name for p in fn.params)
     defs = [d for d in (_own_def(fn.head_source), _own_def(fn.base_source)) if d is not None]
     out: dict[str, Usage] = {}
     for param in fn.params:
@@ -293,14 +433,18 @@ def infer_usage(fn: ChangedFunction, module_source: str) -> dict[str, Usage]:
         default = None
         if param.default is not None and param.default.isidentifier():
             default = reader.constants.get(param.default) or reader.strings.get(param.default)
-        bounds = list(dict.fromkeys(reading.bounds))[:MAX_BOUNDS]
-        choices = list(dict.fromkeys(reading.choices))[:MAX_BOUNDS]
-        usage = Usage(_family(reading.votes), tuple(bounds), tuple(choices), default)
+        usage = Usage(
+            _family(reading.votes),
+            _unique(reading.bounds),
+            _unique(reading.choices),
+            default,
+            _unique(reading.element_bounds),
+            _unique(reading.key_of),
+        )
         if usage != Usage():
             out[param.name] = usage
     return out
 
 
-def usage_map(fn: ChangedFunction, sources: Mapping[str, str]) -> dict[str, Usage]:
-    """:func:`infer_usage` with the module read from ``sources`` (path -> text)."""
-    return infer_usage(fn, sources.get(fn.path, ""))
+def _unique(values: list[str]) -> tuple[str, ...]:
+    return tuple(list(dict.fromkeys(values))[:MAX_BOUNDS])

@@ -94,7 +94,7 @@ def differential_candidate(
     classes = ClassResolver(fn.path, head_mod[1], ctx.head_sources, rules)
     args, why_not = args_for(
         fn, rules=rules, literals=literals, constants=constants, module_source=module_src,
-        classes=classes,
+        classes=classes, imports=classes.imports,
     )  # fmt: skip
     if why_not:
         return None

@@ -119,7 +119,10 @@ _BUILDERS: dict[str, Any] = {
     ),
     "tuples": lambda s: st.tuples(*(build(e) for e in s["elements"])),
     "dicts": lambda s: st.dictionaries(
-        build(s["keys"]), build(s["values"]), max_size=_opt(s, "max_size", int)
+        build(s["keys"]),
+        build(s["values"]),
+        min_size=int(s.get("min_size", 0)),
+        max_size=_opt(s, "max_size", int),
     ),
     "one_of": lambda s: st.one_of(*(build(o) for o in s["options"])),
     "sampled_from": lambda s: st.sampled_from([decode(v) for v in s["values"]]),

@@ -34,7 +34,7 @@ SPEC_KEYS: dict[str, tuple[set[str], set[str]]] = {
     "timedeltas": ({"min_days", "max_days"}, set()),
     "lists": ({"elements"}, {"min_size", "max_size"}),
     "tuples": ({"elements"}, set()),
-    "dicts": ({"keys", "values"}, {"max_size"}),
+    "dicts": ({"keys", "values"}, {"min_size", "max_size"}),
     "one_of": ({"options"}, set()),
     "sampled_from": ({"values"}, set()),
     "just": ({"value"}, set()),

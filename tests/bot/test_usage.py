@@ -143,3 +143,76 @@ def test_prefixes_and_substrings_are_choices() -> None:
     usage = infer_usage(functions(source)["compact"], source)["number"]
     assert usage.family == "str"
     assert usage.choices == ("'IMO'", "'NO'", "'X'")
+
+
+FX = {
+    "money/__init__.py": "",
+    "money/core.py": (
+        "MINOR_UNITS = {'USD': 2, 'JPY': 0}\n\n"
+        "def minor_exponent(currency):\n    return MINOR_UNITS[currency.upper()]\n"
+    ),
+    "fx/__init__.py": "",
+    "fx/convert.py": textwrap.dedent(
+        """
+        from decimal import Decimal
+        from money.core import minor_exponent
+
+        def cross_rate(rates: dict[str, Decimal], base: str, quote: str) -> Decimal:
+            return rates[quote] / rates.get(base)
+
+        def convert(amount: Decimal, source: str, target: str, rates: dict[str, Decimal],
+                    side: str = "buy") -> Decimal:
+            if side not in ("buy", "sell"):
+                raise ValueError(side)
+            return (amount * cross_rate(rates, source, target)).quantize(minor_exponent(target))
+
+        def positive_total(balances: list[Decimal]) -> Decimal:
+            return sum(b for b in balances if b > 0)
+        """
+    ),
+}
+
+
+def test_keys_of_imported_constants_and_mappings_indexed_by_parameters() -> None:
+    from bot.imports import ImportMap
+
+    source = FX["fx/convert.py"]
+    found = functions(source)
+    imports = ImportMap("fx/convert.py", "fx.convert", FX)
+    convert = infer_usage(found["convert"], source, imports)
+    # minor_exponent(target) is read in money/core.py: MINOR_UNITS[currency.upper()]
+    assert convert["target"].choices == ("'USD'", "'JPY'")
+    assert "source" not in convert or not convert["source"].choices
+    # cross_rate(rates, source, target) indexes rates with both: they are keys of rates
+    assert convert["source"].key_of == convert["target"].key_of == ("rates",)
+    assert infer_usage(found["cross_rate"], source)["base"].key_of == ("rates",)
+    assert infer_usage(found["positive_total"], source)["balances"].element_bounds == ("0",)
+    # without the import map, nothing is read from money/core.py
+    assert (
+        "target" not in infer_usage(found["convert"], source)
+        or not infer_usage(found["convert"], source)["target"].choices
+    )
+
+
+def test_mappings_are_drawn_from_the_keys_their_indexes_try(rules: RuleSet) -> None:
+    from bot.imports import ImportMap
+
+    source = FX["fx/convert.py"]
+    imports = ImportMap("fx/convert.py", "fx.convert", FX)
+    args, why_not = args_for(
+        functions(source)["convert"], rules=rules, module_source=source, imports=imports
+    )
+    assert not why_not
+    spec = {a["name"]: a["strategy"] for a in args}
+    rates = json.dumps(spec["rates"])
+    # half the time a full table of every key, else a few of them
+    assert '"keys": {"type": "sampled_from", "values": ["USD", "JPY"]}' in rates
+    assert '"min_size": 2' in rates and '"max_size": 2' in rates
+    assert spec["source"]["options"][0] == {"type": "sampled_from", "values": ["USD", "JPY"]}
+    # an annotated parameter gets the strings its body compares it with, and its default
+    assert {"buy", "sell"} <= set(json.dumps(spec["side"]).replace('"', " ").split())
+    total = args_for(functions(source)["positive_total"], rules=rules, module_source=source)[0]
+    assert '{"$": "decimal", "v": "-1"}' in json.dumps(total[0]["strategy"])  # bal > 0: -1 too
+    # nothing to share: a mapping and its indexes meet on A, B, C
+    cross = args_for(functions(source)["cross_rate"], rules=rules, module_source=source)[0]
+    assert '"values": ["A", "B", "C"]' in json.dumps(cross[0]["strategy"])
