@@ -418,15 +418,38 @@ def _with_usage(spec: Spec, hint: Hint, usage: Usage | None) -> Spec:
         return spec
     if hint[0] == "scalar":
         return _bounded(spec, hint[1], usage)
-    if hint[0] == "list" and usage.element_bounds:
-        items = Usage(bounds=usage.element_bounds)
+    if hint[0] == "list":
         family = hint[1][1] if hint[1][0] == "scalar" else None
+        if usage.element_bounds:
+            items = Usage(bounds=usage.element_bounds)
 
-        def bound_items(lists: Spec) -> Spec:
-            return {**lists, "elements": _bounded(lists["elements"], family, items)}
+            def bound_items(lists: Spec) -> Spec:
+                return {**lists, "elements": _bounded(lists["elements"], family, items)}
 
-        return _map_type(spec, "lists", bound_items)
+            spec = _map_type(spec, "lists", bound_items)
+        if usage.totals:
+            spec = _mix(spec, _partitions(usage.totals, family))
     return spec
+
+
+_SHAPES = ("1", "0.5 0.5", "0.25 0.75", "0.2 0.3 0.5", "0.1 0.2 0.3 0.4", "0 1")
+
+
+def _partitions(totals: Sequence[str], family: str | None) -> list[Any]:
+    """Lists that add up to each total: what ``if sum(parts) != 100: raise`` lets through."""
+    out: list[Any] = []
+    for total in _constants(totals):
+        kind = family if family in NUMERIC else _number_family(total)
+        for shape in _SHAPES:
+            parts = [convert(total * Decimal(share), kind) for share in shape.split()]
+            if None not in parts and parts not in out:
+                out.append(parts)
+        third = convert((total / 3).quantize(Decimal("0.01")), kind)
+        if third is not None:  # thirds that do not divide evenly: the last part differs
+            rest = convert(total - 2 * Decimal(str(third)), kind)
+            if rest is not None and [third, third, rest] not in out:
+                out.append([third, third, rest])
+    return out
 
 
 def _map_type(spec: Spec, kind: str, change: Any) -> Spec:

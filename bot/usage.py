@@ -18,6 +18,7 @@ worth trying. :func:`infer_usage` reads, for each parameter:
   (``MINOR_UNITS[currency]``, ``RATES.get(currency)``, ``currency in MINOR_UNITS``).
 * **element bounds**: numbers the items of an iterated parameter are compared with
   (``for bal in balances: if bal > 0``).
+* **totals**: what the sum of its items must be (``if sum(percents) != 100: raise``).
 * **key of**: another parameter it indexes (``rates[base]``): the strategies draw that
   mapping's keys from the same few values as this parameter, so lookups hit.
 * a **default** written as a module constant (``method=EASTER_WESTERN``), resolved to its
@@ -83,6 +84,7 @@ class Usage:
     default: str | None = None
     element_bounds: tuple[str, ...] = ()  # numbers the items are compared with (for x in p)
     key_of: tuple[str, ...] = ()  # parameters this one indexes (rates[base]: base -> rates)
+    totals: tuple[str, ...] = ()  # what its sum must be (if sum(percents) != 100: raise)
 
 
 @dataclass
@@ -92,6 +94,7 @@ class _Reading:
     choices: list[str] = field(default_factory=list)
     element_bounds: list[str] = field(default_factory=list)
     key_of: list[str] = field(default_factory=list)
+    totals: list[str] = field(default_factory=list)
 
     def merge(self, other: _Reading) -> None:
         """What a callee read of the same value."""
@@ -99,6 +102,7 @@ class _Reading:
         self.bounds += other.bounds
         self.choices += other.choices
         self.element_bounds += other.element_bounds
+        self.totals += other.totals
 
 
 def _function_defs(tree: ast.AST | None) -> dict[str, ast.FunctionDef]:
@@ -225,6 +229,11 @@ class _Reader:
         operands = [node.left, *node.comparators]
         for i, op in enumerate(node.ops):
             left, right = operands[i], operands[i + 1]
+            for summed, other in ((left, right), (right, left)):
+                if _is_sum_of(summed, name) and isinstance(op, ast.Eq | ast.NotEq):
+                    total = self.constant(other)
+                    if total is not None:
+                        out.totals.append(total)
             if not (_is(left, name) or _is(right, name)):
                 continue
             other = right if _is(left, name) else left
@@ -382,6 +391,15 @@ def _is(node: ast.AST, name: str) -> bool:
     return isinstance(node, ast.Name) and node.id == name
 
 
+def _is_sum_of(node: ast.AST, name: str) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and _is(node.func, "sum")
+        and len(node.args) == 1
+        and _is(node.args[0], name)
+    )
+
+
 def _is_key(node: ast.AST, name: str) -> bool:
     """``name``, or ``name.upper()`` and the like, used as a key."""
     if (
@@ -440,6 +458,7 @@ def infer_usage(
             default,
             _unique(reading.element_bounds),
             _unique(reading.key_of),
+            _unique(reading.totals),
         )
         if usage != Usage():
             out[param.name] = usage

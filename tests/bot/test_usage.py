@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -216,3 +217,21 @@ def test_mappings_are_drawn_from_the_keys_their_indexes_try(rules: RuleSet) -> N
     # nothing to share: a mapping and its indexes meet on A, B, C
     cross = args_for(functions(source)["cross_rate"], rules=rules, module_source=source)[0]
     assert '"values": ["A", "B", "C"]' in json.dumps(cross[0]["strategy"])
+
+
+def test_lists_whose_sum_is_checked_get_lists_that_add_up(rules: RuleSet) -> None:
+    source = (
+        "from decimal import Decimal\n\n"
+        "def percent_split(total: Decimal, percents: list[Decimal]) -> list[Decimal]:\n"
+        "    if sum(percents) != 100:\n"
+        "        raise ValueError('percentages must add up to 100')\n"
+        "    return [total * p / 100 for p in percents]\n"
+    )
+    fn = functions(source)["percent_split"]
+    assert infer_usage(fn, source)["percents"].totals == ("100",)
+    args, _ = args_for(fn, rules=rules, module_source=source)
+    lists = args[1]["strategy"]["options"][0]["values"]
+    sums = [sum(Decimal(item["v"]) for item in parts) for parts in lists]
+    assert sums and all(total == 100 for total in sums)
+    assert [{"$": "decimal", "v": "33.33"}, {"$": "decimal", "v": "33.33"},
+            {"$": "decimal", "v": "33.34"}] in lists  # fmt: skip
