@@ -103,6 +103,7 @@ class ClassResolver:
             module_source=self.sources.get(path, ""),
             classes=nested,
             imports=nested.imports,
+            optional_defaults=True,
         )
         if why_not:
             return None
@@ -115,4 +116,12 @@ def _init_source(cls: ast.ClassDef) -> str:
                                                                              "__new__")),
         None,
     )  # fmt: skip
-    return ast.unparse(init) if init is not None else ""
+    return source_of(init) if init is not None else ""
+
+
+def source_of(node: ast.AST) -> str:
+    """``ast.unparse``, or "" for a tree too deep to print (what the body says is then lost)."""
+    try:
+        return ast.unparse(node)
+    except RecursionError:
+        return ""

@@ -128,7 +128,9 @@ def _summary(
     disagreements = sum(
         1 for s in by_fn.values() if "clean" in s and ("difference" in s or "violation" in s)
     )
-    unexplored = sum(1 for f in functions if (f.path, f.function) not in with_witness)
+    # Functions a generator ran on and found nothing in (an undrivable one had no run).
+    ran = {(e.function.path, e.function.function) for e in evidence}
+    unexplored = sum(1 for f in functions if (f.path, f.function) in ran - with_witness)
     return EscalationEvidence(
         risky_without_evidence=len(unresolved),
         flaky=flaky,

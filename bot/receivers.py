@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.functions import function_params
+from bot.instances import source_of
 from bot.literals import harvest_literals
 from bot.models import ChangedFunction, Param
 from bot.strategies import args_for
@@ -148,7 +149,7 @@ def _constructor(fn: ChangedFunction, cls: ast.ClassDef) -> ChangedFunction | st
         params=params,
         decorators=tuple(ast.unparse(d) for d in node.decorator_list) if node else (),
         is_method=bound,
-        head_source=ast.unparse(node) if node else "",
+        head_source=source_of(node) if node else "",
         base_source="",
     )
 
@@ -181,7 +182,7 @@ def receiver_spec(
     literals = harvest_literals(sources or {}, cls.name, own) if own else {}
     args, why_not = args_for(
         ctor, rules=rules, literals=literals, constants=constants, module_source=module_src,
-        classes=classes, imports=getattr(classes, "imports", None),
+        classes=classes, imports=getattr(classes, "imports", None), optional_defaults=True,
     )  # fmt: skip
     if why_not:
         return None, f"cannot construct {cls.name}: " + "; ".join(why_not)

@@ -18,7 +18,9 @@ import ast
 import contextlib
 import dataclasses
 import datetime as dt
+import json
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -399,6 +401,9 @@ def _inferred(
         ]
         whole = [v for v in literals if isinstance(v, list | tuple)]
         return _mix({"type": "one_of", "options": options}, whole)
+    if family == "dict":  # keyed by other parameters: keys shared with them (args_for)
+        values = _unknown(role, literals, constants)
+        return {"type": "dicts", "keys": dict(_DEFAULTS["str"]), "values": values, "max_size": 5}
     if family not in _DEFAULTS:
         return _unknown(role, literals, constants)
     if role is not None and (role.type == family or {role.type, family} <= NUMERIC):
@@ -441,14 +446,18 @@ def _partitions(totals: Sequence[str], family: str | None) -> list[Any]:
     for total in _constants(totals):
         kind = family if family in NUMERIC else _number_family(total)
         for shape in _SHAPES:
-            parts = [convert(total * Decimal(share), kind) for share in shape.split()]
+            try:
+                parts = [convert(total * Decimal(share), kind) for share in shape.split()]
+            except ArithmeticError:
+                continue
             if None not in parts and parts not in out:
                 out.append(parts)
-        third = convert((total / 3).quantize(Decimal("0.01")), kind)
-        if third is not None:  # thirds that do not divide evenly: the last part differs
-            rest = convert(total - 2 * Decimal(str(third)), kind)
-            if rest is not None and [third, third, rest] not in out:
-                out.append([third, third, rest])
+        with contextlib.suppress(ArithmeticError):  # a total too large to split in cents
+            third = convert((total / 3).quantize(Decimal("0.01")), kind)
+            if third is not None:  # thirds that do not divide evenly: the last part differs
+                rest = convert(total - 2 * Decimal(str(third)), kind)
+                if rest is not None and [third, third, rest] not in out:
+                    out.append([third, third, rest])
     return out
 
 
@@ -586,6 +595,7 @@ def args_for(
     module_source: str | None = None,
     classes: Any = None,
     imports: ImportMap | None = None,
+    optional_defaults: bool = False,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The ``args`` of a differential candidate, and why not when the function can't be driven.
 
@@ -595,16 +605,22 @@ def args_for(
     default that cannot be generated or whose name starts with ``_`` (its default is used). A
     required parameter that cannot be generated makes the whole function undrivable: ``([],
     [reasons])``. With ``module_source``, unannotated parameters are also read from the body
-    (bot/usage.py).
+    (bot/usage.py). A parameter with a default that base's signature lacks is left out:
+    callers that do not pass it are what base and head can be compared on. With
+    ``optional_defaults`` (constructors), parameters with defaults are marked ``optional``:
+    the driver sometimes leaves them out, as most callers do.
     """
     boundaries = [*fn.constants, *constants]
     usages = infer_usage(fn, module_source, imports) if module_source is not None else {}
     usages, vocabulary = _key_vocabulary(fn, usages)
     args: list[dict[str, Any]] = []
     why_not: list[str] = []
+    in_base = _base_param_names(fn)
     for param in callable_params(fn):
         if param.name.startswith("_") and param.default is not None:
             continue  # a private switch (``_normalize=True``): callers leave it alone
+        if in_base is not None and param.default is not None and param.name not in in_base:
+            continue  # new on head, with a default: existing callers do not pass it
         own = literals.get(param.name, ()) if isinstance(literals, Mapping) else literals
         usage = usages.get(param.name)
         try:
@@ -622,17 +638,46 @@ def args_for(
             digits = {"type": "text", "alphabet": "0123456789", "min_size": 1, "max_size": 20}
             spec = {"type": "one_of", "options": [digits, spec]}
         if param.name in vocabulary:  # rates[base]: the keys are what base is drawn from
-            keys = {"type": "sampled_from", "values": [encode(v) for v in vocabulary[param.name]]}
+            keys = {"type": "sampled_from", "values": _unique_encoded(vocabulary[param.name])}
             spec = _map_type(spec, "dicts", partial(_keyed, keys=keys))
         shared = [v for m in (usage.key_of if usage else ()) for v in vocabulary.get(m, ())]
         if shared:  # and base is mostly one of those keys
-            values = list(dict.fromkeys(encode(v) for v in shared))
+            values = _unique_encoded(shared)
             spec = {"type": "one_of", "options": [{"type": "sampled_from", "values": values}, spec]}
-        args.append({"name": param.name, "kind": param.kind, "strategy": spec})
+        arg: dict[str, Any] = {"name": param.name, "kind": param.kind, "strategy": spec}
+        if optional_defaults and param.default is not None and param.kind != "positional_only":
+            arg["optional"] = True
+        args.append(arg)
     return ([], why_not) if why_not else (args, [])
 
 
+def _base_param_names(fn: ChangedFunction) -> set[str] | None:
+    """The parameter names of the base version of ``fn``, when its source is known."""
+    if not fn.base_source:
+        return None
+    try:
+        tree = ast.parse(textwrap.dedent(fn.base_source))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    node = next(
+        (n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)), None
+    )
+    if node is None:
+        return None
+    every = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+    return {a.arg for a in every}
+
+
 _KEYS = ("A", "B", "C")  # keys shared by a mapping and the parameters that index it
+
+
+def _unique_encoded(values: Sequence[Any]) -> list[Any]:
+    """Encoded values without repeats (encoded tuples and Decimals are dicts: not hashable)."""
+    seen: dict[str, Any] = {}
+    for value in values:
+        item = encode(value)
+        seen.setdefault(json.dumps(item, sort_keys=True), item)
+    return list(seen.values())
 
 
 def _keyed(dicts: Spec, *, keys: Spec) -> Spec:

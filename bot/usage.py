@@ -44,6 +44,7 @@ __all__ = ["Usage", "infer_usage"]
 
 MAX_DEPTH = 2  # calls followed into other functions of the module
 MAX_BOUNDS = 12
+MAX_NODES = 200_000  # ast nodes visited for one function: a bound on pathological sources
 
 _INT_OPS = (ast.Mod, ast.FloorDiv, ast.LShift, ast.RShift, ast.BitAnd, ast.BitOr, ast.BitXor)
 _STR_METHOD_NAMES = (
@@ -132,6 +133,8 @@ class _Reader:
         self.params: frozenset[str] = frozenset()  # the function's own parameters
         self.imports = imports
         self._others: dict[str, _Reader] = {}
+        self._followed: dict[tuple[int, str, int], _Reading] = {}  # callee readings, memoized
+        self.budget = MAX_NODES  # nodes visited, across the readers of one inference
 
     def imported(self, name: str) -> tuple[_Reader, str] | None:
         """The reader of the repository module ``name`` is imported from, and its name there."""
@@ -141,7 +144,9 @@ class _Reader:
         if origin.path not in self._others:
             nested = ImportMap(origin.path, origin.module, self.imports.sources, self.imports.index)
             self._others[origin.path] = _Reader(self.imports.sources.get(origin.path, ""), nested)
-        return self._others[origin.path], origin.name
+        other = self._others[origin.path]
+        other.budget = min(other.budget, self.budget)
+        return other, origin.name
 
     def _table(self, attribute: str, name: str) -> Any:
         """``name`` in this module's constants/strings/keys/defs, or where it is imported from."""
@@ -191,6 +196,9 @@ class _Reader:
         }
         for alias in sorted(names):
             for node in ast.walk(fn):
+                self.budget -= 1
+                if self.budget <= 0:
+                    return
                 self._node(node, alias, depth, out)
         for item in sorted(items - names):  # for bal in balances: if bal > 0
             each = _Reading()
@@ -212,7 +220,10 @@ class _Reader:
             if _is_key(node.slice, name):
                 self._key(node.value, name, out)
             elif _is(node.value, name):
-                out.votes["str" if isinstance(node.slice, ast.Slice) else "list"] += 1
+                if isinstance(node.slice, ast.Name) and node.slice.id in self.params:
+                    out.votes["dict"] += 2  # rates[base]: a mapping keyed by another parameter
+                else:
+                    out.votes["str" if isinstance(node.slice, ast.Slice) else "list"] += 1
         elif isinstance(node, ast.Attribute) and _is(node.value, name):
             if node.attr in _STR_METHODS:
                 out.votes["str"] += 3
@@ -285,6 +296,8 @@ class _Reader:
         if isinstance(func, ast.Attribute) and _is(func.value, name):
             if func.attr in ("startswith", "endswith", "find", "count", "removeprefix"):
                 self._prefixes(node, out)
+            elif func.attr == "get" and node.args and isinstance(node.args[0], ast.Name):
+                out.votes["dict"] += 2 if node.args[0].id in self.params else 1
             return
         if isinstance(func, ast.Attribute) and func.attr in ("get", "pop", "setdefault"):
             if node.args and _is_key(node.args[0], name):  # RATES.get(currency, ...)
@@ -327,10 +340,13 @@ class _Reader:
         }
         for index in positions:
             if index < len(params):
-                inner = _Reading()
-                outer_params, self.params = self.params, frozenset(params)
-                self.read(target, params[index], depth + 1, inner)
-                self.params = outer_params
+                key = (id(target), params[index], depth)
+                inner = self._followed.get(key)
+                if inner is None:
+                    inner = self._followed[key] = _Reading()
+                    outer_params, self.params = self.params, frozenset(params)
+                    self.read(target, params[index], depth + 1, inner)
+                    self.params = outer_params
                 out.merge(inner)
                 out.key_of += [passed[k] for k in inner.key_of if k in passed]
 

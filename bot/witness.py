@@ -117,19 +117,28 @@ def _source(value: Any, depth: int = 0) -> str | None:
     return None
 
 
-def _object_asserts(call: str, value: dict[str, Any]) -> list[str] | None:
-    """``result = call`` then its type and each attribute of its state that has a source."""
+_NUMBERS = {"int", "float", "Decimal", "Fraction"}
+_MAX_YIELDED = 1000  # as many items as the harness drains from a generator
+
+
+def _object_asserts(call: str, value: dict[str, Any], local: str) -> list[str] | None:
+    """``local = call`` then its type and each attribute of its state that has a source."""
     if not isinstance(value, dict):
         return None
     name = _type_name(value)
     state = value.get("state")
     if not name or not isinstance(state, dict) or state.get("$") != "dict":
         return None
-    lines = [f"    result = {call}", f"    assert type(result).__name__ == {name!r}"]
+    lines = [f"    {local} = {call}", f"    assert type({local}).__name__ == {name!r}"]
     for key, item in state.get("v", []):
         text = _source(item)
-        if isinstance(key, str) and key.isidentifier() and text is not None:
-            lines.append(f"    assert result.{key} == {text}")
+        if (
+            isinstance(key, str)
+            and key.isidentifier()
+            and not keyword.iskeyword(key)
+            and text is not None
+        ):
+            lines.append(f"    assert {local}.{key} == {text}")
     return lines
 
 
@@ -187,6 +196,7 @@ def build_test(
     name = f"test_{_identifier(qualname)}_keeps_base_behaviour_{finding_id[:8]}"
     comment = f"    # deepcheck ({origin}): base gave {base_repr}, head gives {head_repr}.\n"
     imports = {f"from {module} import {top}"}
+    local = "result" if top != "result" else "outcome"  # never the name under test
     for made_module, made_class in (tuple(pair) for pair in constructs if len(pair) == 2):
         if made_class != top and re.search(rf"\b{re.escape(made_class)}\(", call):
             imports.add(f"from {made_module} import {made_class}")
@@ -220,21 +230,25 @@ def build_test(
         body = [f"    assert math.isnan({call})"]
     elif _evaluable(base_value):
         expected = python_literals(base_repr)
-        kind = _type_name(base_value)
-        if head_value is not None and kind and _type_name(head_value) != kind:
-            body = [f"    result = {call}", f"    assert result == {expected}",
-                    f"    assert type(result).__name__ == {kind!r}"]  # fmt: skip
+        kind, other = _type_name(base_value), _type_name(head_value)
+        if head_value is not None and kind != other and {kind, other} <= _NUMBERS:
+            # 16 against 16.0: equal, but a number of another type (not a subclass, which
+            # the comparison would not have reported)
+            body = [f"    {local} = {call}", f"    assert {local} == {expected}",
+                    f"    assert type({local}).__name__ == {kind!r}"]  # fmt: skip
         else:
             body = [f"    assert {call} == {expected}"]
-    elif _tag(base_value) == "object" and (asserts := _object_asserts(call, base_value)):
+    elif _tag(base_value) == "object" and (asserts := _object_asserts(call, base_value, local)):
         body = asserts
     elif _tag(base_value) == "iterated" and (items := _source(base_value.get("v"))) is not None:
-        # a generator: what it yields (the harness drained it the same way)
-        body = [f"    assert list({call}) == {items}"]
+        # a generator: what it yields, as far as the harness drained it
+        imports.add("import itertools")
+        drained = f"list(itertools.islice({{}}, {_MAX_YIELDED}))"
+        body = [f"    assert {drained.format(call)} == {items}"]
         if _tag(head_value) != "iterated":
             kind = str(base_value.get("type", "")).rsplit(".", 1)[-1]
-            body = [f"    result = {call}", f"    assert type(result).__name__ == {kind!r}",
-                    f"    assert list(result) == {items}"]  # fmt: skip
+            body = [f"    {local} = {call}", f"    assert type({local}).__name__ == {kind!r}",
+                    f"    assert {drained.format(local)} == {items}"]  # fmt: skip
     else:
         body = [f"    assert repr({call}) == {base_repr!r}"]
     text = "\n".join([comment.rstrip("\n"), *body])

@@ -32,6 +32,7 @@ class Arg:
     name: str
     kind: str
     strategy: dict[str, Any]
+    optional: bool = False  # a constructor's defaulted argument: sometimes left out
 
 
 RECEIVER = "$receiver"
@@ -39,7 +40,12 @@ RECEIVER = "$receiver"
 
 def _args(docs: Any) -> tuple[Arg, ...]:
     args = tuple(
-        Arg(str(a["name"]), str(a.get("kind", "positional_or_keyword")), a["strategy"])
+        Arg(
+            str(a["name"]),
+            str(a.get("kind", "positional_or_keyword")),
+            a["strategy"],
+            bool(a.get("optional", False)),
+        )
         for a in docs or []
     )
     for a in args:
@@ -114,7 +120,11 @@ class CallSpec:
         drawn = {a.name: strategies.build(a.strategy) for a in self.args}
         if self.receiver is not None:
             own = {a.name: strategies.build(a.strategy) for a in self.receiver.args}
-            drawn[RECEIVER] = st.fixed_dictionaries(own)
+            optional = {a.name for a in self.receiver.args if a.optional}
+            drawn[RECEIVER] = st.fixed_dictionaries(
+                {k: v for k, v in own.items() if k not in optional},
+                optional={k: v for k, v in own.items() if k in optional},
+            )
         return st.fixed_dictionaries(drawn)
 
     def method_args(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -151,7 +161,8 @@ class CallSpec:
             if self.receiver is not None:
                 own = doc[RECEIVER]
                 wanted = {a.name for a in self.receiver.args}
-                if not isinstance(own, dict) or set(own) != wanted:
+                needed = {a.name for a in self.receiver.args if not a.optional}
+                if not isinstance(own, dict) or not needed <= set(own) <= wanted:
                     raise strategies.SpecError(
                         f"example receiver must give exactly {sorted(wanted)}: {own!r}"
                     )

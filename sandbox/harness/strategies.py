@@ -84,22 +84,25 @@ def _timedeltas(s: dict[str, Any]) -> st.SearchStrategy[Any]:
 
 def _instances(s: dict[str, Any]) -> st.SearchStrategy[Any]:
     """``{"type": "instance", "module": ..., "class": ..., "args": [{"name", "kind",
-    "strategy"}]}``: a ``New`` the call server constructs (keyword arguments except
-    positional-only ones)."""
+    "strategy", "optional"}]}``: a ``New`` the call server constructs (keyword arguments except
+    positional-only ones; ``optional`` ones are sometimes left out)."""
     module, cls = str(s["module"]), str(s["class"])
     if not all(p.isidentifier() for p in [*module.split("."), *cls.split(".")]):
         raise SpecError(f"instance of {module}.{cls}: not a name")
-    args = [(str(a["name"]), str(a.get("kind", "")), build(a["strategy"])) for a in s["args"]]
-    positional = [(n, strat) for n, kind, strat in args if kind == "positional_only"]
-    keywords = [(n, strat) for n, kind, strat in args if kind != "positional_only"]
+    args = [
+        (str(a["name"]), str(a.get("kind", "")), build(a["strategy"]), bool(a.get("optional")))
+        for a in s["args"]
+    ]
+    positional = [strat for _n, kind, strat, _o in args if kind == "positional_only"]
+    required = {n: strat for n, kind, strat, o in args if kind != "positional_only" and not o}
+    optional = {n: strat for n, kind, strat, o in args if kind != "positional_only" and o}
 
     def make(values: tuple[tuple[Any, ...], dict[str, Any]]) -> New:
         pos, kw = values
         return New(module, cls, tuple(pos), tuple(kw.items()))
 
     return st.tuples(
-        st.tuples(*(strat for _n, strat in positional)),
-        st.fixed_dictionaries({n: strat for n, strat in keywords}),
+        st.tuples(*positional), st.fixed_dictionaries(required, optional=optional)
     ).map(make)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import textwrap
 from decimal import Decimal
@@ -235,3 +236,62 @@ def test_lists_whose_sum_is_checked_get_lists_that_add_up(rules: RuleSet) -> Non
     assert sums and all(total == 100 for total in sums)
     assert [{"$": "decimal", "v": "33.33"}, {"$": "decimal", "v": "33.33"},
             {"$": "decimal", "v": "33.34"}] in lists  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # keys that encode to dicts (tuples, floats): not hashable once encoded
+        "TABLE = {('a', 'b'): 1, 0.5: 2}\n\ndef f(rates, pair):\n"
+        "    if pair not in TABLE:\n        raise ValueError\n    return rates[pair]\n",
+        # a total too large to split in cents
+        "def f(parts):\n    if sum(parts) != 1e30:\n        raise ValueError\n    return parts\n",
+        # a constructor too deep to print back
+        "class C:\n    def __init__(self, a):\n        self.x = a" + " + a" * 600 + "\n\n"
+        "def f(c: C):\n    return c\n",
+    ],
+)
+def test_odd_sources_do_not_break_the_strategies(rules: RuleSet, source: str) -> None:
+    from bot.instances import ClassResolver
+
+    resolver = ClassResolver("m.py", "m", {"m.py": source}, rules)
+    args, _ = args_for(functions(source)["f"], rules=rules, module_source=source, classes=resolver)
+    assert args
+
+
+def test_callees_are_read_once_per_parameter() -> None:
+    calls = "\n".join(f"    g(x{i})" for i in range(60))
+    inner = "\n".join("    h(y)" for _ in range(60))
+    source = (
+        f"def h(z):\n    return z % 7\n\ndef g(y):\n{inner}\n\n"
+        f"def f(x0):\n" + "\n".join(f"    x{i + 1} = x{i}" for i in range(59)) + f"\n{calls}\n"
+    )
+    import time
+
+    started = time.monotonic()
+    usage = infer_usage(functions(source)["f"], source)
+    assert usage["x0"].family == "int"  # read through g and h
+    assert time.monotonic() - started < 5  # memoized: not 60 x 60 x 60 walks
+
+
+def test_an_unannotated_mapping_indexed_by_parameters_is_a_dict(rules: RuleSet) -> None:
+    source = "def rate(rates, base, quote):\n    return rates[quote] / rates.get(base)\n"
+    fn = functions(source)["rate"]
+    assert infer_usage(fn, source)["rates"].family == "dict"
+    args, _ = args_for(fn, rules=rules, module_source=source)
+    assert '"keys": {"type": "sampled_from", "values": ["A", "B", "C"]}' in json.dumps(args[0])
+
+
+def test_defaults_new_on_head_are_not_passed_and_constructor_defaults_are_optional(
+    rules: RuleSet,
+) -> None:
+    head = "def fee(amount, rounding='half_up'):\n    return amount\n"
+    fn = dataclasses.replace(
+        functions(head)["fee"], base_source="def fee(amount):\n    return amount\n"
+    )
+    assert [a["name"] for a in args_for(fn, rules=rules)[0]] == ["amount"]  # base lacks it
+    assert [a["name"] for a in args_for(functions(head)["fee"], rules=rules)[0]] == [
+        "amount", "rounding",
+    ]  # fmt: skip
+    ctor, _ = args_for(functions(head)["fee"], rules=rules, optional_defaults=True)
+    assert [a.get("optional", False) for a in ctor] == [False, True]

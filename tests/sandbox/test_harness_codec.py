@@ -171,3 +171,23 @@ def test_new_arguments_round_trip_as_inert_stand_ins() -> None:
     assert doc[0]["$"] == "new" and doc[0]["kw"]["amount"] == {"$": "decimal", "v": "1.50"}
     assert decode(doc) == [value]
     assert repr(value) == "Money(amount=Decimal('1.50'), currency='EUR')"
+
+
+def test_instance_strategies_sometimes_leave_optional_arguments_out() -> None:
+    from hypothesis import find
+
+    from sandbox.harness.strategies import build
+
+    spec = {
+        "type": "instance", "module": "money.core", "class": "Money",
+        "args": [
+            {"name": "amount", "kind": "positional_or_keyword",
+             "strategy": {"type": "integers", "min": 0, "max": 9}},
+            {"name": "rounding", "kind": "positional_or_keyword", "optional": True,
+             "strategy": {"type": "sampled_from", "values": ["half_up"]}},
+        ],
+    }  # fmt: skip
+    strategy = build(spec)
+    without = find(strategy, lambda m: "rounding" not in dict(m.kw))
+    with_it = find(strategy, lambda m: "rounding" in dict(m.kw))
+    assert "amount" in dict(without.kw) and dict(with_it.kw)["rounding"] == "half_up"
