@@ -321,7 +321,7 @@ def check(req: CheckRequest, deps: Deps) -> Report:
     notes.extend(judge_notes)
     if deps.llm is not None:
         deps.llm.ledger.fill(spent)
-        notes.extend(n for g in gens for n in getattr(g, "notes", ()))
+    notes.extend(n for g in gens for n in getattr(g, "notes", ()))
     findings.extend(analysis.findings)  # syntax errors on head
     findings.extend(
         risk_findings(

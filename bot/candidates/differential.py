@@ -130,6 +130,9 @@ def differential_candidate(
 class DifferentialGenerator:
     name = "differential"
 
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+
     def candidates(
         self, functions: list[ChangedFunction], ctx: GenerationContext
     ) -> list[tuple[Candidate, list[ChangedFunction]]]:
@@ -137,7 +140,16 @@ class DifferentialGenerator:
         for n, fn in enumerate(functions):
             if drivable(fn) is not None:
                 continue
-            cand = differential_candidate(fn, ctx, f"differential-{ctx.tier}-{n}")
+            try:
+                cand = differential_candidate(fn, ctx, f"differential-{ctx.tier}-{n}")
+            except (ValueError, TypeError, ArithmeticError, RecursionError, KeyError) as exc:
+                # Reading the repository's source is best effort: one odd function must not
+                # stop the others being checked. Said in the report, never a traceback.
+                self.notes.append(
+                    f"{fn.path}::{fn.function}: differential not planned "
+                    f"({type(exc).__name__}: {str(exc)[:120]})"
+                )
+                continue
             if cand is not None:
                 out.append((cand, [fn]))
         return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import Any
 
 import pytest
 from gitrepos import make_repo
@@ -148,3 +149,26 @@ def test_instance_method_change_is_verified_with_a_receiver(tmp_path: Path, deps
     assert call.func.attr == "nth" and ast.unparse(call.func.value).startswith("Counter(start=")
     assert "from counter import Counter" in witness.test
     assert f"assert {witness.call} == {witness.base}" in witness.test
+
+
+def test_a_function_whose_strategies_fail_is_noted_and_the_others_still_run(
+    tmp_path: Path, deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.candidates.differential as differential
+
+    real = differential.differential_candidate
+
+    def planner(fn: Any, ctx: Any, cand_id: str, **kw: Any) -> Any:
+        if fn.function == "other":
+            raise TypeError("unhashable type: 'dict'")
+        return real(fn, ctx, cand_id, **kw)
+
+    monkeypatch.setattr(differential, "differential_candidate", planner)
+    base = FEES_BASE + "\n\ndef other(x: int) -> int:\n    return x\n"
+    head = base.replace("days_late <= GRACE_DAYS", "days_late < GRACE_DAYS").replace(
+        "return x\n", "return x + 1\n"
+    )
+    repo = make_repo(tmp_path / "r", {"fees.py": base}, {"fees.py": head})
+    report = check(CheckRequest(repo=repo, base="main~1", head="main", tier="quick"), deps)
+    assert any("other: differential not planned (TypeError" in n for n in report.notes)
+    assert [f.function for f in report.findings if f.verified] == ["late_fee_cents"]
