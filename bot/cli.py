@@ -182,7 +182,11 @@ def _execute(
                 runner=runner, rules=rules, cache_dir=cache_dir(), progress=progress,
                 image_for=image_for, llm=llm,
             )  # fmt: skip
-            report = job(deps)
+            try:
+                report = job(deps)
+            finally:
+                if llm is not None:
+                    llm.close()
     except UsageError as exc:
         _fail(2, str(exc))
     except (NoBackend, DeepcheckError) as exc:

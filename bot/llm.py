@@ -256,6 +256,18 @@ class LLMSession:
     def ledger(self) -> Ledger:
         return self.sampler.ledger
 
+    def close(self) -> None:
+        """Release the HTTP connections of the sampler (once the check is done)."""
+        close = getattr(self.sampler, "close", None)
+        if callable(close):
+            close()
+
+    def __enter__(self) -> LLMSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def from_env(
     env: Mapping[str, str] | None = None,

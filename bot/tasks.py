@@ -328,12 +328,16 @@ class AppHandlers:
 
             image_for = docker_image_for
         llm = self.llm_for(cmd.repo.installation_id) if self.llm_for is not None else None
-        return run_check_pr(
-            cmd, host=self.host_for(cmd.repo.installation_id), store=self.store,
-            runner=self.runner, rules=self.rules, settings=self.settings,
-            owner=worker_id(owner), lease_seconds=self.lease_seconds, generators=self.generators,
-            image_for=image_for, llm=llm,
-        )  # fmt: skip
+        try:
+            return run_check_pr(
+                cmd, host=self.host_for(cmd.repo.installation_id), store=self.store,
+                runner=self.runner, rules=self.rules, settings=self.settings,
+                owner=worker_id(owner), lease_seconds=self.lease_seconds,
+                generators=self.generators, image_for=image_for, llm=llm,
+            )  # fmt: skip
+        finally:
+            if llm is not None:
+                llm.close()
 
     def reply(self, cmd: Reply) -> None:
         run_reply(cmd, host=self.host_for(cmd.repo.installation_id))
