@@ -78,7 +78,7 @@ class ClassResolver:
     # -- building the spec -----------------------------------------------------------------
 
     def _build(self, name: str) -> dict[str, Any] | None:
-        from bot.receivers import constructor_params
+        from bot.receivers import constructor_params, constructor_source
         from bot.strategies import args_for
 
         found = self._find(name)
@@ -90,7 +90,7 @@ class ClassResolver:
             return None
         stand_in = ChangedFunction(
             path, cls.name, cls.lineno, cls.end_lineno or cls.lineno, "modified",
-            params=params, head_source=_init_source(cls),
+            params=params, head_source=constructor_source(cls),
         )  # fmt: skip
         literals = harvest_literals(self.sources, cls.name, params, prefer=path)
         nested = ClassResolver(
@@ -108,20 +108,3 @@ class ClassResolver:
         if why_not:
             return None
         return {"type": "instance", "module": module, "class": cls.name, "args": args}
-
-
-def _init_source(cls: ast.ClassDef) -> str:
-    init = next(
-        (n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name in ("__init__",
-                                                                             "__new__")),
-        None,
-    )  # fmt: skip
-    return source_of(init) if init is not None else ""
-
-
-def source_of(node: ast.AST) -> str:
-    """``ast.unparse``, or "" for a tree too deep to print (what the body says is then lost)."""
-    try:
-        return ast.unparse(node)
-    except RecursionError:
-        return ""

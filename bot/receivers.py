@@ -17,7 +17,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.functions import function_params
-from bot.instances import source_of
 from bot.literals import harvest_literals
 from bot.models import ChangedFunction, Param
 from bot.strategies import args_for
@@ -120,12 +119,29 @@ def _is_namedtuple(cls: ast.ClassDef) -> bool:
     return [_decorator_name(b) for b in cls.bases] == ["NamedTuple"] and not cls.keywords
 
 
+def constructor_node(cls: ast.ClassDef) -> ast.FunctionDef | None:
+    """The class's own ``__init__``, else its ``__new__``."""
+    return _method(cls, "__init__") or _method(cls, "__new__")
+
+
+def constructor_source(cls: ast.ClassDef) -> str:
+    node = constructor_node(cls)
+    return source_of(node) if node is not None else ""
+
+
+def source_of(node: ast.AST) -> str:
+    """``ast.unparse``, or "" for a tree too deep to print (what the body says is then lost)."""
+    try:
+        return ast.unparse(node)
+    except RecursionError:
+        return ""
+
+
 def _constructor_of(cls: ast.ClassDef) -> tuple[tuple[Param, ...], bool] | str:
     """(parameters, whether the first is the bound class/instance), or why there are none."""
-    for name in ("__init__", "__new__"):
-        node = _method(cls, name)
-        if node is not None:
-            return function_params(node.args), True
+    node = constructor_node(cls)
+    if node is not None:
+        return function_params(node.args), True
     if _is_dataclass(cls) or _is_namedtuple(cls):
         if cls.bases and not _is_namedtuple(cls):
             return f"dataclass {cls.name} inherits fields from its bases"
@@ -141,15 +157,14 @@ def _constructor(fn: ChangedFunction, cls: ast.ClassDef) -> ChangedFunction | st
     if isinstance(made, str):
         return made
     params, bound = made
-    init = next((n for n in ("__init__", "__new__") if _method(cls, n) is not None), None)
-    node = _method(cls, init) if init else None
+    node = constructor_node(cls)
     return dataclasses.replace(
         fn,
-        function=f"{cls.name}.{init}" if init else cls.name,
+        function=f"{cls.name}.{node.name}" if node else cls.name,
         params=params,
         decorators=tuple(ast.unparse(d) for d in node.decorator_list) if node else (),
         is_method=bound,
-        head_source=source_of(node) if node else "",
+        head_source=constructor_source(cls),
         base_source="",
     )
 

@@ -20,16 +20,16 @@ import dataclasses
 import datetime as dt
 import json
 import re
-import textwrap
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from functools import partial
 from typing import Any
 
+from bot.functions import function_params
 from bot.imports import ImportMap
 from bot.models import ChangedFunction, Param
-from bot.usage import Usage, infer_usage
+from bot.usage import Usage, function_def, infer_usage
 from rules.ruleset import RuleSet, callable_params
 from rules.schema import RoleSpec
 from rules.values import NUMERIC, convert, encode, family_of, parse_literal, parse_value
@@ -653,19 +653,8 @@ def args_for(
 
 def _base_param_names(fn: ChangedFunction) -> set[str] | None:
     """The parameter names of the base version of ``fn``, when its source is known."""
-    if not fn.base_source:
-        return None
-    try:
-        tree = ast.parse(textwrap.dedent(fn.base_source))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    node = next(
-        (n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)), None
-    )
-    if node is None:
-        return None
-    every = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
-    return {a.arg for a in every}
+    node = function_def(fn.base_source)
+    return {p.name for p in function_params(node.args)} if node is not None else None
 
 
 _KEYS = ("A", "B", "C")  # keys shared by a mapping and the parameters that index it

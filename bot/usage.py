@@ -116,7 +116,8 @@ def _function_defs(tree: ast.AST | None) -> dict[str, ast.FunctionDef]:
     return defs
 
 
-def _own_def(source: str) -> ast.FunctionDef | None:
+def function_def(source: str) -> ast.FunctionDef | None:
+    """The function defined by a changed function's source text (indented or not)."""
     tree = _parse(textwrap.dedent(source)) if source else None
     if tree is None:
         return None
@@ -458,7 +459,9 @@ def infer_usage(
     read too."""
     reader = _Reader(module_source, imports)
     reader.params = frozenset(p.name for p in fn.params)
-    defs = [d for d in (_own_def(fn.head_source), _own_def(fn.base_source)) if d is not None]
+    defs = [
+        d for d in (function_def(fn.head_source), function_def(fn.base_source)) if d is not None
+    ]
     out: dict[str, Usage] = {}
     for param in fn.params:
         reading = _Reading()
