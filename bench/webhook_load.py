@@ -46,7 +46,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 OUT = Path(__file__).parent / "out"
-PAYLOAD = REPO.parent / "shared" / "payloads" / "pull_request" / "opened.payload.json"
+PAYLOAD = REPO / "tests" / "samples" / "payloads" / "pull_request" / "opened.payload.json"
 SECRET = "bench-webhook-secret-0123456789abcdef"
 HOST = "127.0.0.1"
 GOAL_P99_S = 0.050

@@ -27,7 +27,7 @@ from bot.web import create_app
 from tests.fakes.github_api import FakeGitHub, rsa_key_pair
 
 ROOT = Path(__file__).resolve().parents[2]
-PAYLOAD = ROOT.parent / "shared" / "payloads" / "pull_request" / "opened.payload.json"
+PAYLOAD = ROOT / "tests" / "samples" / "payloads" / "pull_request" / "opened.payload.json"
 SECRET = "e2e-webhook-secret-0123456789abcdef"
 REPO = "octo/interest"
 INSTALLATION = 1001
@@ -58,7 +58,7 @@ class Server(uvicorn.Server):
 
 def delivery(path: Path, base: str, head: str) -> dict[str, Any]:
     if not PAYLOAD.is_file():
-        pytest.fail(f"recorded delivery missing: {PAYLOAD} (shared/ must sit beside the repo)")
+        pytest.fail(f"recorded delivery missing: {PAYLOAD}")
     payload: dict[str, Any] = copy.deepcopy(json.loads(PAYLOAD.read_text(encoding="utf-8")))
     payload["installation"]["id"] = INSTALLATION
     payload["repository"].update(full_name=REPO, clone_url=f"file://{path}", default_branch="main")

@@ -1,4 +1,4 @@
-"""Recorded real deliveries (shared/payloads beside the repository) and in-memory fakes."""
+"""Recorded real deliveries (``tests/samples/payloads``, octokit/webhooks, MIT) and in-memory fakes."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from bot.jobs import Command
 from bot.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
-PAYLOADS = (REPO / ".." / "shared" / "payloads").resolve()
+PAYLOADS = REPO / "tests" / "samples" / "payloads"
 EXPECTED_PAYLOADS = 71  # 70 upstream (octokit/webhooks) + the DERIVED comment on a PR
 SECRET = "test-webhook-secret-0123456789abcdef"
 DERIVED_COMMENT = "issue_comment/created.on-pull-request.DERIVED.json"
@@ -27,9 +27,9 @@ def payload_files() -> list[Path]:
 
 
 def require_payloads() -> None:
-    """CI has shared/ beside the clone: its absence is a broken setup, never a skip."""
+    """The deliveries ship with the repository: their absence is a broken checkout, never a skip."""
     if not PAYLOADS.is_dir():
-        pytest.fail(f"recorded deliveries missing: {PAYLOADS} (shared/ must sit beside the repo)")
+        pytest.fail(f"recorded deliveries missing: {PAYLOADS}")
 
 
 def load(name: str) -> dict[str, Any]:
