@@ -14,12 +14,12 @@ RUN python3 -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "
  && echo 'deepcheck:x:10002:' >> /etc/group \
  && mkdir -p /var/lib/deepcheck && chown 10002:10002 /var/lib/deepcheck \
  && python3 -m compileall -q /opt/deepcheck/site/bot /opt/deepcheck/site/sandbox /opt/deepcheck/site/rules \
- && python3 -c 'import bot.cli, bot.web, bot.queue, bot.store, bot.github'
+ && python3 -c 'import bot.cli.main, bot.app.web, bot.app.queue, bot.app.store, bot.app.github.client'
 ENV LANG=C.UTF-8 \
     PYTHONDONTWRITEBYTECODE=1 \
     DEEPCHECK_DATA_DIR=/var/lib/deepcheck
 USER 10002:10002
 WORKDIR /var/lib/deepcheck
 EXPOSE 8000
-ENTRYPOINT ["python3", "-m", "bot.cli"]
+ENTRYPOINT ["python3", "-m", "bot.cli.main"]
 CMD ["serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -32,20 +32,25 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.analysis import Analysis, analyse  # noqa: E402
-from bot.candidates import GenerationContext  # noqa: E402
-from bot.candidates.llm import LLM_BUDGETS, LLMGenerator, PRContext  # noqa: E402
+from tests.bot.gitrepos import make_repo  # noqa: E402
+
+from bot.engine.candidates import GenerationContext  # noqa: E402
+from bot.engine.change.reading import Analysis, analyse  # noqa: E402
+from bot.engine.plan import BUDGETS  # noqa: E402
+from bot.engine.rulebook import load_rules  # noqa: E402
 from bot.git import GitRepo  # noqa: E402
-from bot.judge import judge_change  # noqa: E402
-from bot.llm import AnthropicSampler, Ledger, LLMSession, LLMSettings  # noqa: E402
-from bot.models import Finding, Witness  # noqa: E402
-from bot.plan import BUDGETS  # noqa: E402
-from rules.loader import load_rules  # noqa: E402
+from bot.llm.client import AnthropicSampler, Ledger, LLMSession, LLMSettings  # noqa: E402
+from bot.llm.judge import judge_change  # noqa: E402
+from bot.llm.propose import LLM_BUDGETS, LLMGenerator  # noqa: E402
+from bot.models import (  # noqa: E402
+    Finding,
+    PRContext,
+    Witness,
+)
 from sandbox.process_runner import ProcessRunner  # noqa: E402
 from sandbox.results import CandidateResult  # noqa: E402
 from sandbox.spec import SandboxSpec  # noqa: E402
 from sandbox.workspace import Candidate, Workspace  # noqa: E402
-from tests.bot.gitrepos import make_repo  # noqa: E402
 from tests.fakes.anthropic_api import (  # noqa: E402
     FakeAnthropicAPI,
     ScriptedModel,
@@ -293,8 +298,8 @@ def run_mode(built: list[Built], tier: str, adaptive: bool) -> dict[str, Any]:
             llm = LLMSession(settings, AnthropicSampler(settings, Ledger(settings)))
             sandbox = Sandbox(b)
             pr = PRContext(b.case.title, b.case.description)
-            gen = LLMGenerator(adaptive=adaptive)
-            evidence = gen.explore(b.analysis.analysed, b.ctx, llm, sandbox, pr)
+            gen = LLMGenerator(llm, adaptive=adaptive)
+            evidence = gen.explore(b.analysis.analysed, b.ctx, sandbox, pr)
             outcome = []
             for ev in evidence:
                 if ev.status != "difference" or ev.witness is None:

@@ -1,7 +1,7 @@
 """Webhook endpoint latency under load, beside a bare FastAPI endpoint in the same run.
 
 Three uvicorn servers on 127.0.0.1, each in its own process: the real app
-(``bot.web.create_app`` with an in-memory claim and enqueue), a bare FastAPI
+(``bot.app.web.create_app`` with an in-memory claim and enqueue), a bare FastAPI
 ``POST /webhook`` that returns 202 without reading anything, and one that reads the body
 first (what receiving 28 KB costs). ``--concurrency`` clients (an httpx.AsyncClient each, one
 connection) send ``--deliveries`` signed copies of a recorded ``pull_request.opened``
@@ -78,9 +78,9 @@ def serve(kind: str, port: int) -> None:
     else:
         import threading
 
-        from bot.jobs import Command
-        from bot.settings import Settings
-        from bot.web import create_app
+        from bot.app.jobs import Command
+        from bot.app.settings import Settings
+        from bot.app.web import create_app
 
         lock = threading.Lock()
         claimed: set[str] = set()
@@ -150,7 +150,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def signed_requests(count: int) -> tuple[bytes, list[dict[str, str]]]:
-    from bot.events import sign
+    from bot.app.events import sign
 
     if not PAYLOAD.is_file():
         raise SystemExit(f"recorded delivery missing: {PAYLOAD}")

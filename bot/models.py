@@ -11,7 +11,6 @@ from typing import Literal
 FindingKind = Literal["defect", "behavior-change", "risk"]
 Severity = Literal["high", "medium", "low"]
 ChangeStatus = Literal["modified", "added"]
-TIERS = ("quick", "standard", "deep")
 
 
 @dataclass(frozen=True)
@@ -115,3 +114,11 @@ class Report:
     @property
     def blocking(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.verified and f.kind != "risk")
+
+
+@dataclass(frozen=True)
+class PRContext:
+    """What the PR says about itself (title and description: data, never instructions)."""
+
+    title: str = ""
+    description: str = ""

@@ -7,6 +7,6 @@
 from __future__ import annotations
 
 from rules.loader import load_rules, load_rules_reporting
-from rules.ruleset import BoundInvariant, RuleSet
+from rules.ruleset import RuleSet
 
-__all__ = ["BoundInvariant", "RuleSet", "load_rules", "load_rules_reporting"]
+__all__ = ["RuleSet", "load_rules", "load_rules_reporting"]

@@ -4,7 +4,7 @@ Every ``rules/*.yml`` file shipped with deepcheck is a pack; a repository adds i
 ``rules:`` key of ``.deepcheck.yml`` (files inside the repository). Packs load in order — the
 built-in ones sorted by file name, then the repository's in the order listed — and a later pack
 replaces an earlier entry with the same id (``disable:`` removes one). Every error is a
-``ConfigError`` ``path:line: message`` pointing at the YAML node: invalid YAML, a missing or
+``RulesError`` ``path:line: message`` pointing at the YAML node: invalid YAML, a missing or
 unknown key, a regex that does not compile, an invariant expression the driver cannot evaluate,
 a role that no pack defines.
 """
@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.errors import ConfigError
+from rules.errors import RulesError
 from rules.ruleset import RuleSet
 from rules.schema import Loc, Pack, TierSection
 from rules.yamldoc import YamlDoc, parse_yaml
@@ -42,7 +42,7 @@ def builtin_packs() -> list[Path]:
 
 
 def parse_pack(text: str, path: str) -> tuple[Pack, YamlDoc]:
-    """One pack from its text; raises the first ConfigError (path:line) it finds."""
+    """One pack from its text; raises the first RulesError (path:line) it finds."""
     doc = parse_yaml(text, path)
     errors = doc.duplicate_keys()
     if not isinstance(doc.data, dict):
@@ -105,7 +105,7 @@ class _State:
                 for _loc, role in item.referenced_roles():
                     if role not in roles:
                         path, line = self.origins[f"{section}:{ident}"]
-                        raise ConfigError(path, line, f"{ident}: unknown role {role!r}")
+                        raise RulesError(path, line, f"{ident}: unknown role {role!r}")
 
     def ruleset(self) -> RuleSet:
         digest = hashlib.sha256()
@@ -130,9 +130,9 @@ def _read(path: Path, shown: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(shown, None, "rules file not found") from None
+        raise RulesError(shown, None, "rules file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(shown, None, f"cannot read rules file: {exc}") from None
+        raise RulesError(shown, None, f"cannot read rules file: {exc}") from None
 
 
 def _extra_path(entry: str | Path, root: Path | None) -> tuple[Path, str]:
@@ -141,7 +141,7 @@ def _extra_path(entry: str | Path, root: Path | None) -> tuple[Path, str]:
         return path, str(entry)
     full = (root / path).resolve()
     if path.is_absolute() or not full.is_relative_to(root.resolve()):
-        raise ConfigError(str(entry), None, "a rules file must be inside the repository")
+        raise RulesError(str(entry), None, "a rules file must be inside the repository")
     return full, path.as_posix()
 
 
@@ -163,7 +163,7 @@ def _builtin_state() -> _State:
 def load_rules(extra: Iterable[str | Path] = (), *, root: Path | None = None) -> RuleSet:
     """The built-in packs plus ``extra`` (paths relative to ``root`` when given).
 
-    Raises the first ConfigError found, in load order.
+    Raises the first RulesError found, in load order.
     """
     state = _builtin_state()
     for entry in extra:
@@ -174,20 +174,20 @@ def load_rules(extra: Iterable[str | Path] = (), *, root: Path | None = None) ->
 
 def load_rules_reporting(
     extra: Iterable[str | Path] = (), *, root: Path | None = None
-) -> tuple[RuleSet, list[ConfigError]]:
+) -> tuple[RuleSet, list[RulesError]]:
     """Like ``load_rules``, but a broken repository pack is left out and reported.
 
     The run continues with the packs that load. A broken built-in pack still raises: that is
     deepcheck's own bug, not the repository's.
     """
     state = _builtin_state()
-    errors: list[ConfigError] = []
+    errors: list[RulesError] = []
     for entry in extra:
         trial = state.copy()
         try:
             _add(trial, *_extra_path(entry, root))
             trial.check_references()
-        except ConfigError as exc:
+        except RulesError as exc:
             errors.append(exc)
             continue
         state = trial

@@ -2,7 +2,7 @@
 
 Rule packs and ``.deepcheck.yml`` are parsed once into both plain Python data and PyYAML's node
 tree; a location (the tuple of keys and indexes pydantic reports, or one of our own) is walked
-down the node tree to the line a person should look at. Every error here is a ``ConfigError``
+down the node tree to the line a person should look at. Every error here is a ``RulesError``
 ``path:line: message``.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from bot.errors import ConfigError
+from rules.errors import RulesError
 
 __all__ = ["YamlDoc", "parse_yaml"]
 
@@ -49,27 +49,27 @@ class YamlDoc:
                 line = node.start_mark.line + 1
         return line
 
-    def error(self, loc: Sequence[str | int], message: str) -> ConfigError:
-        return ConfigError(self.path, self.line(loc), message)
+    def error(self, loc: Sequence[str | int], message: str) -> RulesError:
+        return RulesError(self.path, self.line(loc), message)
 
-    def errors(self, exc: ValidationError, prefix: Sequence[str | int] = ()) -> list[ConfigError]:
-        """One ConfigError per pydantic error, located at its YAML line."""
+    def errors(self, exc: ValidationError, prefix: Sequence[str | int] = ()) -> list[RulesError]:
+        """One RulesError per pydantic error, located at its YAML line."""
         out = []
         for err in exc.errors(include_url=False):
             loc = (*prefix, *err["loc"])
             out.append(self.error(loc, _describe(loc, err["type"], err["msg"])))
         return out
 
-    def duplicate_keys(self) -> list[ConfigError]:
+    def duplicate_keys(self) -> list[RulesError]:
         """Mapping keys written twice (PyYAML silently keeps the last one)."""
-        out: list[ConfigError] = []
+        out: list[RulesError] = []
         for node in _walk(self.root):
             if isinstance(node, yaml.MappingNode):
                 seen: set[str] = set()
                 for key, _value in node.value:
                     if isinstance(key, yaml.ScalarNode) and key.value in seen:
                         line = key.start_mark.line + 1
-                        out.append(ConfigError(self.path, line, f"duplicate key {key.value!r}"))
+                        out.append(RulesError(self.path, line, f"duplicate key {key.value!r}"))
                     seen.add(str(key.value))
         return out
 
@@ -101,7 +101,7 @@ _TAGS = frozenset({"param", "call", "compare"})  # discriminator tags pydantic a
 
 
 def parse_yaml(text: str, path: str) -> YamlDoc:
-    """Parse one YAML document; invalid YAML is a ConfigError at the offending line."""
+    """Parse one YAML document; invalid YAML is a RulesError at the offending line."""
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
@@ -109,9 +109,9 @@ def parse_yaml(text: str, path: str) -> YamlDoc:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise ConfigError(path, line, f"invalid YAML: {exc.problem or exc.context}") from None
+        raise RulesError(path, line, f"invalid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
-        raise ConfigError(path, None, f"invalid YAML: {exc}") from None
+        raise RulesError(path, None, f"invalid YAML: {exc}") from None
     finally:
         loader.dispose()
     return YamlDoc(path, data, root)

@@ -17,6 +17,9 @@ at the next start. Every engine call has a timeout.
 
 Infrastructure failures — engine down, image missing, the wall timeout, the whole container
 out of memory, an unreadable answer — come back as ``RunResult.infrastructure_error``.
+
+Longer than ~400 lines: it is the one docker adapter (tests/test_layering.py): container
+start, limits, copy-in, exec, timeouts and cleanup for every sandbox run.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.ports import Annotation, PullRequestInfo, ReviewComment
+from bot.app.github.host import Annotation, PullRequestInfo, ReviewComment
 from bot.report.markdown import finding_marker
 from sandbox.results import RunResult
 from sandbox.spec import SandboxSpec

@@ -16,7 +16,7 @@ from typing import NoReturn
 import pytest
 from app_fakes import Clock
 
-from bot.store import Store
+from bot.app.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
 ENV_FILE = REPO / "build" / "services.env"

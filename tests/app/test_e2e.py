@@ -19,11 +19,11 @@ import pytest
 import uvicorn
 from app_fakes import git, github_patches
 
-from bot.cli_app import build
-from bot.events import sign
-from bot.queue import start_consumer, stop_consumer
-from bot.settings import Settings
-from bot.web import create_app
+from bot.app.events import sign
+from bot.app.queue import start_consumer, stop_consumer
+from bot.app.settings import Settings
+from bot.app.web import create_app
+from bot.cli.serve import build
 from tests.fakes.github_api import FakeGitHub, rsa_key_pair
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from app_fakes import FakeHost, FakeRunner, commit, git
 
-from bot.jobs import NightlyScan, RepoRef
-from bot.nightly import ISSUE_MARKER, due_scans, run_nightly_scan
-from bot.settings import Settings
-from bot.store import Store
+from bot.app.jobs import NightlyScan, RepoRef
+from bot.app.settings import Settings
+from bot.app.store import Store
+from bot.app.worker.nightly import ISSUE_MARKER, due_scans, run_nightly_scan
 from rules.loader import RuleSet, load_rules
 
 REPO = "octo/ledger"

@@ -14,11 +14,11 @@ import pytest
 from app_fakes import Clock, FakeHost, FakeRunner, PullRequestRepo, commit, git, pr_repo
 from huey import MemoryHuey, RedisHuey, SqliteHuey
 
-from bot.jobs import CheckPR, NightlyScan, Reply, RepoRef, SyncInstallation
-from bot.queue import Queue, make_huey, start_consumer, stop_consumer
-from bot.settings import Settings
-from bot.store import Store
-from bot.tasks import AppHandlers
+from bot.app.jobs import CheckPR, NightlyScan, Reply, RepoRef, SyncInstallation
+from bot.app.queue import Queue, make_huey, start_consumer, stop_consumer
+from bot.app.settings import Settings
+from bot.app.store import Store
+from bot.app.worker.handlers import AppHandlers
 from rules.loader import load_rules
 from sandbox.results import RunResult
 from sandbox.spec import SandboxSpec
@@ -241,7 +241,7 @@ def test_a_worker_killed_mid_job_is_retried_by_the_reaper(
     handlers = AppHandlers(settings, store, lambda _i: host, FakeRunner(), load_rules())
     queue = Queue(make_huey(settings, immediate=True), store, lambda: handlers)
     cmd = CheckPR(ref(origin.url), 3, head_sha=origin.head, base_sha=origin.base)
-    from bot.tasks import command_payload
+    from bot.app.worker.tasks import command_payload
 
     store.upsert_job(cmd.key, base_sha=cmd.base_sha, payload=command_payload(cmd))
     assert store.lease_job(cmd.key, "killed-worker", 60).outcome == "leased"  # then: SIGKILL

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from app_fakes import Clock
 
-from bot.store import NightlyItem, Store, database_url
+from bot.app.store import NightlyItem, Store, database_url
 
 KEY = ("octo/ledger", 7, "a" * 40)
 NEWER = ("octo/ledger", 7, "b" * 40)

@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from app_fakes import FakeHost, FakeRunner, PullRequestRepo, commit, git, pr_repo
 
-from bot.jobs import CheckPR, Reply, RepoRef, SyncInstallation
-from bot.redaction import scrub
-from bot.settings import Settings
-from bot.store import Store
-from bot.tasks import (
+from bot.app.jobs import CheckPR, Reply, RepoRef, SyncInstallation
+from bot.app.settings import Settings
+from bot.app.store import Store
+from bot.app.worker.tasks import (
     Busy,
     command_from_payload,
     command_payload,
@@ -23,6 +22,7 @@ from bot.tasks import (
     run_reply,
     run_sync_installation,
 )
+from bot.redaction import scrub
 from rules.loader import RuleSet, load_rules
 
 REPO = "octo/ledger"
@@ -212,7 +212,7 @@ def test_a_comment_gets_eyes_first_and_needs_write_access(
     host = FakeHost()
     host.add_pr(REPO, 3, repo)
     cmd = command(repo, head_sha="", base_sha="", trigger="comment", comment_id=77)
-    # CheckPR carries no commenter yet (bot.jobs): without one, write access cannot be
+    # CheckPR carries no commenter yet (bot.app.jobs): without one, write access cannot be
     # proven, so the command is refused (fail closed) after the 👀.
     assert run(cmd, host, sqlite_store, settings, rules) == "refused"
     assert host.calls[0] == "react" and host.reactions == [(REPO, 77, "eyes")]

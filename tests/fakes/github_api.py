@@ -1,7 +1,8 @@
 """A fake GitHub REST API on 127.0.0.1 for tests that drive the real PyGithub.
 
 Answers with the shapes of PyGithub's recorded GitHub exchanges (its test replay data, trimmed
-to the fields PyGithub reads), and every URL it returns starts with the fake's own base URL. It checks
+to the fields PyGithub reads), and every URL it returns starts with the fake's own base URL. It
+checks
 what GitHub checks where that matters to us: the App's JWT (RS256, verified with the public
 key) for ``/app`` endpoints, an issued installation token for everything else, review
 comments on lines inside the PR diff (else 422 for the whole review), reviews answer 200,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.llm import AnthropicSampler
+from bot.llm.client import AnthropicSampler
 
 
 @pytest.fixture(autouse=True)

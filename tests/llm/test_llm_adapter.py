@@ -1,4 +1,4 @@
-"""bot.llm: settings from the environment, tool-input validation, accounting and caps."""
+"""bot.llm.client: settings from the environment, tool-input validation, accounting and caps."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.candidates import generators
-from bot.llm import (
+from bot.engine.candidates import Explorer
+from bot.llm.client import (
     DEFAULT_MODEL,
     PRICES,
     AnthropicSampler,
     DailyQuota,
     Ledger,
+    LLMSession,
     LLMSettings,
     Prompt,
     from_env,
@@ -20,6 +21,7 @@ from bot.llm import (
     retry_after_seconds,
     validate_tool_input,
 )
+from bot.llm.plugins import engine_parts
 from bot.models import Spent
 from tests.fakes.anthropic_api import FakeAnthropicAPI, Reply, checks_reply
 
@@ -50,9 +52,12 @@ def test_settings_from_the_environment() -> None:
     assert settings.latency_budget_s == 30.0
     assert settings.price is not None and settings.price.output == 10.0
     assert "secret" not in repr(settings)  # the key never shows in logs
-    default = LLMSettings.from_env({"ANTHROPIC_API_KEY": "k"})
+    default = LLMSettings.from_env({"ANTHROPIC_API_KEY": "sk-ant-local-model"})
     assert default is not None and default.model == DEFAULT_MODEL
     assert default.base_url is None  # the SDK's own default (or ANTHROPIC_BASE_URL)
+    # placeholders are no key at all (one list for every secret: bot.redaction)
+    for placeholder in ("changeme", "xxxx", "sk-ant-...", "your-key"):
+        assert LLMSettings.from_env({"ANTHROPIC_API_KEY": placeholder}) is None
 
 
 def test_prices_cover_the_default_and_unknown_models_are_charged_the_most() -> None:
@@ -61,12 +66,28 @@ def test_prices_cover_the_default_and_unknown_models_are_charged_the_most() -> N
     assert price_for("claude-unknown") == max(PRICES.values(), key=lambda p: p.output)
 
 
-def test_the_llm_generator_is_registered() -> None:
-    import bot.candidates.llm  # noqa: F401  (bot.candidates.generators imports it: hook)
-
-    [gen] = generators(["llm"])
-    assert gen.name == "llm" and getattr(gen, "phase", 1) == 2
-    assert gen.candidates([], None) == []  # type: ignore[arg-type]
+def test_the_llm_generator_joins_the_engine_only_with_a_session() -> None:
+    settings = LLMSettings(api_key="test-key", base_url="http://127.0.0.1:9")
+    session = LLMSession(settings, AnthropicSampler(settings, sleep=lambda _s: None))
+    try:
+        with_model = engine_parts(session)
+        [gen] = [g for g in with_model.generators if g.name == "llm"]
+        assert gen.phase == 2 and isinstance(gen, Explorer)
+        assert gen.candidates([], None) == []  # type: ignore[arg-type]
+        assert with_model.judge is not None and with_model.meter is session.ledger
+        names = [g.name for g in with_model.generators]
+        assert names == sorted(names) == ["differential", "existing-tests", "llm", "symbolic"]
+        assert [g.name for g in engine_parts(session, ["llm", "differential"]).generators] == [
+            "llm",
+            "differential",
+        ]
+    finally:
+        session.close()
+    without = engine_parts(None)
+    assert [g.name for g in without.generators] == ["differential", "existing-tests", "symbolic"]
+    assert without.judge is None and without.meter is None
+    with pytest.raises(KeyError):
+        engine_parts(None, ["nonesuch"])
 
 
 @pytest.mark.parametrize(

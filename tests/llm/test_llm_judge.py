@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.candidates.llm import PRContext
-from bot.judge import apply_judgments, judge_change
-from bot.llm import AnthropicSampler, Ledger, LLMSession, LLMSettings
-from bot.models import ChangedFunction, Finding, Witness
+from bot.llm.client import AnthropicSampler, Ledger, LLMSession, LLMSettings
+from bot.llm.judge import apply_judgments, judge_change
+from bot.models import ChangedFunction, Finding, PRContext, Witness
 from tests.fakes.anthropic_api import (
     FakeAnthropicAPI,
     Reply,

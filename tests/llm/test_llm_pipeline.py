@@ -5,23 +5,17 @@ Skipped until the pipeline hooks land (``Deps.llm``; see docs/llm.md, "Pipeline 
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
+from typing import Any
 
-import pytest
-
-from bot import pipeline
-from bot.llm import AnthropicSampler, Ledger, LLMSession, LLMSettings
+from bot.engine import pipeline
+from bot.engine.rulebook import load_rules
+from bot.llm.client import AnthropicSampler, Ledger, LLMSession, LLMSettings
+from bot.llm.plugins import engine_parts
 from bot.models import Report
-from rules.loader import load_rules
 from sandbox.process_runner import ProcessRunner
-from tests.bot.gitrepos import make_repo
 from tests.fakes.anthropic_api import FakeAnthropicAPI, ScriptedModel, checks_reply, verdict_reply
-
-pytestmark = pytest.mark.skipif(
-    "llm" not in {f.name for f in dataclasses.fields(pipeline.Deps)},
-    reason="pipeline hook Deps.llm not wired yet",
-)
+from tests.fakes.gitrepos import make_repo
 
 ACCOUNT_BASE = '''from decimal import Decimal
 
@@ -86,10 +80,14 @@ def run_check(
         runner=ProcessRunner(),
         rules=load_rules(),
         cache_dir=tmp_path / "cache",
-        llm=llm,
-        generator_names=None if fees else ["existing-tests", "llm"],
+        **_parts(llm, None if fees else ["existing-tests", "llm"]),
     )
     return pipeline.check(pipeline.CheckRequest(repo, "main~1", "main", tier="quick"), deps)
+
+
+def _parts(llm: LLMSession | None, names: list[str] | None) -> dict[str, Any]:
+    parts = engine_parts(llm, names)
+    return {"generators": parts.generators, "judge": parts.judge, "meter": parts.meter}
 
 
 def session(api: FakeAnthropicAPI) -> LLMSession:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ConfigError
+from bot.engine.invariants import invariants_for
 from bot.models import ChangedFunction, Param
 from rules import RuleSet, load_rules, load_rules_reporting
+from rules.errors import RulesError
 from rules.loader import builtin_packs, parse_pack
 
 GOOD_EXTRA = """\
@@ -39,8 +40,8 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def pack_error(text: str) -> ConfigError:
-    with pytest.raises(ConfigError) as info:
+def pack_error(text: str) -> RulesError:
+    with pytest.raises(RulesError) as info:
         parse_pack(textwrap.dedent(text), "rules/x.yml")
     return info.value
 
@@ -79,8 +80,8 @@ def test_extra_pack_adds_roles_with_priority_and_invariants(tmp_path: Path) -> N
     assert rules.roles[0].role == "points"
     assert rules.packs[-1] == "deepcheck/bank.yml"
     fn = ChangedFunction("bank.py", "award", 1, 2, "modified", params=(Param("points", "int"),))
-    assert [i["id"] for i in rules.invariants_for(fn)] == ["points-never-negative"]
-    assert rules.invariants_for(fn)[0]["when"] == "args['points'] >= 0"
+    assert [i["id"] for i in invariants_for(rules, fn)] == ["points-never-negative"]
+    assert invariants_for(rules, fn)[0]["when"] == "args['points'] >= 0"
 
 
 def test_later_pack_replaces_by_id_and_disable_removes(tmp_path: Path) -> None:
@@ -117,7 +118,7 @@ def test_reporting_loader_skips_a_broken_repository_pack(tmp_path: Path) -> None
 
 
 def test_a_rules_file_must_be_inside_the_repository(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="inside the repository"):
+    with pytest.raises(RulesError, match="inside the repository"):
         load_rules(["../outside.yml"], root=tmp_path / "repo")
 
 
@@ -239,7 +240,7 @@ def test_unknown_role_is_reported_at_the_invariant(tmp_path: Path) -> None:
             message: m
         """,
     )
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(RulesError) as info:
         load_rules(["r.yml"], root=tmp_path)
     assert str(info.value) == "r.yml:6: uses-ghost: unknown role 'ghost'"
 
@@ -257,11 +258,11 @@ def test_unknown_role_in_a_risk_rule(tmp_path: Path) -> None:
             match: {kind: call, func: x, arg_roles: [nope]}
         """,
     )
-    with pytest.raises(ConfigError, match=r"^r.yml:3: r1: unknown role 'nope'$"):
+    with pytest.raises(RulesError, match=r"^r.yml:3: r1: unknown role 'nope'$"):
         load_rules(["r.yml"], root=tmp_path)
 
 
 def test_disable_of_an_unknown_id_is_an_error(tmp_path: Path) -> None:
     write(tmp_path, "d.yml", "pack: d\ndisable:\n  - zero-rate-identity\n  - no-such-rule\n")
-    with pytest.raises(ConfigError, match=r"^d.yml:4: disable: no rule with id 'no-such-rule'"):
+    with pytest.raises(RulesError, match=r"^d.yml:4: disable: no rule with id 'no-such-rule'"):
         load_rules(["d.yml"], root=tmp_path)

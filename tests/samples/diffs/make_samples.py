@@ -3,7 +3,7 @@
     .venv/bin/python tests/samples/diffs/make_samples.py
 
 Each sample is real ``git diff`` output of bot.git.GitRepo.diff for one scenario; the
-expectations live in tests/bot/test_diff.py.
+expectations live in tests/engine/test_diff.py.
 """
 
 from __future__ import annotations

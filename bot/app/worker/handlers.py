@@ -1,0 +1,99 @@
+"""What each queued command does in the App: the worker's functions wired to the ports.
+
+``bot.app.queue`` calls a :class:`Handlers` object; :class:`AppHandlers` is the App's, built by
+``deepcheck serve`` / ``deepcheck worker`` (:mod:`bot.cli.serve`). Pull requests go to
+:mod:`bot.app.worker.tasks`, nightly scans to :mod:`bot.app.worker.nightly`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.app.github.host import CodeHost, Runner
+from bot.app.jobs import CheckPR, NightlyScan, Reply, SyncInstallation
+from bot.app.settings import Settings
+from bot.app.store import Store
+from bot.app.worker.lease import worker_id
+from bot.app.worker.nightly import due_scans, run_nightly_scan
+from bot.app.worker.tasks import (
+    LEASE_SECONDS,
+    CheckOutcome,
+    ImageFor,
+    command_from_payload,
+    run_check_pr,
+    run_reply,
+    run_sync_installation,
+)
+from bot.engine.repo_image import docker_image_for
+from bot.llm.client import LLMSession
+from rules.ruleset import RuleSet
+
+__all__ = ["AppHandlers", "default_clone_url"]
+
+log = logging.getLogger("deepcheck.tasks")
+
+
+def default_clone_url(settings: Settings, full_name: str) -> str:
+    """``https://github.com/<name>.git`` (or the GitHub Enterprise host of the API URL)."""
+    api = settings.github_api_url.rstrip("/")
+    if api == "https://api.github.com":
+        return f"https://github.com/{full_name}.git"
+    return f"{api.removesuffix('/api/v3')}/{full_name}.git"
+
+
+@dataclass
+class AppHandlers:
+    """What each queued command does in the App: the functions above, wired to the ports."""
+
+    settings: Settings
+    store: Store
+    host_for: Callable[[int], CodeHost]
+    runner: Runner
+    rules: RuleSet
+    lease_seconds: float = LEASE_SECONDS
+    generators: list[str] | None = None  # None: every candidate generator
+    llm_for: Callable[[int], LLMSession | None] | None = None  # per installation (quota)
+
+    def check_pr(self, cmd: CheckPR, owner: str) -> CheckOutcome:
+        image_for: ImageFor | None = None
+        if self.runner.name == "docker":
+            image_for = docker_image_for
+        llm = self.llm_for(cmd.repo.installation_id) if self.llm_for is not None else None
+        try:
+            return run_check_pr(
+                cmd, host=self.host_for(cmd.repo.installation_id), store=self.store,
+                runner=self.runner, rules=self.rules, settings=self.settings,
+                owner=worker_id(owner), lease_seconds=self.lease_seconds,
+                generators=self.generators, image_for=image_for, llm=llm,
+            )  # fmt: skip
+        finally:
+            if llm is not None:
+                llm.close()
+
+    def reply(self, cmd: Reply) -> None:
+        run_reply(cmd, host=self.host_for(cmd.repo.installation_id))
+
+    def sync_installation(self, cmd: SyncInstallation) -> None:
+        run_sync_installation(cmd, store=self.store)
+
+    def nightly_scan(self, cmd: NightlyScan) -> int | None:
+        return run_nightly_scan(
+            cmd, host=self.host_for(cmd.repo.installation_id), store=self.store,
+            runner=self.runner, rules=self.rules, settings=self.settings,
+        )  # fmt: skip
+
+    def due_nightly_scans(self) -> list[NightlyScan]:
+        return due_scans(
+            self.store, self.host_for, clone_url=lambda n: default_clone_url(self.settings, n)
+        )
+
+    def expired_checks(self) -> list[CheckPR]:
+        out = []
+        for job in self.store.requeue_expired():
+            try:
+                out.append(command_from_payload(job.payload))
+            except (ValueError, TypeError, KeyError) as exc:
+                log.warning("job %s: unreadable payload (%s); dropped", job.id, exc)
+        return out

@@ -1,0 +1,225 @@
+"""Differential and invariant checks: drive base and head with the same inputs.
+
+One candidate per changed function (kind ``differential``, docs/protocol.md). Strategies come
+from type hints, parameter roles (rules), literals harvested from the repo's tests and call
+sites, and boundaries around the constants on changed lines. An instance method also gets a
+``receiver``: its class and the constructor's arguments (bot/engine/inputs/constructors.py).
+Invariants from
+the rule packs that apply to the function ride along in the same candidate; their results
+come back as evidence with source ``invariant``.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+from bot.engine.candidates.base import GenerationContext, register
+from bot.engine.inputs.constructors import (
+    ClassResolver,
+    is_instance_method,
+    receiver_refusal,
+    receiver_spec,
+)
+from bot.engine.inputs.strategies import args_for
+from bot.engine.invariants import invariants_for
+from bot.engine.source.literals import (
+    MAX_PER_PARAM,
+    constants_near,
+    harvest_literals,
+    is_test_path,
+    sibling_literals,
+)
+from bot.engine.verdict.evidence import Evidence
+from bot.models import ChangedFunction
+from sandbox.results import CandidateResult
+from sandbox.workspace import Candidate
+
+_MAX_LITERAL_SOURCES = 400  # python files scanned for literals, tests first
+
+
+def drivable(fn: ChangedFunction) -> str | None:
+    """None when the differential driver can call ``fn`` on both sides, else why not."""
+    if fn.status != "modified" or fn.base_path is None:
+        return "added by the change (no base to compare)"
+    if fn.nested:
+        return "nested function (not callable from outside)"
+    if fn.is_async:
+        return "async function"
+    if is_instance_method(fn):
+        return receiver_refusal(fn)  # the constructor is judged with the source
+    return None
+
+
+def _literal_sources(ctx: GenerationContext) -> dict[str, str]:
+    ordered = sorted(ctx.head_sources, key=lambda p: ("test" not in p, p))
+    return {p: ctx.head_sources[p] for p in ordered[:_MAX_LITERAL_SOURCES]}
+
+
+def _literals(
+    fn: ChangedFunction, module_src: str, sources: dict[str, str]
+) -> dict[str, list[str]]:
+    """Literals per parameter, nearest first: calls of the function in its own module and the
+    tests that name it, then what its sibling functions are passed for a parameter of the same
+    name, then calls of that name anywhere else (``validate`` is a common name)."""
+    name = fn.function.rsplit(".", 1)[-1]
+    stem = PurePosixPath(fn.path).stem
+    near = {p: t for p, t in sources.items() if p == fn.path or (is_test_path(p) and stem in t)}
+    found = harvest_literals(near, name, fn.params, prefer=fn.path)
+    for more in (
+        sibling_literals(fn, module_src, sources),
+        harvest_literals(sources, name, fn.params),
+    ):
+        for param, values in more.items():
+            own = found.setdefault(param, [])
+            own += [v for v in values if v not in own][: MAX_PER_PARAM - len(own)]
+    return found
+
+
+def differential_candidate(
+    fn: ChangedFunction, ctx: GenerationContext, cand_id: str, *, equivalence: bool = True
+) -> Candidate | None:
+    """The differential candidate for ``fn`` (None when its arguments cannot be generated).
+
+    ``equivalence=False`` (``deepcheck scan``) checks only the invariants, on head alone.
+    """
+    rules = ctx.rules
+    budget = ctx.budget
+    head_mod = ctx.modules.get(fn.path)
+    base_mod = ctx.modules.get(f"base:{fn.base_path}", head_mod)
+    if head_mod is None or base_mod is None:
+        return None
+    invariants = invariants_for(rules, fn)
+    if not equivalence and not invariants:
+        return None
+    sources = _literal_sources(ctx)
+    module_src = ctx.head_sources.get(fn.path, "")
+    literals = _literals(fn, module_src, sources)
+    constants = list(constants_near(fn, module_src).values())
+    classes = ClassResolver(fn.path, head_mod[1], ctx.head_sources, rules)
+    args, why_not = args_for(
+        fn, rules=rules, literals=literals, constants=constants, module_source=module_src,
+        classes=classes, imports=classes.imports,
+    )  # fmt: skip
+    if why_not:
+        return None
+    receiver: dict[str, Any] | None = None
+    if is_instance_method(fn):
+        receiver, refused = receiver_spec(
+            fn, module_src, rules=rules, sources=sources, constants=constants, classes=classes
+        )
+        if refused:
+            return None
+    params = {
+        "module": head_mod[1],
+        "base_module": base_mod[1],
+        "qualname": fn.function,
+        "args": args,
+        "max_examples": budget.examples,
+        "reruns": budget.reruns,
+        "deadline_s": budget.function_seconds,
+        "equivalence": equivalence,
+        "invariants": invariants,
+    }
+    if receiver is not None:
+        params["receiver"] = receiver
+    return Candidate(
+        id=cand_id,
+        kind="differential",
+        params=params,
+        sides=("base", "head") if equivalence else ("head",),
+        timeout_s=budget.function_seconds * 3 + 30,
+    )
+
+
+class DifferentialGenerator:
+    name = "differential"
+    phase = 1
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+
+    def candidates(
+        self, functions: list[ChangedFunction], ctx: GenerationContext
+    ) -> list[tuple[Candidate, list[ChangedFunction]]]:
+        out: list[tuple[Candidate, list[ChangedFunction]]] = []
+        for n, fn in enumerate(functions):
+            if drivable(fn) is not None:
+                continue
+            try:
+                cand = differential_candidate(fn, ctx, f"differential-{ctx.tier}-{n}")
+            except (ValueError, TypeError, ArithmeticError, RecursionError, KeyError) as exc:
+                # Reading the repository's source is best effort: one odd function must not
+                # stop the others being checked. Said in the report, never a traceback.
+                self.notes.append(
+                    f"{fn.path}::{fn.function}: differential not planned "
+                    f"({type(exc).__name__}: {str(exc)[:120]})"
+                )
+                continue
+            if cand is not None:
+                out.append((cand, [fn]))
+        return out
+
+    def interpret(
+        self, result: CandidateResult, functions: list[ChangedFunction], ctx: GenerationContext
+    ) -> list[Evidence]:
+        fn = functions[0]
+        module = ctx.modules.get(fn.path, (".", ""))[1]
+        data = result.data
+        status = str(data.get("status", "error"))
+        examples = int(data.get("examples", 0))
+        evidence: list[Evidence] = []
+        if not data:
+            side = next(iter(result.sides.values()), None)
+            detail = side.detail if side else "no answer from the driver"
+            return [Evidence("differential", fn, "error", detail=detail, module=module)]
+        mapped = {
+            "different": "difference",
+            "equal": "clean",
+            "flaky": "flaky",
+            "unsupported": "unsupported",
+        }.get(status, "error")
+        evidence.append(
+            Evidence(
+                "differential",
+                fn,
+                mapped,  # type: ignore[arg-type]
+                anchor="behavior",
+                witness=data.get("witness"),
+                detail=str(data.get("detail", "")),
+                examples=examples,
+                module=module,
+            )
+        )
+        rules = ctx.rules
+        by_id = {inv["id"]: inv for inv in invariants_for(rules, fn)}
+        for inv in data.get("invariants", []):
+            inv_status = str(inv.get("status", ""))
+            rule = by_id.get(str(inv.get("id")), {"id": inv.get("id")})
+            ev_status = {
+                "violated-head": "violation",
+                "violated-both": "preexisting",
+                "holds": "clean",
+                "violated-base": "clean",
+                "not-applicable": "clean",
+                "flaky": "flaky",
+            }.get(inv_status, "error")
+            evidence.append(
+                Evidence(
+                    "invariant",
+                    fn,
+                    ev_status,  # type: ignore[arg-type]
+                    anchor=str(rule.get("id")),
+                    witness=inv.get("witness"),
+                    rule=dict(rule),
+                    detail=str(inv.get("detail", "")),
+                    examples=int(inv.get("examples", 0)),
+                    module=module,
+                )
+            )
+        return evidence
+
+
+@register("differential")
+def _factory() -> DifferentialGenerator:
+    return DifferentialGenerator()

@@ -1,0 +1,317 @@
+"""Constructing the repository's own classes: receivers of methods, arguments of functions.
+
+**Receivers.** The receiver of an instance method: how the differential driver constructs its
+instance.
+
+From the head source (``ast``, nothing imported) of the module-level class that defines the
+method: the parameters of its ``__init__`` (else ``__new__``; else a ``@dataclass``'s
+annotated fields), turned into strategy specs by ``bot.engine.inputs.strategies.args_for`` with
+literals
+harvested from the calls of the class (tests, doctests, call sites). The answer is the
+``receiver`` param of a differential candidate (docs/protocol.md)::
+
+    {"class": "Counter", "args": [{"name": "start", "kind": "...", "strategy": {...}}]}
+
+**Instances.** Arguments of the repository's own classes: ``def __sub__(self, other: "Money")``.
+
+A parameter hinted with a class the repository defines (in the function's module, or imported
+into it from another module of the repository) gets an ``instance`` strategy: the class's
+module and name and strategies for its constructor's arguments (``__init__``, ``__new__``, a
+``@dataclass``'s or ``NamedTuple``'s fields), read from the source like a receiver's
+(bot/engine/inputs/constructors.py), with literals from the calls of the class. Each side's call
+server builds
+the instance from its own module. Nesting (an ``Invoice`` of ``LineItem``s) is followed two
+classes deep; enums and classes that inherit their constructor from elsewhere are not built.
+
+    {"type": "instance", "module": "money.core", "class": "Money", "args": [...]}
+
+Pure: source text in, specs out; nothing is imported.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.engine.change.functions import function_params
+from bot.engine.inputs.strategies import args_for
+from bot.engine.invariants import callable_params
+from bot.engine.source.astutil import POSITIONAL_KINDS, parse_module
+from bot.engine.source.imports import ImportMap
+from bot.engine.source.literals import harvest_literals
+from bot.models import ChangedFunction, Param
+from rules.ruleset import RuleSet
+
+_OWNER = ("staticmethod", "classmethod")
+_ATTRIBUTES = ("property", "setter", "getter", "deleter", "cached_property")
+
+
+def is_instance_method(fn: ChangedFunction) -> bool:
+    return fn.is_method and not any(d.endswith(_OWNER) for d in fn.decorators)
+
+
+def receiver_refusal(fn: ChangedFunction) -> str | None:
+    """Why an instance method cannot get a receiver, judged on ``fn`` alone (None: maybe can)."""
+    if fn.class_name is None or "." in fn.class_name:
+        return "instance method of a nested class"
+    if any(d.split("(")[0].endswith(_ATTRIBUTES) for d in fn.decorators):
+        return "property (not a method call)"
+    return None
+
+
+def _class_def(module_src: str, class_name: str) -> ast.ClassDef | None:
+    try:
+        tree = ast.parse(module_src)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    found = [s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == class_name]
+    return found[-1] if found else None
+
+
+def _method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | None:
+    found = [s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == name]
+    return found[-1] if found else None
+
+
+def _decorator_name(node: ast.expr) -> str:
+    target = node.func if isinstance(node, ast.Call) else node
+    return ast.unparse(target).rsplit(".", 1)[-1]
+
+
+def _is_dataclass(cls: ast.ClassDef) -> bool:
+    return any(_decorator_name(d) == "dataclass" for d in cls.decorator_list)
+
+
+def _field_param(stmt: ast.AnnAssign) -> Param | None:
+    """The ``__init__`` parameter a dataclass field makes (None: ClassVar or ``init=False``)."""
+    assert isinstance(stmt.target, ast.Name)
+    annotation = ast.unparse(stmt.annotation)
+    if annotation.split("[")[0].rsplit(".", 1)[-1] == "ClassVar":
+        return None
+    default: str | None = None
+    if stmt.value is not None:
+        default = ast.unparse(stmt.value)
+        value = stmt.value
+        if isinstance(value, ast.Call) and _decorator_name(value) == "field":
+            keywords = {k.arg: k.value for k in value.keywords if k.arg}
+            init = keywords.get("init")
+            if isinstance(init, ast.Constant) and init.value is False:
+                return None
+            if "default" in keywords:
+                default = ast.unparse(keywords["default"])
+            elif "default_factory" not in keywords:
+                default = None
+    if annotation.split("[")[0].rsplit(".", 1)[-1] == "InitVar":
+        inner = stmt.annotation
+        annotation = ast.unparse(inner.slice) if isinstance(inner, ast.Subscript) else ""
+    return Param(
+        name=stmt.target.id,
+        annotation=annotation or None,
+        default=default,
+        kind="positional_or_keyword",
+    )
+
+
+def _dataclass_params(cls: ast.ClassDef) -> list[Param]:
+    params = []
+    for stmt in cls.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            param = _field_param(stmt)
+            if param is not None:
+                params.append(param)
+    return params
+
+
+def constructor_params(cls: ast.ClassDef) -> tuple[Param, ...] | None:
+    """What a caller passes to construct ``cls`` (no ``self``/``cls``), or None when unknown."""
+    made = _constructor_of(cls)
+    if isinstance(made, str):
+        return None
+    params, bound = made
+    return params[1:] if bound and params and params[0].kind in POSITIONAL_KINDS else params
+
+
+def _is_namedtuple(cls: ast.ClassDef) -> bool:
+    return [_decorator_name(b) for b in cls.bases] == ["NamedTuple"] and not cls.keywords
+
+
+def constructor_node(cls: ast.ClassDef) -> ast.FunctionDef | None:
+    """The class's own ``__init__``, else its ``__new__``."""
+    return _method(cls, "__init__") or _method(cls, "__new__")
+
+
+def constructor_source(cls: ast.ClassDef) -> str:
+    node = constructor_node(cls)
+    return source_of(node) if node is not None else ""
+
+
+def source_of(node: ast.AST) -> str:
+    """``ast.unparse``, or "" for a tree too deep to print (what the body says is then lost)."""
+    try:
+        return ast.unparse(node)
+    except RecursionError:
+        return ""
+
+
+def _constructor_of(cls: ast.ClassDef) -> tuple[tuple[Param, ...], bool] | str:
+    """(parameters, whether the first is the bound class/instance), or why there are none."""
+    node = constructor_node(cls)
+    if node is not None:
+        return function_params(node.args), True
+    if _is_dataclass(cls) or _is_namedtuple(cls):
+        if cls.bases and not _is_namedtuple(cls):
+            return f"dataclass {cls.name} inherits fields from its bases"
+        return tuple(_dataclass_params(cls)), False
+    if cls.bases or cls.keywords:
+        return f"{cls.name} inherits its constructor (not in this file)"
+    return (), False
+
+
+def _constructor(fn: ChangedFunction, cls: ast.ClassDef) -> ChangedFunction | str:
+    """A stand-in ChangedFunction for the constructor (for ``args_for``), or why there is none."""
+    made = _constructor_of(cls)
+    if isinstance(made, str):
+        return made
+    params, bound = made
+    node = constructor_node(cls)
+    return dataclasses.replace(
+        fn,
+        function=f"{cls.name}.{node.name}" if node else cls.name,
+        params=params,
+        decorators=tuple(ast.unparse(d) for d in node.decorator_list) if node else (),
+        is_method=bound,
+        head_source=constructor_source(cls),
+        base_source="",
+    )
+
+
+def receiver_spec(
+    fn: ChangedFunction,
+    module_src: str,
+    *,
+    rules: RuleSet,
+    sources: Mapping[str, str] | None = None,
+    constants: Sequence[str] = (),
+    classes: ClassResolver | None = None,
+) -> tuple[dict[str, Any] | None, str | None]:
+    """``({"class": ..., "args": [...]}, None)``, or ``(None, why not)`` for an instance method.
+
+    ``sources`` are the files to harvest the class's call literals from; ``constants`` add
+    boundaries (the method's changed-line constants are used as well).
+    """
+    refusal = receiver_refusal(fn)
+    if refusal:
+        return None, refusal
+    assert fn.class_name is not None
+    cls = _class_def(module_src, fn.class_name)
+    if cls is None:
+        return None, f"class {fn.class_name} is not defined at module level"
+    ctor = _constructor(fn, cls)
+    if isinstance(ctor, str):
+        return None, ctor
+    own = callable_params(ctor)  # literals bind by position from the first explicit argument
+    literals = harvest_literals(sources or {}, cls.name, own) if own else {}
+    args, why_not = args_for(
+        ctor, rules=rules, literals=literals, constants=constants, module_source=module_src,
+        classes=classes, imports=classes.imports if classes is not None else None,
+        optional_defaults=True,
+    )  # fmt: skip
+    if why_not:
+        return None, f"cannot construct {cls.name}: " + "; ".join(why_not)
+    return {"class": cls.name, "args": args}, None
+
+
+MAX_DEPTH = 2
+
+
+class ClassResolver:
+    """Instance specs for class names as seen from one module of the repository."""
+
+    def __init__(
+        self,
+        path: str,
+        module: str,
+        sources: Mapping[str, str],
+        rules: RuleSet,
+        *,
+        depth: int = 0,
+        index: Mapping[str, str] | None = None,
+    ) -> None:
+        self.path, self.module, self.sources, self.rules, self.depth = (
+            path, module, sources, rules, depth,
+        )  # fmt: skip
+        self.imports = ImportMap(path, module, sources, index)
+        self._cache: dict[str, dict[str, Any] | None] = {}
+
+    def spec(self, name: str) -> dict[str, Any] | None:
+        """The ``instance`` spec for ``name`` (``Money`` or ``models.Money``), or None."""
+        if self.depth >= MAX_DEPTH:
+            return None
+        if name not in self._cache:
+            self._cache[name] = None  # a class that needs itself is not built
+            self._cache[name] = self._build(name.rsplit(".", 1)[-1])
+        return self._cache[name]
+
+    # -- finding the class -----------------------------------------------------------------
+
+    def _find(self, name: str) -> tuple[str, str, ast.ClassDef] | None:
+        """(module, path, class) of ``name`` as this module sees it."""
+        tree = parse_module(self.sources.get(self.path, ""))
+        if tree is None:
+            return None
+        own = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name), None)
+        if own is not None:
+            return self.module, self.path, own
+        origin = self.imports.origin(name)
+        found = parse_module(self.sources.get(origin.path, "")) if origin is not None else None
+        if origin is None or found is None:
+            return None
+        cls = next(
+            (n for n in found.body if isinstance(n, ast.ClassDef) and n.name == origin.name), None
+        )
+        return (origin.module, origin.path, cls) if cls is not None else None
+
+    # -- building the spec -----------------------------------------------------------------
+
+    def _build(self, name: str) -> dict[str, Any] | None:
+        found = self._find(name)
+        if found is None:
+            return None
+        module, path, cls = found
+        params = constructor_params(cls)
+        if params is None:
+            return None
+        stand_in = ChangedFunction(
+            path, cls.name, cls.lineno, cls.end_lineno or cls.lineno, "modified",
+            params=params, head_source=constructor_source(cls),
+        )  # fmt: skip
+        literals = harvest_literals(self.sources, cls.name, params, prefer=path)
+        nested = ClassResolver(
+            path, module, self.sources, self.rules, depth=self.depth + 1, index=self.imports.index
+        )
+        args, why_not = args_for(
+            stand_in,
+            rules=self.rules,
+            literals=literals,
+            module_source=self.sources.get(path, ""),
+            classes=nested,
+            imports=nested.imports,
+            optional_defaults=True,
+        )
+        if why_not:
+            return None
+        return {"type": "instance", "module": module, "class": cls.name, "args": args}
+
+
+__all__ = [
+    "ClassResolver",
+    "constructor_node",
+    "constructor_params",
+    "constructor_source",
+    "is_instance_method",
+    "receiver_refusal",
+    "receiver_spec",
+    "source_of",
+]

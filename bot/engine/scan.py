@@ -1,0 +1,153 @@
+"""``deepcheck scan``: money invariants over the financial functions of one tree (no base).
+
+The nightly job's engine, run locally: every function of the chosen paths that shows a money
+signal is driven on head alone against the invariants that apply to it; a violation whose
+witness test fails on head is a verified ``defect``; rule matches are ``risk`` findings.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.engine.candidates import GenerationContext
+from bot.engine.candidates.differential import DifferentialGenerator, differential_candidate
+from bot.engine.change.diff import FileChange
+from bot.engine.change.functions import HeadSyntaxError, changed_functions
+from bot.engine.pipeline import Deps
+from bot.engine.plan import BUDGETS
+from bot.engine.repo_config import CONFIG_FILE, load_repo_config, path_matches
+from bot.engine.risks import is_money, risk_findings
+from bot.engine.source.modules import module_for
+from bot.engine.verdict.findings import confirmations, confirmed, judge
+from bot.errors import InfrastructureError, RepositoryError, UsageError
+from bot.git import GitRepo
+from bot.models import ChangedFunction, Report, Skipped, Spent
+from sandbox.spec import SandboxSpec
+from sandbox.workspace import Workspace
+
+_MAX_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    repo: Path
+    paths: tuple[str, ...] = ()  # globs; default: the config's nightly paths, else everything
+    tier: str = "standard"
+    seed: int = 0
+
+
+def _tree(repo: Path, cache_dir: Path) -> tuple[Path, frozenset[str], str]:
+    try:
+        git = GitRepo(repo)
+    except RepositoryError:
+        if not repo.is_dir():
+            raise UsageError(f"not a directory: {repo}") from None
+        files = frozenset(
+            p.relative_to(repo).as_posix()
+            for p in repo.rglob("*.py")
+            if not any(part.startswith(".") for part in p.relative_to(repo).parts)
+        )
+        return repo, files, "worktree"
+    sha = git.resolve("HEAD")
+    return git.materialize(sha, cache_dir / "trees"), frozenset(git.files_at(sha)), sha
+
+
+def _all_functions(path: str, source: str) -> list[ChangedFunction]:
+    lines = tuple(range(1, source.count("\n") + 2))
+    change = FileChange(path=path, old_path=None, status="added", added_lines=lines)
+    fns, _ = changed_functions(None, source, change)
+    return fns
+
+
+def scan(req: ScanRequest, deps: Deps) -> Report:
+    started = time.monotonic()
+    if req.tier not in BUDGETS:
+        raise UsageError(f"unknown tier {req.tier!r}")
+    tree, files, sha = _tree(req.repo, deps.cache_dir)
+    config, errors = load_repo_config(tree / CONFIG_FILE)
+    notes = [f"config: {e}" for e in errors]
+    globs = req.paths or (config.nightly.paths if config.nightly else ()) or ("**",)
+    chosen = sorted(
+        p for p in files if p.endswith(".py") and any(path_matches(g, p) for g in globs)
+    )
+    skipped: list[Skipped] = []
+    sources: dict[str, str] = {}
+    functions: list[ChangedFunction] = []
+    modules: dict[str, tuple[str, str]] = {}
+    deps.progress(f"scanning {len(chosen)} files")
+    for path in chosen:
+        try:
+            if (tree / path).stat().st_size > _MAX_BYTES:
+                skipped.append(Skipped(path, "too large"))
+                continue
+            source = (tree / path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            skipped.append(Skipped(path, "unreadable"))
+            continue
+        sources[path] = source
+        try:
+            fns = _all_functions(path, source)
+        except HeadSyntaxError as err:
+            skipped.append(Skipped(path, f"syntax error at line {err.line}"))
+            continue
+        money = [f for f in fns if is_money(f, deps.rules)]
+        if money:
+            ref = module_for(path, set(files))
+            modules[path] = (ref.import_root, ref.module)
+            functions.extend(money)
+    budget = BUDGETS[req.tier]
+    functions = functions[: budget.max_functions * 4]
+    ctx = GenerationContext(
+        head_tree=tree, base_tree=None, head_files=files, base_files=frozenset(),
+        rules=deps.rules, seed=req.seed, tier=req.tier, budget=budget,
+        head_sources=sources, modules=modules,
+    )  # fmt: skip
+    planned = []
+    for n, fn in enumerate(functions):
+        if fn.nested or fn.is_async or (fn.is_method and "staticmethod" not in fn.decorators):
+            continue
+        cand = differential_candidate(fn, ctx, f"scan-{n}", equivalence=False)
+        if cand is not None:
+            planned.append((cand, fn))
+    spent = Spent(tier_path=[req.tier])
+    roots = tuple(sorted({root for root, _ in modules.values()} | {"."}))
+    evidence = []
+    if planned:
+        ws = Workspace(head=tree, candidates=tuple(c for c, _ in planned), import_roots=roots)
+        deps.progress(f"sandbox: invariants for {len(planned)} functions")
+        result = deps.runner.run(ws, SandboxSpec(seed=req.seed))
+        spent.sandbox_runs += 1
+        if not result.ok:
+            raise InfrastructureError(f"sandbox failed during scan: {result.infrastructure_error}")
+        gen = DifferentialGenerator()
+        for cand, fn in planned:
+            res = result.candidates.get(cand.id)
+            if res is not None:
+                found = [e for e in gen.interpret(res, [fn], ctx) if e.source == "invariant"]
+                spent.examples += sum(e.examples for e in found)
+                evidence.extend(found)
+    confs = confirmations(evidence, sides=("head",))
+    states: dict[int, bool | None] = {}
+    if confs:
+        ws = Workspace(head=tree, candidates=tuple(c.candidate for c in confs), import_roots=roots)
+        result = deps.runner.run(ws, SandboxSpec(seed=req.seed))
+        spent.sandbox_runs += 1
+        if not result.ok:
+            raise InfrastructureError(f"sandbox failed during scan: {result.infrastructure_error}")
+        states = {
+            i: confirmed(result.candidates.get(c.candidate.id), head_only=True)
+            for i, c in enumerate(confs)
+        }
+    findings, verdict_notes = judge(evidence, states, confs, diff_lines={}, risky=set(), scan=True)
+    notes.extend(verdict_notes)
+    findings.extend(
+        risk_findings(functions, deps.rules, {}, verified={(f.path, f.function) for f in findings})
+    )
+    spent.seconds = round(time.monotonic() - started, 3)
+    return Report(
+        base="", head=sha, tier=req.tier, changed_functions=tuple(functions),
+        findings=tuple(findings), spent=spent, skipped=tuple(skipped), notes=tuple(notes),
+        title=f"scan of {req.repo}",
+    )  # fmt: skip

@@ -1,0 +1,467 @@
+"""LLM-proposed checks: best-of-N samples with an executable verifier (generator ``llm``).
+
+The model reads the PR's intent and the changed function and proposes checks
+(``propose_checks``: function, claim, pytest test). Every proposed test runs on base and head in
+the sandbox; execution decides, never the model:
+
+==========================  ====================  =========================================
+base                        head                  outcome
+==========================  ====================  =========================================
+passed                      failed                ``verified``: a ``difference`` witness
+any                         passed                ``refuted`` (dropped)
+failed                      failed                ``preexisting``: not this PR's doing
+error (import, collection)  or error              ``broken``: refined (error back to model)
+==========================  ====================  =========================================
+
+A check whose test ran on head without executing a changed line is ``off-target``: pruned
+(never refined, never a vote). Coverage and the witness values (the last call of the function
+in the failing test and its result on each side) come from a trusted ``conftest.py`` tracer in
+the candidate (``bot.llm.checks``: the candidate and the classification above); they
+only shape the report, the verdict is the harness's pass/fail.
+
+Adaptive compute: each function starts with ``start`` samples (different angles: boundaries,
+rounding, intent, error paths...). A sample votes ``found`` (one of its checks verified) or
+``nothing`` (its on-target checks were refuted or it proposed none); broken/off-target samples
+do not vote. Unanimous → stop; split → ``step`` more samples up to the tier's cap; a risky
+function where nothing was found gets one escalation. Broken checks are refined for a bounded
+number of rounds, stopping when a round does not reduce the broken count. Caps (tokens, dollars,
+latency) are the ``Ledger``'s: when spent, the best evidence found so far is returned.
+
+The generator is an engine ``Explorer`` (the pipeline hands it a batch runner; the CLI and the
+App pass it in ``Deps.generators``, see :mod:`bot.llm.plugins`); the plain
+``candidates``/``interpret`` protocol yields nothing, because refinement needs more than one
+sandbox round.
+
+Longer than ~400 lines: the propose / run / refine / escalate loop is one state machine over
+the same targets and checks; its prompts, tools and check candidates live in sibling modules.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.engine.candidates.base import BatchRunner, GenerationContext
+from bot.engine.plan import risk_score
+from bot.engine.verdict.evidence import Evidence
+from bot.llm.checks import TEST_FILE, CheckOutcome, check_candidate, classify, witness_of
+from bot.llm.client import LLMSession, Prompt, Sample
+from bot.llm.prompts import function_diff, render
+from bot.models import ChangedFunction, PRContext
+from sandbox.results import CandidateResult
+from sandbox.workspace import Candidate
+
+__all__ = [
+    "ANGLES",
+    "LLM_BUDGETS",
+    "TEST_FILE",
+    "BatchRunner",
+    "CheckOutcome",
+    "LLMBudget",
+    "LLMGenerator",
+    "check_candidate",
+    "classify",
+]
+
+
+@dataclass(frozen=True)
+class LLMBudget:
+    start: int  # proposal samples per function to begin with
+    max_samples: int  # cap per function
+    step: int  # more samples per escalation
+    refine_rounds: int  # bounded refinement of tests that do not collect
+    max_functions: int  # functions the model looks at, riskiest first
+    checks_per_sample: int
+    judge_start: int  # judge_change samples per verified behavior change
+    judge_max: int
+
+
+LLM_BUDGETS: Mapping[str, LLMBudget] = {
+    "quick": LLMBudget(2, 4, 2, 1, 3, 3, 2, 3),
+    "standard": LLMBudget(2, 6, 2, 2, 8, 3, 2, 5),
+    "deep": LLMBudget(2, 10, 2, 3, 20, 4, 3, 9),
+}
+
+ANGLES = (
+    "boundaries: values at, just below and just above every constant and comparison the "
+    "change touches (off-by-one, <= versus <).",
+    "rounding and precision: Decimal quantization, rounding modes, cents lost or created, "
+    "totals that must be conserved.",
+    "intent: what the PR title, description and docstring promise; check the old behavior the "
+    "PR did not say it would change.",
+    "error paths: invalid, empty, zero, negative or None inputs; exceptions that used to be "
+    "raised (or not).",
+    "types and shapes: int versus Decimal versus float, empty collections, ordering of results.",
+    "invariants: sums, idempotence, monotonicity, symmetry that held before the change.",
+)
+
+
+def _module_of(fn: ChangedFunction, ctx: GenerationContext) -> str | None:
+    found = ctx.modules.get(fn.path)
+    return found[1] if found else None
+
+
+def _import_line(fn: ChangedFunction, module: str) -> str:
+    return f"from {module} import {fn.function.split('.', 1)[0]}"
+
+
+@dataclass
+class _Check:
+    fn: int  # index into the targets
+    sample: int  # which proposal sample (per function) it came from
+    claim: str
+    test: str
+    round: int = 0
+    outcome: CheckOutcome | None = None
+    detail: str = ""
+    witness: dict[str, Any] | None = None
+    superseded: bool = False  # replaced by a refined version
+
+
+@dataclass
+class _Target:
+    fn: ChangedFunction
+    module: str
+    risky: bool
+    drawn: int = 0  # proposal samples drawn (discarded ones included)
+    empty: set[int] = field(default_factory=set)  # samples that proposed no check
+    discarded: set[int] = field(default_factory=set)
+    escalated: bool = False
+    done: bool = False
+
+
+def _normalize(test: str) -> str:
+    try:
+        return ast.dump(ast.parse(test))
+    except SyntaxError:
+        return re.sub(r"\s+", " ", test).strip()
+
+
+class LLMGenerator:
+    """Generator ``llm`` (phase 2: runs where the cheap generators found nothing)."""
+
+    name = "llm"
+    phase = 2
+
+    def __init__(
+        self,
+        session: LLMSession,
+        *,
+        adaptive: bool = True,
+        budgets: Mapping[str, LLMBudget] = LLM_BUDGETS,
+    ):
+        self.session = session
+        self.adaptive = adaptive
+        self.budgets = budgets
+        self.notes: list[str] = []
+        self._seen: dict[tuple[int, str], tuple[CheckOutcome, str, dict[str, Any] | None]] = {}
+
+    # The one-shot protocol: nothing (see the module docstring).
+    def candidates(
+        self, functions: list[ChangedFunction], ctx: GenerationContext
+    ) -> list[tuple[Candidate, list[ChangedFunction]]]:
+        return []
+
+    def interpret(
+        self, result: CandidateResult, functions: list[ChangedFunction], ctx: GenerationContext
+    ) -> list[Evidence]:
+        return []
+
+    # -- explore -----------------------------------------------------------------------
+
+    def explore(
+        self,
+        functions: Sequence[ChangedFunction],
+        ctx: GenerationContext,
+        run: BatchRunner,
+        pr: PRContext,
+    ) -> list[Evidence]:
+        """Sample, verify, refine and escalate; evidence per function (see the docstring)."""
+        session = self.session
+        self._seen = {}
+        budget = self.budgets.get(ctx.tier) or LLM_BUDGETS.get(ctx.tier) or LLM_BUDGETS["standard"]
+        targets = self._targets(functions, ctx, budget)
+        if not targets:
+            return []
+        checks: list[_Check] = []
+        ledger = session.ledger
+        wanted = {
+            i: (budget.start if self.adaptive else budget.max_samples) for i in range(len(targets))
+        }
+        batch = 0
+        while wanted:
+            if (why := ledger.out_of_budget()) is not None:
+                self.notes.append(f"llm: stopped early ({why}); best evidence so far reported")
+                break
+            new = self._propose(targets, wanted, ctx, session, pr, budget)
+            checks.extend(new)
+            self._execute(new, targets, run, f"{batch}")
+            self._refine(new, checks, targets, session, run, budget, f"{batch}")
+            batch += 1
+            wanted = {} if not self.adaptive else self._more(targets, checks, budget)
+        evidence = []
+        for i, target in enumerate(targets):
+            evidence.extend(self._evidence(i, target, checks, ledger))
+        return evidence
+
+    def _targets(
+        self, functions: Sequence[ChangedFunction], ctx: GenerationContext, budget: LLMBudget
+    ) -> list[_Target]:
+        out = []
+        for fn in functions:
+            module = _module_of(fn, ctx)
+            if fn.status != "modified" or fn.base_path is None or fn.nested or module is None:
+                continue
+            risky = risk_score(fn, ctx.rules)[0] > 0
+            out.append(_Target(fn, module, risky))
+        out.sort(key=lambda t: not t.risky)  # stable: riskiest first, else the diff's order
+        return out[: budget.max_functions]
+
+    def _propose(
+        self,
+        targets: list[_Target],
+        wanted: dict[int, int],
+        ctx: GenerationContext,
+        session: LLMSession,
+        pr: PRContext,
+        budget: LLMBudget,
+    ) -> list[_Check]:
+        order: list[tuple[int, int]] = []
+        prompts: list[Prompt] = []
+        for i, n in sorted(wanted.items()):
+            target = targets[i]
+            for _ in range(n):
+                sample_no = target.drawn
+                target.drawn += 1
+                order.append((i, sample_no))
+                prompts.append(self._proposal_prompt(target, sample_no, pr, budget))
+        samples = session.sampler.sample(prompts)
+        out: list[_Check] = []
+        for (i, sample_no), sample in zip(order, samples, strict=True):
+            made = _checks_of(sample, i, sample_no, budget.checks_per_sample)
+            if made is None:
+                targets[i].discarded.add(sample_no)
+            elif not made:
+                targets[i].empty.add(sample_no)
+            out.extend(made or [])
+        return out
+
+    def _proposal_prompt(
+        self, target: _Target, sample_no: int, pr: PRContext, budget: LLMBudget
+    ) -> Prompt:
+        fn = target.fn
+        rendered = render(
+            "propose_checks",
+            {
+                "function": fn.function,
+                "module": target.module,
+                "path": fn.path,
+                "import_line": _import_line(fn, target.module),
+                "max_checks": str(budget.checks_per_sample),
+                "angle": ANGLES[sample_no % len(ANGLES)],
+            },
+            {
+                "pr_block": _pr_text(pr),
+                "base_block": fn.base_source,
+                "head_block": fn.head_source,
+                "diff_block": function_diff(fn.base_source, fn.head_source, fn.path),
+            },
+        )
+        return Prompt("propose_checks", rendered.system, rendered.user)
+
+    def _execute(
+        self, checks: list[_Check], targets: list[_Target], run: BatchRunner, tag: str
+    ) -> None:
+        """Run the checks' tests on base and head; an identical test runs once per explore."""
+        pending: dict[tuple[int, str], list[_Check]] = {}
+        for check in checks:
+            key = (check.fn, _normalize(check.test))
+            if key in self._seen:
+                check.outcome, check.detail, check.witness = self._seen[key]
+            else:
+                pending.setdefault(key, []).append(check)
+        if not pending:
+            return
+        cands: dict[str, tuple[tuple[int, str], Candidate]] = {}
+        for n, (key, group) in enumerate(pending.items()):
+            cid = f"llm-{tag}-{n}"
+            cands[cid] = (key, check_candidate(cid, targets[key[0]].fn, group[0].test))
+        results = run([cand for _k, cand in cands.values()])
+        for cid, (key, _cand) in cands.items():
+            result = results.get(cid)
+            outcome, detail = classify(result)
+            witness = None
+            if outcome == "verified" and result is not None:
+                witness = witness_of(result, targets[key[0]].fn)
+            self._seen[key] = (outcome, detail, witness)
+            for check in pending[key]:
+                check.outcome, check.detail, check.witness = outcome, detail, witness
+
+    def _refine(
+        self,
+        new: list[_Check],
+        checks: list[_Check],
+        targets: list[_Target],
+        session: LLMSession,
+        run: BatchRunner,
+        budget: LLMBudget,
+        tag: str,
+    ) -> None:
+        broken = [c for c in new if c.outcome == "broken"]
+        for round_no in range(1, budget.refine_rounds + 1):
+            if not broken or session.ledger.out_of_budget() is not None:
+                return
+            prompts = [self._refine_prompt(targets[c.fn], c) for c in broken]
+            samples = session.sampler.sample(prompts)
+            fixed: list[_Check] = []
+            for parent, sample in zip(broken, samples, strict=True):
+                made = _checks_of(sample, parent.fn, parent.sample, 1)
+                if not made:
+                    continue
+                child = made[0]
+                child.round = round_no
+                parent.superseded = True
+                fixed.append(child)
+            checks.extend(fixed)
+            self._execute(fixed, targets, run, f"{tag}-{round_no}")
+            still = [c for c in fixed if c.outcome == "broken"]
+            if len(still) >= len(broken):  # the round did not improve: stop
+                return
+            broken = still
+
+    def _refine_prompt(self, target: _Target, check: _Check) -> Prompt:
+        fn = target.fn
+        rendered = render(
+            "refine_check",
+            {
+                "function": fn.function,
+                "module": target.module,
+                "import_line": _import_line(fn, target.module),
+            },
+            {
+                "claim_block": " ".join(check.claim.split())[:1000],
+                "test_block": check.test,
+                "error_block": check.detail[:3000],
+                "head_block": fn.head_source,
+            },
+        )
+        return Prompt("propose_checks", rendered.system, rendered.user)
+
+    def _votes(self, i: int, target: _Target, checks: list[_Check]) -> dict[int, str]:
+        """Each voting sample's verdict: found | nothing."""
+        live = [c for c in checks if c.fn == i and not c.superseded]
+        votes: dict[int, str] = {s: "nothing" for s in target.empty}
+        for c in live:
+            if c.outcome == "verified":
+                votes[c.sample] = "found"
+            elif c.outcome in ("refuted", "preexisting") and votes.get(c.sample) != "found":
+                votes[c.sample] = "nothing"
+        return votes
+
+    def _more(
+        self, targets: list[_Target], checks: list[_Check], budget: LLMBudget
+    ) -> dict[int, int]:
+        wanted: dict[int, int] = {}
+        for i, target in enumerate(targets):
+            if target.done:
+                continue
+            room = budget.max_samples - target.drawn
+            votes = Counter(self._votes(i, target, checks).values())
+            voters = sum(votes.values())
+            if room <= 0:
+                target.done = True
+            elif voters < min(2, budget.start):
+                # Too few usable samples to call it (discarded or broken): try again.
+                wanted[i] = min(budget.step, room)
+            elif len(votes) > 1:
+                wanted[i] = min(budget.step, room)  # split: more samples
+            elif target.risky and "found" not in votes and not target.escalated:
+                target.escalated = True  # risky and nothing found yet: look harder once
+                wanted[i] = min(budget.step, room)
+            else:
+                target.done = True
+        return wanted
+
+    def _evidence(
+        self, i: int, target: _Target, checks: list[_Check], ledger: Any
+    ) -> list[Evidence]:
+        fn = target.fn
+        mine = [c for c in checks if c.fn == i and not c.superseded]
+        votes = self._votes(i, target, checks)
+        tally = Counter(votes.values())
+        if tally:
+            ledger.agree(max(tally.values()), sum(tally.values()))
+        verified = [c for c in mine if c.outcome == "verified" and c.witness is not None]
+        if verified:
+            # Claims from different samples on the same behaviour are one finding: group by the
+            # witness call (else the test's AST); the group most samples reached is shown.
+            groups: dict[str, list[_Check]] = {}
+            for c in verified:
+                key = str(c.witness.get("call")) if c.witness else _normalize(c.test)
+                if key.startswith(TEST_FILE):
+                    key = _normalize(c.test)
+                groups.setdefault(key, []).append(c)
+            best_key, best = max(
+                groups.items(),
+                key=lambda kv: (len({c.sample for c in kv[1]}), -min(len(c.test) for c in kv[1])),
+            )
+            rep = min(best, key=lambda c: len(c.test))
+            witness = dict(rep.witness or {})
+            witness.update(
+                claim=" ".join(rep.claim.split())[:1000],
+                samples=target.drawn,
+                votes=tally.get("found", 0),
+                agreeing=len({c.sample for c in best}),
+                behaviours=len(groups),
+            )
+            if best_key != witness.get("call"):
+                best_key = "test:" + hashlib.sha256(best_key.encode()).hexdigest()[:16]
+            anchor = "llm:" + best_key
+            return [
+                Evidence(
+                    "llm",
+                    fn,
+                    "difference",
+                    anchor=anchor,
+                    witness=witness,
+                    detail=witness["claim"],
+                    test_source=rep.test,
+                    module=target.module,
+                )
+            ]
+        outcomes = Counter(c.outcome for c in mine)
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items(), key=str)) or "none"
+        what = f"{target.drawn} sample(s); checks: {summary}"
+        if outcomes.get("refuted") or target.empty:
+            return [Evidence("llm", fn, "clean", detail=what, module=target.module)]
+        if outcomes.get("preexisting"):
+            claim = next(c.claim for c in mine if c.outcome == "preexisting")
+            detail = f"fails on base too: {claim[:300]}"
+            return [Evidence("llm", fn, "preexisting", detail=detail, module=target.module)]
+        if outcomes.get("broken") or outcomes.get("error"):
+            detail = f"no proposed test ran ({what})"
+            return [Evidence("llm", fn, "error", detail=detail, module=target.module)]
+        return []
+
+
+def _pr_text(pr: PRContext) -> str:
+    return f"Title: {pr.title}\n\n{pr.description}".strip()
+
+
+def _checks_of(sample: Sample, fn: int, sample_no: int, limit: int) -> list[_Check] | None:
+    """The checks of one sample (None: the sample was discarded)."""
+    if sample.tool_input is None:
+        return None
+    raw = sample.tool_input.get("checks", [])
+    out = []
+    for item in raw[:limit]:
+        test = str(item["test"])
+        if "def test" not in test:
+            continue  # nothing pytest would collect
+        out.append(_Check(fn=fn, sample=sample_no, claim=str(item["claim"]), test=test))
+    return None if raw and not out else out
