@@ -29,7 +29,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from bot.engine.change.functions import function_params
-from bot.engine.inputs.hints import Hint, NoStrategy, fits, parse_hint
+from bot.engine.inputs.hints import Aliases, Hint, NoStrategy, fits, parse_hint, type_aliases
 from bot.engine.invariants import callable_params
 from bot.engine.source.imports import ImportMap
 from bot.engine.source.usage import Usage, function_def, infer_usage
@@ -408,8 +408,14 @@ def explain_strategy(
     boundaries: Sequence[str] = (),
     usage: Usage | None = None,
     classes: ClassSpecs | None = None,
+    aliases: Aliases | None = None,
 ) -> Spec:
     """The strategy spec for ``param``; raises ``NoStrategy`` (with the reason) when there is none.
+
+    An annotation is read with the module's own type aliases (``aliases``, see
+    ``hints.type_aliases``); a required parameter whose annotation still names no type a
+    strategy exists for (a class that cannot be constructed, a ``Protocol``) falls back to what
+    the body says about it and the literals callers and tests pass, as an unannotated one does.
 
     ``literals`` are source texts harvested for this parameter; ``boundaries`` are the numeric
     constants (source text) of the changed lines; ``usage`` is what the function's body says
@@ -428,11 +434,16 @@ def explain_strategy(
             continue
     constants = _constants(boundaries)
     if param.annotation:
-        hint = parse_hint(param.annotation)
+        with_default = list(values)
         if param.default is not None:  # the default is a value worth trying too
             with contextlib.suppress(ValueError):
-                values.append(parse_literal(param.default))
-        return _with_usage(_spec(hint, role, values, constants, classes), hint, usage)
+                with_default.append(parse_literal(param.default))
+        try:
+            hint = parse_hint(param.annotation, aliases)
+            return _with_usage(_spec(hint, role, with_default, constants, classes), hint, usage)
+        except NoStrategy:
+            if param.default is not None or (usage is None and not values):
+                raise  # callers may leave it at its default; or nothing else to go on
     inferred = usage.family if usage is not None else None
     default_text = param.default
     if usage is not None and usage.default is not None:
@@ -509,6 +520,7 @@ def args_for(
     the driver sometimes leaves them out, as most callers do.
     """
     boundaries = [*fn.constants, *constants]
+    aliases = type_aliases(module_source)
     usages = infer_usage(fn, module_source, imports) if module_source is not None else {}
     usages, vocabulary = _key_vocabulary(fn, usages)
     args: list[dict[str, Any]] = []
@@ -524,7 +536,7 @@ def args_for(
         try:
             spec = explain_strategy(
                 param, roles=rules, literals=list(own), boundaries=boundaries,
-                usage=usage, classes=classes,
+                usage=usage, classes=classes, aliases=aliases,
             )  # fmt: skip
         except NoStrategy as exc:
             if param.default is None:
