@@ -10,6 +10,7 @@ the line of the YAML node. docs/rules.md describes the format for people.
 from __future__ import annotations
 
 import ast
+import copy
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -162,21 +163,39 @@ class AppliesSpec(_Model):
     unless_roles: list[Ident] = []
     unique_roles: list[Ident] = []
     closed_roles: list[Ident] | None = None
+    closed_defaults: bool = False  # closed_roles covers parameters with a default too
+    params_exclude: Regex | None = None  # no parameter name matches
 
 
 class InvariantSpec(_Model):
-    """A money property: ``check`` must hold whenever ``when`` holds (docs/protocol.md)."""
+    """A money property: ``check`` must hold whenever ``when`` holds (docs/protocol.md).
+
+    ``let`` names sub-expressions (``expected: "args[$amount] * (1 + args[$rate])"``) that
+    ``when``, ``check`` and later ``let`` entries use as plain names; they are expanded in
+    place before the expressions reach the driver, so the driver's names are unchanged.
+    ``bind_names`` binds a placeholder to the one parameter whose *name* matches a regex
+    (``weights: '^(weights|ratios)$'``), for parameters no role describes.
+    """
 
     id: Ident
     applies: AppliesSpec = AppliesSpec()
     bind: dict[str, list[Ident]] = {}
+    bind_names: dict[str, Regex] = {}
+    let: dict[str, str] = {}
     when: str = "True"
     check: str
     message: str = Field(min_length=1)
     severity: Severity = "high"
 
+    def expanded(self, key: Literal["when", "check"]) -> str:
+        """``when`` or ``check`` with every ``let`` name replaced by its expression."""
+        text: str = getattr(self, key)
+        return expand_lets(text, self.let) if self.let else text
+
     def placeholders(self) -> list[str]:
-        seen = PLACEHOLDER.findall(self.when) + PLACEHOLDER.findall(self.check)
+        seen = PLACEHOLDER.findall(self.expanded("when")) + PLACEHOLDER.findall(
+            self.expanded("check")
+        )
         return list(dict.fromkeys(seen))
 
     def roles_of(self, placeholder: str) -> list[str]:
@@ -188,18 +207,69 @@ class InvariantSpec(_Model):
             for i, role in enumerate(getattr(self.applies, key) or ()):
                 yield ("applies", key, i), role
         for name in self.placeholders():
+            if name in self.bind_names:
+                continue
             where: Loc = ("bind", name) if name in self.bind else ("check",)
             for role in self.roles_of(name):
                 yield where, role
 
     def problems(self) -> Iterator[Problem]:
+        # A `let` body may use names its user binds (`w` of `... for w in weights`): its
+        # names are checked where it is expanded, its syntax and attributes here.
+        broken = False
+        for name, text in self.let.items():
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or name in EXPRESSION_NAMES:
+                yield ("let", name), f"let name {name!r} must be a new lower-case identifier"
+            for problem in expression_problems(text, names=False):
+                broken = True
+                yield ("let", name), problem
         for key in ("when", "check"):
-            for problem in expression_problems(getattr(self, key)):
+            if broken:
+                problems = expression_problems(getattr(self, key), frozenset(self.let))
+            else:
+                problems = expression_problems(self.expanded(key))
+            for problem in problems:
                 yield (key,), problem
+        for name in self.bind_names:
+            if name in self.bind:
+                yield ("bind_names", name), f"placeholder ${name} is bound twice (bind)"
 
 
-def expression_problems(text: str) -> Iterator[str]:
-    """Why an invariant expression cannot be evaluated by the driver (nothing when it can)."""
+_MARK = "__placeholder_"
+
+
+def expand_lets(text: str, lets: dict[str, str]) -> str:
+    """``text`` with each name of ``lets`` (read, not assigned) replaced by its expression.
+
+    Later entries may use earlier ones. ``$placeholders`` survive; the result is
+    ``ast.unparse`` text, parenthesized where the grammar needs it.
+    """
+    trees: dict[str, ast.expr] = {}
+
+    class _Expand(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            if isinstance(node.ctx, ast.Load) and node.id in trees:
+                return copy.deepcopy(trees[node.id])
+            return node
+
+    def parse(source: str) -> ast.expr:
+        marked = PLACEHOLDER.sub(lambda m: _MARK + m.group(1), source)
+        return _Expand().visit(ast.parse(marked, mode="eval")).body  # type: ignore[no-any-return]
+
+    for name, source in lets.items():
+        trees[name] = parse(source)
+    out = ast.unparse(parse(text))
+    return re.sub(re.escape(_MARK) + r"([A-Za-z_][A-Za-z0-9_]*)", r"$\1", out)
+
+
+def expression_problems(
+    text: str, defined: frozenset[str] = frozenset(), *, names: bool = True
+) -> Iterator[str]:
+    """Why an invariant expression cannot be evaluated by the driver (nothing when it can).
+
+    ``defined``: ``let`` names the expression may use besides the driver's; ``names=False``
+    leaves names unchecked (a ``let`` body, checked once expanded).
+    """
     source = PLACEHOLDER.sub("'p'", text)
     try:
         tree = ast.parse(source, mode="eval")
@@ -211,7 +281,11 @@ def expression_problems(text: str) -> Iterator[str]:
     bound |= {a.arg for n in nodes if isinstance(n, ast.Lambda) for a in n.args.args}
     provided = ", ".join(sorted(EXPRESSION_NAMES - {"True", "False", "None"}))
     for node in nodes:
-        if isinstance(node, ast.Name) and node.id not in EXPRESSION_NAMES | bound:
+        if (
+            names
+            and isinstance(node, ast.Name)
+            and node.id not in EXPRESSION_NAMES | bound | defined
+        ):
             yield f"unknown name {node.id!r} in {text!r} (the driver provides {provided})"
         elif isinstance(node, ast.Attribute) and node.attr.startswith("_"):
             yield f"private attribute {node.attr!r} in {text!r}"

@@ -80,8 +80,10 @@ def bind(rules: RuleSet, inv: InvariantSpec, fn: ChangedFunction) -> BoundInvari
     ``applies.name_excludes``, the return annotation matches ``applies.returns`` (or is
     missing and ``returns_missing`` is set), every role of ``applies.roles`` is carried by a
     parameter, none of ``unless_roles`` is, none of ``unique_roles`` by two, every parameter
-    without a default carries one of ``closed_roles`` (when given), and each
-    ``$placeholder`` names exactly one parameter.
+    without a default (every parameter, with ``closed_defaults``) carries one of
+    ``closed_roles`` (when given), no parameter name matches ``params_exclude``, and each
+    ``$placeholder`` names exactly one parameter: the one whose role ``bind`` accepts, or
+    whose name matches its ``bind_names`` regex. ``let`` names are expanded first.
     """
     applies = inv.applies
     short = fn.function.rsplit(".", 1)[-1]
@@ -105,12 +107,21 @@ def bind(rules: RuleSet, inv: InvariantSpec, fn: ChangedFunction) -> BoundInvari
         return None
     if applies.closed_roles is not None:
         closed = set(applies.closed_roles)
-        if any(p.default is None and roles[p.name] not in closed for p in params):
+        open_ = [p for p in params if applies.closed_defaults or p.default is None]
+        if any(roles[p.name] not in closed for p in open_):
             return None
+    if applies.params_exclude is not None and any(
+        applies.params_exclude.search(p.name) for p in params
+    ):
+        return None
     bindings: dict[str, str] = {}
     for placeholder in inv.placeholders():
-        accepted = set(inv.roles_of(placeholder))
-        names = [name for name, role in roles.items() if role in accepted]
+        pattern = inv.bind_names.get(placeholder)
+        if pattern is not None:
+            names = [name for name in roles if pattern.search(name)]
+        else:
+            accepted = set(inv.roles_of(placeholder))
+            names = [name for name, role in roles.items() if role in accepted]
         if len(names) != 1:
             return None
         bindings[placeholder] = names[0]
@@ -119,7 +130,12 @@ def bind(rules: RuleSet, inv: InvariantSpec, fn: ChangedFunction) -> BoundInvari
         return PLACEHOLDER.sub(lambda m: repr(bindings[m.group(1)]), text)
 
     return BoundInvariant(
-        inv.id, fill(inv.when), fill(inv.check), inv.message, inv.severity, bindings
+        inv.id,
+        fill(inv.expanded("when")),
+        fill(inv.expanded("check")),
+        inv.message,
+        inv.severity,
+        bindings,
     )
 
 

@@ -110,7 +110,13 @@ def decode(item: Any) -> Any:
     return item
 
 
+# Weight lists for list parameters: ties, zeros, and shares that are and are not whole cents.
+WEIGHTS = [[1, 1], [1, 3], [3, 1], [3, 1, 2], [2, 2, 4], [1, 2, 3, 4], [0, 1], [5]]
+
+
 def sampled(spec: dict[str, Any]) -> list[Any]:
+    if spec["type"] == "lists":
+        return [list(w) for w in WEIGHTS]
     if spec["type"] == "sampled_from":
         return [decode(v) for v in spec["values"]]
     if spec["type"] == "one_of":
@@ -201,6 +207,63 @@ def compound_time_buggy(principal: Decimal, rate: Decimal, periods: int) -> Deci
     return compound(principal, rate, periods % 12)  # months within the year, not months
 
 
+@named("compound")
+def compound_skips_a_period(principal: Decimal, rate: Decimal, periods: int) -> Decimal:
+    balance = principal
+    for _ in range(1, periods):  # the bug of `make demo`
+        balance += balance * rate
+    return balance.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+@named("compound")
+def compound_posted(principal: Decimal, rate: Decimal, periods: int) -> Decimal:
+    """Rounded half-up after every period, the way a core banking system posts it."""
+    if periods < 0:
+        raise ValueError("periods must not be negative")
+    balance = principal
+    for _ in range(periods):
+        balance = (balance * (1 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return balance
+
+
+def compound_interest(principal: Decimal, rate: Decimal, periods: int) -> Decimal:
+    """The interest earned, not the balance."""
+    return (principal * (1 + rate) ** periods - principal).quantize(CENT, rounding=ROUND_DOWN)
+
+
+@named("compound_interest")
+def compound_interest_buggy(principal: Decimal, rate: Decimal, periods: int) -> Decimal:
+    grown = principal * (1 + rate) ** (periods + 1)  # counts the opening period too
+    return (grown - principal).quantize(CENT, rounding=ROUND_DOWN)
+
+
+def allocate_by_ratio(total: Decimal, ratios: list[int]) -> list[Decimal]:
+    """Largest remainder; ties go to the earlier share."""
+    if not ratios or any(r < 0 for r in ratios) or sum(ratios) == 0:
+        raise ValueError("bad ratios")
+    cents = int(total / CENT)
+    raw = [Decimal(cents) * r / sum(ratios) for r in ratios]
+    floors = [int(x) for x in raw]
+    order = sorted(range(len(raw)), key=lambda i: (-(raw[i] - floors[i]), i))
+    for i in order[: cents - sum(floors)]:
+        floors[i] += 1
+    return [Decimal(c) * CENT for c in floors]
+
+
+@named("allocate_by_ratio")
+def allocate_by_ratio_buggy(total: Decimal, ratios: list[int]) -> list[Decimal]:
+    return allocate_by_ratio(total, sorted(ratios))  # "normalized" the weights' order
+
+
+def round_money(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@named("round_money")
+def round_money_buggy(amount: Decimal) -> Decimal:
+    return (amount + Decimal("0.005")).quantize(CENT, rounding=ROUND_HALF_UP)  # "round up"
+
+
 def simple_interest(principal: Decimal, rate: Decimal, periods: int) -> Decimal:
     return (principal * rate * periods).quantize(CENT, rounding=ROUND_HALF_EVEN)
 
@@ -241,8 +304,27 @@ CASES = [
     ("non-negative-charges", late_fee, late_fee_buggy, ("5",)),
     ("interest-monotonic-in-rate", simple_interest, simple_interest_buggy, ("1",)),
     ("interest-monotonic-in-time", compound, compound_time_buggy, ("12",)),
+    ("compound-one-period", compound, compound_skips_a_period, ()),
+    ("compound-one-period", compound_posted, compound_skips_a_period, ()),
+    ("compound-one-period", compound_interest, compound_interest_buggy, ()),
+    ("compound-one-more-period-grows", compound, compound_skips_a_period, ()),
+    ("compound-one-more-period-grows", compound_posted, compound_skips_a_period, ()),
+    ("compound-zero-periods-principal", compound, compound_zero_periods_buggy, ()),
+    ("allocation-order-invariant", allocate_by_ratio, allocate_by_ratio_buggy, ()),
+    ("rounding-idempotent", round_money, round_money_buggy, ()),
 ]
-CORRECT = [allocate, total_with_tax, compound, simple_interest, sales_tax, late_fee]
+CORRECT = [
+    allocate,
+    total_with_tax,
+    compound,
+    compound_posted,
+    compound_interest,
+    simple_interest,
+    sales_tax,
+    late_fee,
+    allocate_by_ratio,
+    round_money,
+]
 
 
 @pytest.fixture(scope="module")
@@ -254,7 +336,11 @@ def test_every_shipped_invariant_has_a_case(rules: RuleSet) -> None:
     assert {i.id for i in rules.invariants} == {case[0] for case in CASES}
 
 
-@pytest.mark.parametrize(("ident", "good", "bad", "constants"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("ident", "good", "bad", "constants"),
+    CASES,
+    ids=[f"{c[0]}-{c[1].__name__}-{n}" for n, c in enumerate(CASES)],
+)
 def test_invariant_holds_on_correct_code_and_catches_the_bug(
     rules: RuleSet,
     ident: str,
