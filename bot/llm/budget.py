@@ -23,6 +23,8 @@ from typing import Any
 from bot.redaction import is_placeholder_secret
 
 __all__ = [
+    "CACHE_READ",
+    "CACHE_WRITE",
     "DEFAULT_MODEL",
     "PRICES",
     "DailyQuota",
@@ -42,8 +44,17 @@ class Price:
     input: float
     output: float
 
-    def cost(self, input_tokens: int, output_tokens: int) -> float:
-        return (input_tokens * self.input + output_tokens * self.output) / 1_000_000
+    def cost(
+        self, input_tokens: int, output_tokens: int, cache_write: int = 0, cache_read: int = 0
+    ) -> float:
+        """Uncached input, output, and prompt-cache writes (5-minute TTL: 1.25x the input
+        price) and reads (0.1x the input price)."""
+        inp = input_tokens + CACHE_WRITE * cache_write + CACHE_READ * cache_read
+        return (inp * self.input + output_tokens * self.output) / 1_000_000
+
+
+CACHE_WRITE = 1.25  # x the input price, for ``cache_control: {"type": "ephemeral"}`` (5 min)
+CACHE_READ = 0.1
 
 
 # Per-model prices (USD per million tokens). Check against Anthropic's pricing page when a model
@@ -195,8 +206,10 @@ class Ledger:
         self.calls = 0
         self.retries = 0
         self.redactions = 0  # prompts from which the API key had to be removed
-        self.input_tokens = 0
+        self.input_tokens = 0  # uncached input
         self.output_tokens = 0
+        self.cache_write_tokens = 0
+        self.cache_read_tokens = 0
         self.cost_usd = 0.0
         self.discarded: Counter[str] = Counter()
         self._failures_in_a_row = 0  # API errors / exhausted retries since the last answer
@@ -205,7 +218,13 @@ class Ledger:
 
     @property
     def tokens(self) -> int:
-        return self.input_tokens + self.output_tokens
+        """Every token sent or received (cached input included: the caps count them all)."""
+        return (
+            self.input_tokens
+            + self.output_tokens
+            + self.cache_write_tokens
+            + self.cache_read_tokens
+        )
 
     def remaining_s(self) -> float | None:
         return None if self.deadline is None else self.deadline - self._clock()
@@ -232,15 +251,20 @@ class Ledger:
         with self._lock:
             self.refused[reason] += 1
 
-    def record(self, input_tokens: int, output_tokens: int) -> None:
-        cost = self.price.cost(input_tokens, output_tokens)
+    def record(
+        self, input_tokens: int, output_tokens: int, *, cache_write: int = 0, cache_read: int = 0
+    ) -> None:
+        cost = self.price.cost(input_tokens, output_tokens, cache_write, cache_read)
         with self._lock:
             self._failures_in_a_row = 0
             self.calls += 1
             self.input_tokens += input_tokens
             self.output_tokens += output_tokens
+            self.cache_write_tokens += cache_write
+            self.cache_read_tokens += cache_read
             self.cost_usd += cost
-        self.quota.add(self.installation, input_tokens + output_tokens, cost)
+        total = input_tokens + output_tokens + cache_write + cache_read
+        self.quota.add(self.installation, total, cost)
 
     def redacted(self) -> None:
         with self._lock:
@@ -274,6 +298,8 @@ class Ledger:
             "llm_retries": self.retries,
             "llm_input_tokens": self.input_tokens,
             "llm_output_tokens": self.output_tokens,
+            "llm_cache_write_tokens": self.cache_write_tokens,
+            "llm_cache_read_tokens": self.cache_read_tokens,
             "llm_tokens": self.tokens,
             "cost_usd": round(self.cost_usd, 6),
             "llm_agreement": self.agreement_rate(),
@@ -284,7 +310,15 @@ class Ledger:
     def fill(self, spent: object) -> None:
         """Add these figures to a ``bot.models.Spent`` (fields it lacks are skipped)."""
         figures = self.as_dict()
-        for name in ("llm_calls", "llm_tokens", "llm_input_tokens", "llm_output_tokens"):
+        names = (
+            "llm_calls",
+            "llm_tokens",
+            "llm_input_tokens",
+            "llm_output_tokens",
+            "llm_cache_write_tokens",
+            "llm_cache_read_tokens",
+        )
+        for name in names:
             if hasattr(spent, name):
                 setattr(spent, name, int(getattr(spent, name) or 0) + int(figures[name]))
         if hasattr(spent, "cost_usd"):

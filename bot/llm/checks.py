@@ -1,28 +1,82 @@
 """One proposed check as a sandbox candidate, and what its run on base and head says.
 
-``check_candidate`` wraps the model's pytest test with a trusted ``conftest.py`` tracer (which
-changed lines ran; the target's last call and result per test) and a report test that carries
-those findings back in its skip message. ``classify`` turns the harness's pass/fail on both
-sides into a ``CheckOutcome`` (the table in ``bot.llm.propose``); ``witness_of`` reads the
-call and the base/head values of a verified check.
+``check_candidate`` wraps the model's pytest test with a trusted ``conftest.py`` tracer and a
+report test. The tracer records, per test, which changed lines ran and every call of the
+changed function with its result (value or exception). Its channel is keyed by a secret
+*nonce* per candidate (derived from the candidate id with a key that lives only in this
+process): the state lives in the conftest module, never in ``sys.modules``; the report test
+reaches it through a fixture whose name carries the nonce, and the report rides back in that
+test's skip message behind a tag that carries the nonce, from a report file whose name carries
+it too. A proposed test is refused before it runs when it could reach any of this
+(``bot.llm.guard``), so it cannot know the names it would have to forge.
+
+``classify`` turns both sides' runs into a ``CheckOutcome``. ``verified`` needs all of:
+
+- the harness: the test passed on base and failed on head;
+- the tracer (head, in the failing test): the changed function was called and a changed line ran;
+- the tracer (both sides, same test): one call with the same arguments returned or raised
+  differently on base than on head.
+
+A test that fails on head without that (the function not called, or returning the same on both
+sides) is ``unwitnessed``: never a finding. ``witness_of`` shows that differing call; the
+generator takes it from a *second* run under a fresh nonce (``confirm_id``), never from the
+run that first classified the test.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import secrets
 from typing import Any, Literal
 
 from bot.models import ChangedFunction
 from sandbox.results import CandidateResult, Outcome, Status
 from sandbox.workspace import Candidate
 
-__all__ = ["TEST_FILE", "CheckOutcome", "check_candidate", "classify", "witness_of"]
+__all__ = [
+    "TEST_FILE",
+    "CheckOutcome",
+    "check_candidate",
+    "classify",
+    "confirm_id",
+    "observed_calls",
+    "witness_of",
+]
 
-CheckOutcome = Literal["verified", "refuted", "off-target", "preexisting", "broken", "error"]
+CheckOutcome = Literal[
+    "verified",
+    "refuted",
+    "off-target",
+    "unwitnessed",
+    "preexisting",
+    "broken",
+    "refused",
+    "error",
+]
 
 TEST_FILE = "test_llm_check.py"
-_REPORT_FILE = "test_zz_deepcheck_report.py"
-_REPORT_TAG = "deepcheck-report:"
+_KEY = secrets.token_bytes(32)  # this process only: nonces cannot be derived from the ids
+_MAX_CALLS = 24  # calls recorded per test
+_PARTS, _CHUNK = 12, 1800  # the report's skip messages (the harness caps each at 2,000)
+
+
+def _nonce(cand_id: str) -> str:
+    return hmac.new(_KEY, cand_id.encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def _report_file(nonce: str) -> str:
+    return f"test_zz_dc_{nonce}.py"
+
+
+def _tag(nonce: str) -> str:
+    return f"dc-report-{nonce}:"
+
+
+def confirm_id(cand_id: str) -> str:
+    """The id of the confirmation run of a candidate (a fresh nonce)."""
+    return cand_id + "-confirm"
 
 
 def _report_config(fn: ChangedFunction) -> dict[str, Any]:
@@ -32,26 +86,28 @@ def _report_config(fn: ChangedFunction) -> dict[str, Any]:
         "name": fn.function.rsplit(".", 1)[-1],
         "qualname": fn.function,
         "lines": lines,
+        "max_calls": _MAX_CALLS,
+        "own": TEST_FILE,
     }
 
 
-# Trusted text: traces the target function in the candidate's own tests. Its findings (lines
-# run, last call and result per test) ride back in the skip message of the report test.
-_CONFTEST = '''"""deepcheck: which changed lines ran, and the target's last call per test."""
-import sys
-import threading
-import types
+# Trusted text: traces the target function in the candidate's own tests. Its findings ride
+# back in the skip message of the report test, which alone requests the nonce'd fixture.
+_CONFTEST = '''"""Trusted tracer: changed lines run and calls of the target, per test."""
+import json as _json
+import re as _re
+import sys as _sys
+import threading as _threading
 
-import pytest
+import pytest as _pytest
 
 _CFG = __CFG__
-_state = types.ModuleType("_deepcheck_trace")
-_state.hit = set()
-_state.last = {}
-_state.current = None
-_state.pending = {}
-sys.modules["_deepcheck_trace"] = _state
-_LINES = set(_CFG["lines"])
+_LINES = frozenset(_CFG["lines"])
+_ADDR = _re.compile(r" at 0x[0-9a-fA-F]+")
+_tests = {}
+_open = {}
+_raised = {}
+_now = [None]
 
 
 def _short(value):
@@ -59,64 +115,82 @@ def _short(value):
         text = repr(value)
     except Exception as exc:  # noqa: BLE001
         text = "<unrepresentable %s>" % type(exc).__name__
-    return text if len(text) <= 160 else text[:157] + "..."
+    text = _ADDR.sub("", text)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _target(code):
+    if code.co_name != _CFG["name"]:
+        return False
+    qual = getattr(code, "co_qualname", None)
+    return qual is None or qual == _CFG["qualname"] or qual.endswith("." + _CFG["qualname"])
 
 
 def _local(frame, event, arg):
+    data = _tests.get(_now[0])
+    if data is None:
+        return None
     if event == "line":
         if frame.f_lineno in _LINES:
-            _state.hit.add(frame.f_lineno)
-        _state.pending.pop(id(frame), None)
-    elif event == "exception" and frame.f_code.co_name == _CFG["name"]:
-        _state.pending[id(frame)] = arg[1]
-    elif event == "return" and frame.f_code.co_name == _CFG["name"]:
-        record = _state.calls.pop(id(frame), None)
-        raised = _state.pending.pop(id(frame), None)
-        if record is not None and _state.current is not None:
-            if raised is not None:
-                record["result"] = "raises " + _short(raised)
-            else:
-                record["result"] = _short(arg)
-            _state.last[_state.current] = record
+            data["hit"].add(frame.f_lineno)
+        _raised.pop(id(frame), None)
+    elif event == "exception" and _target(frame.f_code):
+        _raised[id(frame)] = arg[1]
+    elif event == "return" and _target(frame.f_code):
+        call = _open.pop(id(frame), None)
+        raised = _raised.pop(id(frame), None)
+        if call is not None and len(data["calls"]) < _CFG["max_calls"]:
+            result = "raises " + _short(raised) if raised is not None else _short(arg)
+            data["calls"].append([call, result])
     return _local
-
-
-_state.calls = {}
 
 
 def _global(frame, event, arg):
     code = frame.f_code
     if not any(code.co_filename.endswith(f) for f in _CFG["files"]):
         return None
-    if code.co_name == _CFG["name"]:
+    if _target(code):
         names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
         args = ", ".join(
             "%s=%s" % (n, _short(frame.f_locals.get(n))) for n in names if n not in ("self", "cls")
         )
-        _state.calls[id(frame)] = {"call": "%s(%s)" % (_CFG["qualname"], args)}
+        _open[id(frame)] = "%s(%s)" % (_CFG["qualname"], args)
     return _local
 
 
-@pytest.fixture(autouse=True)
-def _deepcheck_current_test(request):
-    _state.current = request.node.name
-    sys.settrace(_global)
-    threading.settrace(_global)
+@_pytest.fixture(autouse=True)
+def _dc_trace(request):
+    own = request.node.nodeid.startswith(_CFG["own"])
+    if own:
+        key = request.node.nodeid.split("::", 1)[-1]
+        _now[0] = key
+        _tests[key] = {"hit": set(), "calls": []}
+        _sys.settrace(_global)
+        _threading.settrace(_global)
     yield
-    sys.settrace(None)
-    threading.settrace(None)
-    _state.current = None
+    if own:
+        _sys.settrace(None)
+        _threading.settrace(None)
+        _now[0] = None
+
+
+@_pytest.fixture
+def __FIXTURE__():
+    def dump(part):
+        data = {k: {"hit": sorted(v["hit"]), "calls": v["calls"]} for k, v in _tests.items()}
+        text = _json.dumps(data, sort_keys=True)
+        chunk = __CHUNK__
+        return "%d/%d:" % (part, -(-len(text) // chunk)) + text[part * chunk : (part + 1) * chunk]
+
+    return dump
 '''
 
-_REPORT_TEST = """import json
-
-import _deepcheck_trace as state
-import pytest
+_REPORT_TEST = """import pytest
 
 
-def test_zz_deepcheck_report():
-    data = {"hit": sorted(state.hit), "last": state.last}
-    pytest.skip("__TAG__" + json.dumps(data, sort_keys=True)[:1900])
+@pytest.mark.parametrize("part", range(__PARTS__))
+def test_zz_report(__FIXTURE__, part):
+    pytest.skip("__TAG__" + __FIXTURE__(part))
 """
 
 
@@ -124,35 +198,111 @@ def check_candidate(
     cand_id: str, fn: ChangedFunction, test_source: str, *, timeout_s: float = 60.0
 ) -> Candidate:
     """A pytest candidate: the proposed test plus the trusted tracer and its report test."""
-    conftest = _CONFTEST.replace("__CFG__", repr(_report_config(fn)))
+    nonce = _nonce(cand_id)
+    fixture = f"_dc_{nonce}"
+    conftest = (
+        _CONFTEST.replace("__CFG__", repr(_report_config(fn)))
+        .replace("__FIXTURE__", fixture)
+        .replace("__CHUNK__", str(_CHUNK))
+    )
+    report = (
+        _REPORT_TEST.replace("__FIXTURE__", fixture)
+        .replace("__TAG__", _tag(nonce))
+        .replace("__PARTS__", str(_PARTS))
+    )
     return Candidate(
         id=cand_id,
         kind="pytest",
-        files={
-            "conftest.py": conftest,
-            TEST_FILE: test_source,
-            _REPORT_FILE: _REPORT_TEST.replace("__TAG__", _REPORT_TAG),
-        },
+        files={"conftest.py": conftest, TEST_FILE: test_source, _report_file(nonce): report},
         timeout_s=timeout_s,
     )
 
 
-def _report(outcome: Outcome | None) -> dict[str, Any]:
+def _report(outcome: Outcome | None, cand_id: str) -> dict[str, Any] | None:
+    """The tracer's report of one side (None: there is none, or it is not the tracer's)."""
     if outcome is None:
-        return {}
+        return None
+    nonce = _nonce(cand_id)
+    tag, prefix = _tag(nonce), _report_file(nonce) + "::test_zz_report["
+    parts: dict[int, str] = {}
+    total = -1
     for rec in outcome.tests:
         message = str(rec.get("message", ""))
-        if str(rec.get("nodeid", "")).startswith(_REPORT_FILE) and _REPORT_TAG in message:
-            try:
-                data = json.loads(message.split(_REPORT_TAG, 1)[1])
-            except ValueError:
-                return {}
-            return data if isinstance(data, dict) else {}
-    return {}
+        nodeid = str(rec.get("nodeid", ""))
+        lead, found, rest = message.partition(tag)
+        if not (nodeid.startswith(prefix) and found and lead in ("", "Skipped: ")):
+            continue
+        head, _, chunk = rest.partition(":")
+        try:
+            part, of = (int(v) for v in head.split("/"))
+        except ValueError:
+            return None
+        if nodeid != f"{prefix}{part}]" or part in parts or (total >= 0 and of != total):
+            return None  # not the report test that carries this part: no evidence
+        parts[part], total = chunk, of
+    if total <= 0 or any(p not in parts for p in range(total)) or total > _PARTS:
+        return None  # missing or cut short (more than the report can carry): no evidence
+    try:
+        data = json.loads("".join(parts[p] for p in range(total)))
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _own_tests(outcome: Outcome) -> list[dict[str, Any]]:
-    return [t for t in outcome.tests if str(t.get("nodeid", "")).startswith(TEST_FILE)]
+    return [t for t in outcome.tests if str(t.get("nodeid", "")).startswith(TEST_FILE + "::")]
+
+
+def _calls(data: dict[str, Any] | None, test: str) -> list[tuple[str, str]]:
+    entry = (data or {}).get(test)
+    if not isinstance(entry, dict):
+        return []
+    out = []
+    for item in entry.get("calls") or []:
+        if isinstance(item, list) and len(item) == 2:
+            out.append((str(item[0]), str(item[1])))
+    return out
+
+
+def _pairs(base: list[tuple[str, str]], head: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(call, base result, head result) for the calls made with the same arguments on both
+    sides (the k-th such call on head paired with the k-th on base)."""
+    seen: dict[str, list[str]] = {}
+    for call, result in base:
+        seen.setdefault(call, []).append(result)
+    used: dict[str, int] = {}
+    out = []
+    for call, result in head:
+        k = used.get(call, 0)
+        used[call] = k + 1
+        if k < len(seen.get(call, [])):
+            out.append((call, seen[call][k], result))
+    return out
+
+
+def _differing_call(result: CandidateResult) -> tuple[str, tuple[str, str, str]] | str:
+    """(failing test, (call, base, head)) the tracer saw behave differently, else why not."""
+    base = _report(result.sides.get("base"), result.id)
+    head = _report(result.sides.get("head"), result.id)
+    if base is None or head is None:
+        return "no tracer report"
+    failing = [t for t in _own_tests(result.sides["head"]) if t.get("outcome") == "failed"]
+    why = "no test failed on head"
+    for rec in failing:
+        name = str(rec.get("nodeid", "")).split("::", 1)[-1]
+        entry = head.get(name)
+        if not isinstance(entry, dict) or not entry.get("hit"):
+            why = "no changed line ran on head"
+            continue
+        head_calls = _calls(head, name)
+        if not head_calls:
+            why = "the changed function was not called"
+            continue
+        for call, b, h in _pairs(_calls(base, name), head_calls):
+            if b != h:
+                return name, (call, b, h)
+        why = "the changed function returned and raised the same on base and head"
+    return why
 
 
 def classify(result: CandidateResult | None) -> tuple[CheckOutcome, str]:
@@ -170,36 +320,37 @@ def classify(result: CandidateResult | None) -> tuple[CheckOutcome, str]:
         if outcome.status is Status.ERROR:
             return "broken", f"{side}: {outcome.detail}"
     if head.status is Status.PASSED:
-        hit = _report(head).get("hit")
-        if isinstance(hit, list) and not hit:
+        report = _report(head, result.id) or {}
+        if not any(isinstance(v, dict) and v.get("hit") for v in report.values()):
             return "off-target", "passed on head without running a changed line"
         return "refuted", "passes on head"
-    if base.status is Status.PASSED:
-        return "verified", head.detail
-    return "preexisting", "fails on base and on head"
+    if base.status is not Status.PASSED:
+        return "preexisting", "fails on base and on head"
+    found = _differing_call(result)
+    if isinstance(found, str):
+        return "unwitnessed", f"fails on head, but {found}"
+    return "verified", head.detail
 
 
-def witness_of(result: CandidateResult, fn: ChangedFunction) -> dict[str, Any]:
-    """Call, base and head values of the failing test (the tracer's), else test outcomes."""
-    head, base = result.sides["head"], result.sides["base"]
-    failed = next((t for t in _own_tests(head) if t.get("outcome") == "failed"), None)
-    nodeid = str(failed.get("nodeid", "")) if failed else TEST_FILE
-    message = str(failed.get("message", "")) if failed else head.detail
-    name = nodeid.split("::", 1)[-1]
-    head_call = _report(head).get("last", {}).get(name)
-    base_call = _report(base).get("last", {}).get(name)
-    if isinstance(head_call, dict) and isinstance(base_call, dict) and "result" in head_call:
-        return {
-            "call": str(head_call.get("call", nodeid)),
-            "base": str(base_call.get("result", "")),
-            "head": str(head_call.get("result", "")),
-            "test_id": nodeid,
-            "failure": message[:500],
-        }
-    return {
-        "call": nodeid,
-        "base": "passed",
-        "head": f"failed: {message}"[:500],
-        "test_id": nodeid,
-        "failure": message[:500],
-    }
+def witness_of(result: CandidateResult, fn: ChangedFunction) -> dict[str, Any] | None:
+    """The call that behaved differently and its result on each side (the tracer's only)."""
+    found = _differing_call(result)
+    if isinstance(found, str):
+        return None
+    name, (call, base, head) = found
+    return {"call": call, "base": base, "head": head, "test_id": f"{TEST_FILE}::{name}"}
+
+
+def observed_calls(result: CandidateResult | None, limit: int = 6) -> list[tuple[str, str, str]]:
+    """(call, base result, head result) the tracer saw in the candidate's tests: what the
+    refinement of a refuted test tells the model."""
+    if result is None:
+        return []
+    base = _report(result.sides.get("base"), result.id)
+    head = _report(result.sides.get("head"), result.id)
+    out: list[tuple[str, str, str]] = []
+    for name in sorted(head or {}):
+        for triple in _pairs(_calls(base, name), _calls(head, name)):
+            if triple not in out:
+                out.append(triple)
+    return out[:limit]

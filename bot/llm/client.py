@@ -64,18 +64,25 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Prompt:
+    """One request. ``prefix``: the start of the user turn shared by many requests (the data
+    blocks of one function), sent first and marked ``cache_control: ephemeral`` so that the
+    API caches tools + system + prefix; ``user`` is the per-request rest (the angle)."""
+
     tool: str  # propose_checks | judge_change
     system: str
     user: str
     max_tokens: int = 4096
+    prefix: str = ""
 
 
 @dataclass(frozen=True)
 class Sample:
     tool_input: dict[str, Any] | None  # None: discarded (see ``problem``)
     problem: str = ""
-    input_tokens: int = 0
+    input_tokens: int = 0  # uncached input tokens
     output_tokens: int = 0
+    cache_write_tokens: int = 0  # input tokens written to the prompt cache (1.25x)
+    cache_read_tokens: int = 0  # input tokens read from the prompt cache (0.1x)
 
     @property
     def ok(self) -> bool:
@@ -147,15 +154,30 @@ class AnthropicSampler:
         self._client.close()
 
     def sample(self, prompts: Sequence[Prompt]) -> list[Sample]:
+        """In parallel; when several prompts share a cacheable prefix, one of them goes first
+        (the cache entry exists only once its response has begun), then the rest read it."""
         if not prompts:
             return []
-        workers = min(self.settings.concurrency, len(prompts))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="llm") as pool:
-            return list(pool.map(self._one, prompts))
+        groups: dict[tuple[str, str], list[int]] = {}
+        for n, prompt in enumerate(prompts):
+            if prompt.prefix:
+                groups.setdefault((prompt.system, prompt.prefix), []).append(n)
+        first = sorted(members[0] for members in groups.values() if len(members) > 1)
+        rest = [n for n in range(len(prompts)) if n not in set(first)]
+        out: dict[int, Sample] = {}
+        for wave in (first, rest):
+            if not wave:
+                continue
+            workers = min(self.settings.concurrency, len(wave))
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="llm") as pool:
+                batch = [prompts[n] for n in wave]
+                for n, sample in zip(wave, pool.map(self._one, batch), strict=True):
+                    out[n] = sample
+        return [out[n] for n in range(len(prompts))]
 
     def _one(self, prompt: Prompt) -> Sample:
         key = self.settings.api_key
-        if key and (key in prompt.system or key in prompt.user):
+        if key and (key in prompt.system or key in prompt.user or key in prompt.prefix):
             # PR content quoted our own key back: never send it.
             self.ledger.redacted()
             prompt = Prompt(
@@ -163,6 +185,7 @@ class AnthropicSampler:
                 prompt.system.replace(key, "[redacted]"),
                 prompt.user.replace(key, "[redacted]"),
                 prompt.max_tokens,
+                prompt.prefix.replace(key, "[redacted]"),
             )
         attempt = 0
         while True:
@@ -174,7 +197,7 @@ class AnthropicSampler:
             timeout = (
                 self.settings.timeout_s if left is None else min(self.settings.timeout_s, left)
             )
-            messages: list[MessageParam] = [{"role": "user", "content": prompt.user}]
+            messages: list[MessageParam] = [{"role": "user", "content": _content(prompt)}]
             choice: ToolChoiceToolParam = {"type": "tool", "name": prompt.tool}
             try:
                 with self._slots:
@@ -216,10 +239,13 @@ class AnthropicSampler:
         usage = getattr(message, "usage", None)
         inp = int(getattr(usage, "input_tokens", 0) or 0)
         out = int(getattr(usage, "output_tokens", 0) or 0)
-        self.ledger.record(inp, out)
+        write = int(getattr(usage, "cache_creation_input_tokens", 0) or 0)
+        read = int(getattr(usage, "cache_read_input_tokens", 0) or 0)
+        self.ledger.record(inp, out, cache_write=write, cache_read=read)
+        tokens = (inp, out, write, read)
         if getattr(message, "stop_reason", None) == "refusal":
             self.ledger.discard("refusal")
-            return Sample(None, "the model refused", inp, out)
+            return Sample(None, "the model refused", *tokens)
         block = next(
             (
                 b
@@ -231,13 +257,25 @@ class AnthropicSampler:
         if block is None:
             self.ledger.discard("no tool call")
             stop = getattr(message, "stop_reason", None)
-            return Sample(None, f"no {prompt.tool} tool call (stop: {stop})", inp, out)
+            return Sample(None, f"no {prompt.tool} tool call (stop: {stop})", *tokens)
         data = block.input
         problem = validate_tool_input(prompt.tool, data)
         if problem is not None:
             self.ledger.discard("malformed")
-            return Sample(None, f"malformed {prompt.tool} input: {problem}", inp, out)
-        return Sample(dict(data), "", inp, out)
+            return Sample(None, f"malformed {prompt.tool} input: {problem}", *tokens)
+        return Sample(dict(data), "", *tokens)
+
+
+def _content(prompt: Prompt) -> Any:
+    """The user turn: the shared prefix first, marked as a cache breakpoint, then the rest."""
+    if not prompt.prefix:
+        return prompt.user
+    blocks: list[dict[str, Any]] = [
+        {"type": "text", "text": prompt.prefix, "cache_control": {"type": "ephemeral"}}
+    ]
+    if prompt.user:
+        blocks.append({"type": "text", "text": prompt.user})
+    return blocks
 
 
 def _short(text: str, limit: int = 200) -> str:

@@ -82,7 +82,8 @@ def judgment_prompt(finding: Finding, fn: ChangedFunction | None, pr: PRContext)
             "witness_block": witness,
         },
     )
-    return Prompt("judge_change", rendered.system, rendered.user, max_tokens=1024)
+    # Every judge sample of one finding is the same request: all of it is the cached prefix.
+    return Prompt("judge_change", rendered.system, "", max_tokens=1024, prefix=rendered.prefix)
 
 
 def judge_change(
@@ -110,9 +111,10 @@ def judge_change(
     reasons: dict[str, str] = {}
     drawn = 0
     want = start
+    prompt = judgment_prompt(finding, fn, pr)  # one nonce for all its samples (cached prefix)
     while want > 0 and drawn < cap:
         n = min(want, cap - drawn)
-        samples = sampler.sample([judgment_prompt(finding, fn, pr) for _ in range(n)])
+        samples = sampler.sample([prompt] * n)
         drawn += n
         for sample in samples:
             if sample.tool_input is None:

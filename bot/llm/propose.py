@@ -41,6 +41,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
+import secrets
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,8 +50,17 @@ from typing import Any
 from bot.engine.candidates.base import BatchRunner, GenerationContext
 from bot.engine.plan import risk_score
 from bot.engine.verdict.evidence import Evidence
-from bot.llm.checks import TEST_FILE, CheckOutcome, check_candidate, classify, witness_of
+from bot.llm.checks import (
+    TEST_FILE,
+    CheckOutcome,
+    check_candidate,
+    classify,
+    confirm_id,
+    observed_calls,
+    witness_of,
+)
 from bot.llm.client import LLMSession, Prompt, Sample
+from bot.llm.guard import refusal
 from bot.llm.prompts import function_diff, render
 from bot.models import ChangedFunction, PRContext
 from sandbox.results import CandidateResult
@@ -121,6 +131,8 @@ class _Check:
     detail: str = ""
     witness: dict[str, Any] | None = None
     superseded: bool = False  # replaced by a refined version
+    observed: list[tuple[str, str, str]] = field(default_factory=list)  # (call, base, head)
+    fresh: bool = False  # its test ran (not refused, not a duplicate of an earlier test)
 
 
 @dataclass
@@ -133,6 +145,8 @@ class _Target:
     discarded: set[int] = field(default_factory=set)
     escalated: bool = False
     done: bool = False
+    stale: bool = False  # the last round proposed checks but none of them was new
+    nonce: str = field(default_factory=lambda: secrets.token_hex(8))  # one per function
 
 
 def _normalize(test: str) -> str:
@@ -159,7 +173,7 @@ class LLMGenerator:
         self.adaptive = adaptive
         self.budgets = budgets
         self.notes: list[str] = []
-        self._seen: dict[tuple[int, str], tuple[CheckOutcome, str, dict[str, Any] | None]] = {}
+        self._seen: dict[tuple[int, str], _Run] = {}
 
     # The one-shot protocol: nothing (see the module docstring).
     def candidates(
@@ -198,10 +212,14 @@ class LLMGenerator:
             if (why := ledger.out_of_budget()) is not None:
                 self.notes.append(f"llm: stopped early ({why}); best evidence so far reported")
                 break
+            before = len(checks)
             new = self._propose(targets, wanted, ctx, session, pr, budget)
             checks.extend(new)
             self._execute(new, targets, run, f"{batch}")
-            self._refine(new, checks, targets, session, run, budget, f"{batch}")
+            self._refine(new, checks, targets, session, run, budget, pr, f"{batch}")
+            for i in wanted:  # a round that ran no new test adds nothing: stop there
+                proposed = [c for c in checks[before:] if c.fn == i]
+                targets[i].stale = bool(proposed) and not any(c.fresh for c in proposed)
             batch += 1
             wanted = {} if not self.adaptive else self._more(targets, checks, budget)
         evidence = []
@@ -251,28 +269,45 @@ class LLMGenerator:
             out.extend(made or [])
         return out
 
-    def _proposal_prompt(
-        self, target: _Target, sample_no: int, pr: PRContext, budget: LLMBudget
+    def _prompt(
+        self,
+        target: _Target,
+        pr: PRContext,
+        template: str,
+        values: dict[str, str],
+        blocks: dict[str, str],
     ) -> Prompt:
+        """Shared prefix (the function's context, cached) + this request's task."""
         fn = target.fn
         rendered = render(
-            "propose_checks",
+            template,
             {
                 "function": fn.function,
                 "module": target.module,
                 "path": fn.path,
                 "import_line": _import_line(fn, target.module),
-                "max_checks": str(budget.checks_per_sample),
-                "angle": ANGLES[sample_no % len(ANGLES)],
+                **values,
             },
             {
                 "pr_block": _pr_text(pr),
                 "base_block": fn.base_source,
                 "head_block": fn.head_source,
                 "diff_block": function_diff(fn.base_source, fn.head_source, fn.path),
+                **blocks,
             },
+            context="propose_context",
+            nonce=target.nonce,
         )
-        return Prompt("propose_checks", rendered.system, rendered.user)
+        return Prompt("propose_checks", rendered.system, rendered.tail, prefix=rendered.prefix)
+
+    def _proposal_prompt(
+        self, target: _Target, sample_no: int, pr: PRContext, budget: LLMBudget
+    ) -> Prompt:
+        values = {
+            "max_checks": str(budget.checks_per_sample),
+            "angle": ANGLES[sample_no % len(ANGLES)],
+        }
+        return self._prompt(target, pr, "propose_checks", values, {})
 
     def _execute(
         self, checks: list[_Check], targets: list[_Target], run: BatchRunner, tag: str
@@ -282,7 +317,12 @@ class LLMGenerator:
         for check in checks:
             key = (check.fn, _normalize(check.test))
             if key in self._seen:
-                check.outcome, check.detail, check.witness = self._seen[key]
+                self._seen[key].apply(check)
+            elif (why := refusal(check.test)) is not None:
+                # Could tell base from head without calling the function (or reach the
+                # tracer): never run, never a vote.
+                self._seen[key] = _Run("refused", f"refused before running: {why}")
+                self._seen[key].apply(check)
             else:
                 pending.setdefault(key, []).append(check)
         if not pending:
@@ -292,15 +332,36 @@ class LLMGenerator:
             cid = f"llm-{tag}-{n}"
             cands[cid] = (key, check_candidate(cid, targets[key[0]].fn, group[0].test))
         results = run([cand for _k, cand in cands.values()])
+        runs: dict[tuple[int, str], _Run] = {}
         for cid, (key, _cand) in cands.items():
             result = results.get(cid)
             outcome, detail = classify(result)
-            witness = None
-            if outcome == "verified" and result is not None:
-                witness = witness_of(result, targets[key[0]].fn)
-            self._seen[key] = (outcome, detail, witness)
+            runs[key] = _Run(outcome, detail, observed=observed_calls(result))
+        # Verified once: run again under a fresh tracer nonce; only that run's verdict and
+        # witness count (nothing the first run's test process wrote reaches a report).
+        again = {
+            confirm_id(cid): (
+                key,
+                check_candidate(confirm_id(cid), targets[key[0]].fn, c.files[TEST_FILE]),
+            )
+            for cid, (key, c) in cands.items()
+            if runs[key].outcome == "verified"
+        }
+        if again:
+            confirmed = run([cand for _k, cand in again.values()])
+            for cid, (key, _cand) in again.items():
+                result = confirmed.get(cid)
+                outcome, detail = classify(result)
+                witness = witness_of(result, targets[key[0]].fn) if result is not None else None
+                if outcome != "verified" or witness is None:
+                    runs[key] = _Run("unwitnessed", f"not confirmed on a second run: {detail}")
+                else:
+                    runs[key] = _Run("verified", detail, witness, runs[key].observed)
+        for key, result_run in runs.items():
+            self._seen[key] = result_run
             for check in pending[key]:
-                check.outcome, check.detail, check.witness = outcome, detail, witness
+                result_run.apply(check)
+                check.fresh = True
 
     def _refine(
         self,
@@ -310,16 +371,23 @@ class LLMGenerator:
         session: LLMSession,
         run: BatchRunner,
         budget: LLMBudget,
+        pr: PRContext,
         tag: str,
     ) -> None:
+        """Broken tests go back with pytest's error (bounded rounds, while they improve);
+        refuted ones go back once with what base and head actually returned, unless the
+        function already has a verified witness."""
         broken = [c for c in new if c.outcome == "broken"]
+        found = {c.fn for c in checks if c.outcome == "verified" and not c.superseded}
+        refuted = [c for c in new if c.outcome == "refuted" and c.round == 0 and c.fn not in found]
         for round_no in range(1, budget.refine_rounds + 1):
-            if not broken or session.ledger.out_of_budget() is not None:
+            todo = broken + (refuted if round_no == 1 else [])
+            if not todo or session.ledger.out_of_budget() is not None:
                 return
-            prompts = [self._refine_prompt(targets[c.fn], c) for c in broken]
+            prompts = [self._refine_prompt(targets[c.fn], c, pr) for c in todo]
             samples = session.sampler.sample(prompts)
             fixed: list[_Check] = []
-            for parent, sample in zip(broken, samples, strict=True):
+            for parent, sample in zip(todo, samples, strict=True):
                 made = _checks_of(sample, parent.fn, parent.sample, 1)
                 if not made:
                     continue
@@ -334,23 +402,14 @@ class LLMGenerator:
                 return
             broken = still
 
-    def _refine_prompt(self, target: _Target, check: _Check) -> Prompt:
-        fn = target.fn
-        rendered = render(
-            "refine_check",
-            {
-                "function": fn.function,
-                "module": target.module,
-                "import_line": _import_line(fn, target.module),
-            },
-            {
-                "claim_block": " ".join(check.claim.split())[:1000],
-                "test_block": check.test,
-                "error_block": check.detail[:3000],
-                "head_block": fn.head_source,
-            },
-        )
-        return Prompt("propose_checks", rendered.system, rendered.user)
+    def _refine_prompt(self, target: _Target, check: _Check, pr: PRContext) -> Prompt:
+        blocks = {"claim_block": " ".join(check.claim.split())[:1000], "test_block": check.test}
+        if check.outcome == "refuted":
+            lines = [f"{call} / {base} / {head}" for call, base, head in check.observed]
+            blocks["observed_block"] = "\n".join(lines) or "(the function was not called)"
+            return self._prompt(target, pr, "refute_check", {}, blocks)
+        blocks["error_block"] = check.detail[:3000]
+        return self._prompt(target, pr, "refine_check", {}, blocks)
 
     def _votes(self, i: int, target: _Target, checks: list[_Check]) -> dict[int, str]:
         """Each voting sample's verdict: found | nothing."""
@@ -359,7 +418,10 @@ class LLMGenerator:
         for c in live:
             if c.outcome == "verified":
                 votes[c.sample] = "found"
-            elif c.outcome in ("refuted", "preexisting") and votes.get(c.sample) != "found":
+            elif (
+                c.outcome in ("refuted", "preexisting", "unwitnessed")
+                and votes.get(c.sample) != "found"
+            ):
                 votes[c.sample] = "nothing"
         return votes
 
@@ -373,7 +435,9 @@ class LLMGenerator:
             room = budget.max_samples - target.drawn
             votes = Counter(self._votes(i, target, checks).values())
             voters = sum(votes.values())
-            if room <= 0:
+            if room <= 0 or "found" in votes or target.stale:
+                # Out of room; or a verified witness already (more samples cannot add a
+                # finding, only cost); or the last round ran no new test.
                 target.done = True
             elif voters < min(2, budget.start):
                 # Too few usable samples to call it (discarded or broken): try again.
@@ -403,8 +467,6 @@ class LLMGenerator:
             groups: dict[str, list[_Check]] = {}
             for c in verified:
                 key = str(c.witness.get("call")) if c.witness else _normalize(c.test)
-                if key.startswith(TEST_FILE):
-                    key = _normalize(c.test)
                 groups.setdefault(key, []).append(c)
             best_key, best = max(
                 groups.items(),
@@ -447,6 +509,20 @@ class LLMGenerator:
             detail = f"no proposed test ran ({what})"
             return [Evidence("llm", fn, "error", detail=detail, module=target.module)]
         return []
+
+
+@dataclass
+class _Run:
+    """What one distinct test's execution said (shared by the checks that proposed it)."""
+
+    outcome: CheckOutcome
+    detail: str
+    witness: dict[str, Any] | None = None
+    observed: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def apply(self, check: _Check) -> None:
+        check.outcome, check.detail, check.witness = self.outcome, self.detail, self.witness
+        check.observed = list(self.observed)
 
 
 def _pr_text(pr: PRContext) -> str:

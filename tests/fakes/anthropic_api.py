@@ -9,6 +9,14 @@ script the answers: queued ``Reply`` values are served first (in arrival order),
         ... AnthropicSampler(LLMSettings(api_key="test-key", base_url=api.url)) ...
         assert api.requests[0].tool == "propose_checks"
 
+Prompt caching is modelled like the API: a request whose content carries a ``cache_control``
+breakpoint has a prefix (tools, system, messages up to and including the marked block); the
+first request with a prefix (of at least ``cache_min_tokens`` tokens) pays
+``cache_creation_input_tokens`` for it, and once that request has been answered, later requests
+with the identical prefix report ``cache_read_input_tokens`` instead; ``input_tokens`` is then
+only the rest. Input tokens are measured from the request (``len(text) // 4``) unless a
+``Reply`` pins them (``usage=(n, m)``, for tests about other things).
+
 Helpers build the wire format: ``tool_reply`` (a ``tool_use`` block), ``refusal``, ``error``
 (429 rate limit, 529 overloaded, with ``retry-after``), ``text_reply``; ``Reply.delay_s``
 makes the server stall (client timeouts).
@@ -49,7 +57,7 @@ class Request:
 
     @property
     def user(self) -> str:
-        parts = []
+        parts: list[str] = []
         for message in self.body.get("messages", []):
             content = message.get("content", "")
             if isinstance(content, list):
@@ -66,7 +74,30 @@ class Request:
 
     @property
     def refining(self) -> bool:
-        return "could not be collected" in self.user
+        """A follow-up on a test: a collection error, or a refutation with observed values."""
+        return "This is a follow-up on a test" in self.user
+
+    def cache_prefix(self) -> str | None:
+        """Canonical text of the cacheable prefix (None: no ``cache_control`` breakpoint)."""
+        parts: list[Any] = [self.body.get("tools", []), self.body.get("system", "")]
+        prefix = None
+        for message in self.body.get("messages", []):
+            content = message.get("content", "")
+            blocks = content if isinstance(content, list) else [{"type": "text", "text": content}]
+            for block in blocks:
+                parts.append(block)
+                if isinstance(block, dict) and block.get("cache_control"):
+                    prefix = json.dumps(parts, sort_keys=True)
+        return prefix
+
+    def measured_tokens(self) -> int:
+        """Input tokens of the whole request, estimated like the fake does (4 chars a token)."""
+        keys = ("tools", "system", "messages")
+        return tokens_of(json.dumps([self.body.get(k) for k in keys], sort_keys=True))
+
+
+def tokens_of(text: str) -> int:
+    return max(1, len(text) // 4)
 
 
 @dataclass(frozen=True)
@@ -77,7 +108,9 @@ class Reply:
     delay_s: float = 0.0
 
 
-def message(content: list[dict[str, Any]], stop_reason: str, usage: tuple[int, int]) -> Reply:
+def message(
+    content: list[dict[str, Any]], stop_reason: str, usage: tuple[int | None, int]
+) -> Reply:
     return Reply(
         body={
             "id": f"msg_fake_{next(_ids)}",
@@ -88,11 +121,12 @@ def message(content: list[dict[str, Any]], stop_reason: str, usage: tuple[int, i
             "stop_reason": stop_reason,
             "stop_sequence": None,
             "usage": {"input_tokens": usage[0], "output_tokens": usage[1]},
+            # None input tokens: the fake measures the request (and its cache prefix).
         }
     )
 
 
-def tool_reply(name: str, tool_input: Any, *, usage: tuple[int, int] = (1000, 200)) -> Reply:
+def tool_reply(name: str, tool_input: Any, *, usage: tuple[int | None, int] = (None, 200)) -> Reply:
     block = {
         "type": "tool_use",
         "id": f"toolu_fake_{next(_ids)}",
@@ -102,23 +136,27 @@ def tool_reply(name: str, tool_input: Any, *, usage: tuple[int, int] = (1000, 20
     return message([block], "tool_use", usage)
 
 
-def checks_reply(*checks: tuple[str, str, str], usage: tuple[int, int] = (1000, 200)) -> Reply:
+def checks_reply(
+    *checks: tuple[str, str, str], usage: tuple[int | None, int] = (None, 200)
+) -> Reply:
     """``propose_checks`` with (function, claim, test) triples."""
     items = [{"function": f, "claim": c, "test": t} for f, c, t in checks]
     return tool_reply("propose_checks", {"checks": items}, usage=usage)
 
 
-def verdict_reply(verdict: str, reason: str = "", *, usage: tuple[int, int] = (800, 60)) -> Reply:
+def verdict_reply(
+    verdict: str, reason: str = "", *, usage: tuple[int | None, int] = (None, 60)
+) -> Reply:
     return tool_reply(
         "judge_change", {"verdict": verdict, "reason": reason or verdict}, usage=usage
     )
 
 
-def text_reply(text: str, *, usage: tuple[int, int] = (500, 20)) -> Reply:
+def text_reply(text: str, *, usage: tuple[int | None, int] = (500, 20)) -> Reply:
     return message([{"type": "text", "text": text}], "end_turn", usage)
 
 
-def refusal(*, usage: tuple[int, int] = (500, 5)) -> Reply:
+def refusal(*, usage: tuple[int | None, int] = (500, 5)) -> Reply:
     return message([{"type": "text", "text": "I can't help with that."}], "refusal", usage)
 
 
@@ -138,8 +176,10 @@ Responder = Callable[[Request], Reply]
 class FakeAnthropicAPI:
     """``POST /v1/messages`` on 127.0.0.1 (a thread per request); a context manager."""
 
-    def __init__(self, responder: Responder | None = None) -> None:
+    def __init__(self, responder: Responder | None = None, *, cache_min_tokens: int = 1024) -> None:
         self.responder = responder
+        self.cache_min_tokens = cache_min_tokens  # shorter prefixes are not cached (like the API)
+        self._cache: set[str] = set()  # prefixes written (no expiry: tests take < 5 minutes)
         self.requests: list[Request] = []
         self._queue: deque[Reply] = deque()
         self._lock = threading.Lock()
@@ -183,10 +223,36 @@ class FakeAnthropicAPI:
             reply = queued or (self.responder(request) if self.responder else error(500))
             if reply.delay_s:
                 time.sleep(reply.delay_s)
-            return reply
+            return self._usage(request, reply)
         finally:
             with self._lock:
                 self._in_flight -= 1
+
+    def _usage(self, request: Request, reply: Reply) -> Reply:
+        """Fill ``usage`` the way the API does: measured input, cache writes and reads."""
+        usage = reply.body.get("usage")
+        if reply.status != 200 or not isinstance(usage, dict):
+            return reply
+        pinned = usage.get("input_tokens")
+        measured = pinned is None
+        total = request.measured_tokens() if pinned is None else int(pinned)
+        prefix = request.cache_prefix()
+        write = read = 0
+        if prefix is not None and measured:
+            cached = tokens_of(prefix)
+            if cached >= self.cache_min_tokens:
+                with self._lock:
+                    hit = prefix in self._cache
+                    self._cache.add(prefix)  # answered: later requests read it
+                write, read = (0, cached) if hit else (cached, 0)
+                total = max(0, total - cached)
+        usage = {
+            **usage,
+            "input_tokens": total,
+            "cache_creation_input_tokens": write,
+            "cache_read_input_tokens": read,
+        }
+        return Reply(reply.status, {**reply.body, "usage": usage}, reply.headers, reply.delay_s)
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         api = self

@@ -183,18 +183,46 @@ def test_only_bogus_claims_give_clean_evidence(fees: Change) -> None:
     [ev], _session, api, _gen = explore(fees, model)
     assert ev.status == "clean"
     assert "refuted" in ev.detail
+    proposals = [r for r in api.calls("propose_checks") if not r.refining]
+    refinements = [r for r in api.calls("propose_checks") if r.refining]
     # fees is risky (money word "fee"): nothing found after 2 samples → escalated once.
-    assert len(api.calls("propose_checks")) == 4
+    assert len(proposals) == 4
+    # Each refuted test went back once with what base and head actually returned.
+    assert len(refinements) == 4
+    assert "late_fee_cents(days_late=10) / 1750 / 1750" in refinements[0].user
 
 
-def test_split_samples_draw_more_until_the_cap(fees: Change) -> None:
+def test_a_verified_witness_stops_sampling(fees: Change) -> None:
+    """Split samples used to draw more up to the cap; once a function has a verified witness
+    more samples cannot add a finding, only cost: sampling stops."""
     model = ScriptedModel({"late_fee_cents": [checks_reply(GOOD), checks_reply(BOGUS)]})
     [ev], session, api, _gen = explore(fees, model)
     assert ev.status == "difference"
-    assert len(api.calls("propose_checks")) == 4  # quick tier cap
+    assert len([r for r in api.calls("propose_checks") if not r.refining]) == 2
+    # The refuted test of the other sample is not refined either: the function is done.
+    assert not [r for r in api.calls("propose_checks") if r.refining]
     assert ev.witness is not None
-    assert (ev.witness["samples"], ev.witness["votes"]) == (4, 2)
-    assert session.ledger.agreement == [(2, 4)]
+    assert (ev.witness["samples"], ev.witness["votes"]) == (2, 1)
+    assert session.ledger.agreement == [(1, 2)]
+
+
+def test_a_refuted_test_refined_with_observed_values_is_verified(fees: Change) -> None:
+    """A test that asserted the wrong value: the observed base/head values go back once, and
+    the refined test verifies."""
+    wrong = (
+        "late_fee_cents",
+        "the last grace day",
+        "from fees import late_fee_cents\n\n\ndef test_last_day():\n"
+        "    assert late_fee_cents(5) in (0, 1000)\n",
+    )
+    model = ScriptedModel(
+        {"late_fee_cents": [checks_reply(wrong)]},
+        refinements={"late_fee_cents": [checks_reply(GOOD)]},
+    )
+    [ev], _session, api, _gen = explore(fees, model, budgets=TWO)
+    assert ev.status == "difference" and ev.test_source == GOOD[2]
+    refine = [r for r in api.calls("propose_checks") if r.refining]
+    assert refine and "late_fee_cents(days_late=5) / 0 / 1000" in refine[0].user
 
 
 def test_fixed_n_draws_the_cap_every_time(fees: Change) -> None:
@@ -293,8 +321,9 @@ def test_pr_content_is_delimited_data_and_an_obedient_model_finds_nothing(fees: 
 def test_prompts_carry_different_angles(fees: Change) -> None:
     model = ScriptedModel({"late_fee_cents": [checks_reply(BOGUS)]})
     _evidence, _session, api, _gen = explore(fees, model)
-    focus = {r.user.split("Focus of this sample:", 1)[1].split(":", 1)[0] for r in api.requests}
-    assert len(focus) == len(api.requests) == 4
+    proposals = [r for r in api.requests if not r.refining]
+    focus = {r.user.split("Focus of this sample:", 1)[1].split(":", 1)[0] for r in proposals}
+    assert len(focus) == len(proposals) == 4
 
 
 def test_without_eligible_functions_no_call_is_made(fees: Change) -> None:

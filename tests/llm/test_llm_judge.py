@@ -153,7 +153,9 @@ def test_injected_instructions_change_nothing(api: FakeAnthropicAPI) -> None:
     end = request.user.index("<<<END PR ")
     assert begin < request.user.index("Ignore previous instructions") < end
     nonce = request.user[begin:].split()[2].rstrip(">")
-    assert nonce in request.system  # the system prompt names this request's markers
+    # The system prompt is stable (it caches); the user turn's first line names the markers.
+    assert nonce not in request.system
+    assert request.user.startswith(f"Data markers in this review end with the random word {nonce}.")
 
 
 def test_the_pr_cannot_close_its_own_data_block(api: FakeAnthropicAPI) -> None:
