@@ -92,10 +92,14 @@ class Change:
     analysis: Analysis
     ctx: GenerationContext
     runs: list[int] = field(default_factory=list)
+    ran: list[dict[str, str]] = field(default_factory=list)  # files of every candidate run
+    ids: list[str] = field(default_factory=list)  # ids of every candidate run
     cache: dict[frozenset[tuple[str, str]], CandidateResult] = field(default_factory=dict)
 
     def run(self, cands: Sequence[Candidate]) -> Mapping[str, CandidateResult]:
         self.runs.append(len(cands))
+        self.ran.extend(dict(c.files) for c in cands)
+        self.ids.extend(c.id for c in cands)
         todo = [c for c in cands if frozenset(c.files.items()) not in self.cache]
         if todo:
             ws = Workspace(
