@@ -8,7 +8,7 @@ witness test fails on head is a verified ``defect``; rule matches are ``risk`` f
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.engine.candidates import GenerationContext
@@ -54,6 +54,20 @@ def _tree(repo: Path, cache_dir: Path) -> tuple[Path, frozenset[str], str]:
     return git.materialize(sha, cache_dir / "trees"), frozenset(git.files_at(sha)), sha
 
 
+def is_test_path(path: str) -> bool:
+    """A test file: under a ``tests``/``test`` directory, ``test_*.py``, ``*_test.py``, conftest."""
+    *dirs, name = path.split("/")
+    if any(d in ("tests", "test") for d in dirs):
+        return True
+    return name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py")
+
+
+def is_test_function(fn: ChangedFunction) -> bool:
+    """A test: ``test_*`` functions and anything in a ``Test*`` class (pytest's defaults)."""
+    parts = fn.function.split(".")
+    return parts[-1].startswith("test_") or parts[-1] == "test" or parts[0].startswith("Test")
+
+
 def _all_functions(path: str, source: str) -> list[ChangedFunction]:
     lines = tuple(range(1, source.count("\n") + 2))
     change = FileChange(path=path, old_path=None, status="added", added_lines=lines)
@@ -86,13 +100,15 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
         except (OSError, UnicodeDecodeError):
             skipped.append(Skipped(path, "unreadable"))
             continue
-        sources[path] = source
+        sources[path] = source  # tests too: their literals are worth trying
+        if is_test_path(path):
+            continue
         try:
             fns = _all_functions(path, source)
         except HeadSyntaxError as err:
             skipped.append(Skipped(path, f"syntax error at line {err.line}"))
             continue
-        money = [f for f in fns if is_money(f, deps.rules)]
+        money = [f for f in fns if not is_test_function(f) and is_money(f, deps.rules)]
         if money:
             ref = module_for(path, set(files))
             modules[path] = (ref.import_root, ref.module)
@@ -141,6 +157,11 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
             for i, c in enumerate(confs)
         }
     findings, verdict_notes = judge(evidence, states, confs, diff_lines={}, risky=set(), scan=True)
+    # One tree, no base: a witness shows the call, the result and the test, nothing for base.
+    findings = [
+        replace(f, witness=replace(f.witness, base="")) if f.witness is not None else f
+        for f in findings
+    ]
     notes.extend(verdict_notes)
     findings.extend(
         risk_findings(functions, deps.rules, {}, verified={(f.path, f.function) for f in findings})

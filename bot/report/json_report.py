@@ -47,9 +47,11 @@ def _finite(value: float) -> float:
     return number if math.isfinite(number) else 0.0
 
 
-def _witness(witness: Witness | None) -> dict[str, str] | None:
+def _witness(witness: Witness | None, scan: bool = False) -> dict[str, str] | None:
     if witness is None:
         return None
+    if scan:  # a scan has no base: its witness is the call, the result and the test
+        return {"call": witness.call, "head": witness.head, "test": witness.test}
     return {
         "call": witness.call,
         "base": witness.base,
@@ -58,8 +60,8 @@ def _witness(witness: Witness | None) -> dict[str, str] | None:
     }
 
 
-def finding_to_json(finding: Finding) -> dict[str, Any]:
-    """One finding exactly as the version 1 report writes it."""
+def finding_to_json(finding: Finding, *, scan: bool = False) -> dict[str, Any]:
+    """One finding exactly as the version 1 report writes it (``scan``: no witness base)."""
     return {
         "id": finding.id,
         "kind": finding.kind,
@@ -70,7 +72,7 @@ def finding_to_json(finding: Finding) -> dict[str, Any]:
         "function": finding.function,
         "title": finding.title,
         "message": finding.message,
-        "witness": _witness(finding.witness),
+        "witness": _witness(finding.witness, scan),
         "confidence": _finite(finding.confidence),
         "sources": list(finding.sources),
         "samples": int(finding.samples),
@@ -111,13 +113,14 @@ def to_json(report: Report) -> dict[str, Any]:
     """The report as a JSON-ready dict, version 1."""
     findings = sorted_findings(report.findings)
     functions = sorted(report.changed_functions, key=lambda f: (f.path, f.start_line, f.function))
-    return {
+    scan = not report.base  # deepcheck scan: one tree, no base
+    out: dict[str, Any] = {
         "version": JSON_VERSION,
         "base": report.base,
         "head": report.head,
         "tier": report.tier,
         "changed_functions": [_changed_function(f) for f in functions],
-        "findings": [finding_to_json(f) for f in findings],
+        "findings": [finding_to_json(f, scan=scan) for f in findings],
         "spent": _spent(report.spent),
         # Extras (top level only; the documented keys above stay exact).
         "title": report.title,
@@ -125,6 +128,10 @@ def to_json(report: Report) -> dict[str, Any]:
         "skipped": [_skipped(s) for s in report.skipped],
         "notes": list(report.notes),
     }
+    if scan:  # extra top-level key: the functions are the scanned ones, not a change
+        out["mode"] = "scan"
+    return out
+
 
 
 def dumps(report: Report) -> str:

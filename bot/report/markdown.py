@@ -27,12 +27,14 @@ from bot.report.fences import (
 from bot.report.json_report import sorted_findings
 from bot.report.summary import (
     analysed_line,
+    is_scan,
     kind_counts,
     plural,
     short_sha,
     spent_line,
     tier_path,
     verdict,
+    witness_label,
 )
 
 __all__ = [
@@ -103,11 +105,12 @@ def _badges(finding: Finding) -> str:
 
 
 def _witness_block(witness: Witness, budget: int) -> str:
-    values = [
-        ("call", clip(witness.call, budget)),
-        ("base result", clip(witness.base, budget)),
-        ("head result", clip(witness.head, budget)),
-    ]
+    values = [("call", clip(witness.call, budget))]
+    if witness.base:
+        values.append(("base result", clip(witness.base, budget)))
+        values.append(("head result", clip(witness.head, budget)))
+    else:  # a scan's witness: one tree, no base
+        values.append(("result", clip(witness.head, budget)))
     if all("\n" not in v and len(v) <= _SHORT_VALUE for _, v in values):
         rows = [f"- **{label}:** {inline_code(value)}" for label, value in values]
         return "**Witness**\n\n" + "\n".join(rows)
@@ -118,8 +121,8 @@ def _witness_block(witness: Witness, budget: int) -> str:
     return "**Witness**\n\n" + code_block("\n".join(lines), "python")
 
 
-def _test_block(test: str, budget: int) -> str:
-    opening = "<details>\n<summary>Reproducing test (pytest: fails on head, passes on base)"
+def _test_block(test: str, budget: int, base: str = "base") -> str:
+    opening = f"<details>\n<summary>Reproducing test (pytest: {witness_label(base)})"
     opening += "</summary>\n\n"
     closing = "\n\n</details>"
     fence_room = 2 * len(fence_for(test)) + len("python") + 2  # the fence cannot grow on a cut
@@ -159,7 +162,9 @@ def finding_markdown(
         parts.append(_witness_block(finding.witness, value_budget))
     body = "\n\n".join(parts)
     if finding.witness is not None and finding.witness.test.strip():
-        test_block = _test_block(finding.witness.test, limit - gh_len(body) - 2)
+        test_block = _test_block(
+            finding.witness.test, limit - gh_len(body) - 2, finding.witness.base
+        )
         body = f"{body}\n\n{test_block}"
     return truncate_markdown(body, limit)  # a no-op unless the fixed parts alone overflow
 
@@ -206,6 +211,14 @@ def _fit_findings(findings: Sequence[Finding], budget: int, heading: str, marker
 
 def _functions_table(report: Report) -> str:
     functions = sorted(report.changed_functions, key=lambda f: (f.path, f.start_line))
+    if is_scan(report):  # no change column: a scan reads every function as it is
+        rows = ["| function | file | lines |", "|---|---|---|"]
+        for fn in functions[:_MAX_TABLE_ROWS]:
+            name = _code_cell(fn.function)
+            rows.append(f"| {name} | {_code_cell(fn.path)} | {fn.start_line}–{fn.end_line} |")
+        if len(functions) > _MAX_TABLE_ROWS:
+            rows.append(f"| … and {len(functions) - _MAX_TABLE_ROWS:,} more | | |")
+        return "\n".join(rows)
     rows = ["| function | file | lines | change |", "|---|---|---|---|"]
     for fn in functions[:_MAX_TABLE_ROWS]:
         name = _code_cell(fn.function)
@@ -242,8 +255,11 @@ def _analysed_details(report: Report) -> str:
 def _header(report: Report) -> list[str]:
     blocking = len(report.blocking)
     counts = kind_counts(report.findings)
-    summary = f"**deepcheck** checked {inline_code(short_sha(report.head))} against "
-    summary += f"{inline_code(short_sha(report.base))}: {counts}"
+    if is_scan(report):
+        summary = f"**deepcheck** scanned {inline_code(short_sha(report.head))}: {counts}"
+    else:
+        summary = f"**deepcheck** checked {inline_code(short_sha(report.head))} against "
+        summary += f"{inline_code(short_sha(report.base))}: {counts}"
     if report.findings:
         summary += f" ({blocking:,} verified)"
     return [
@@ -320,7 +336,8 @@ def report_markdown(report: Report) -> str:
     if report.title:
         parts.append(f"**{clip(_flat(neutralize_markers(report.title)), _TITLE_BUDGET)}**")
     parts.extend(_header(report))
-    parts.append(f"## Changed functions\n\n{analysed_line(report)}")
+    section = "Scanned functions" if is_scan(report) else "Changed functions"
+    parts.append(f"## {section}\n\n{analysed_line(report)}")
     if report.changed_functions:
         parts.append(_functions_table(report))
     findings = sorted_findings(report.findings)

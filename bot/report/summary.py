@@ -13,12 +13,14 @@ from bot.models import Finding, Report, Spent
 __all__ = [
     "KIND_LABELS",
     "analysed_line",
+    "is_scan",
     "kind_counts",
     "plural",
     "short_sha",
     "spent_line",
     "tier_path",
     "verdict",
+    "witness_label",
 ]
 
 KIND_LABELS = {"defect": "defect", "behavior-change": "behavior change", "risk": "risk"}
@@ -62,11 +64,27 @@ def spent_line(spent: Spent) -> str:
     return " · ".join(parts)
 
 
+def is_scan(report: Report) -> bool:
+    """A ``deepcheck scan`` report: one tree, no base (its ``base`` is empty)."""
+    return not report.base
+
+
+def witness_label(base: str) -> str:
+    """What a reproducing test shows: against a base, or (a scan's, no base) on one tree."""
+    return "fails on head, passes on base" if base else "fails on the scanned tree"
+
+
 def analysed_line(report: Report) -> str:
-    """``3 changed functions in 2 files analysed · 1 skipped``."""
+    """``3 changed functions in 2 files analysed · 1 skipped`` (a scan: ``3 functions in 2
+    files scanned``)."""
     functions = report.changed_functions
     files = {f.path for f in functions}
-    line = f"{plural(len(functions), 'changed function')} in {plural(len(files), 'file')} analysed"
+    if is_scan(report):
+        line = f"{plural(len(functions), 'function')} in {plural(len(files), 'file')} scanned"
+    else:
+        line = (
+            f"{plural(len(functions), 'changed function')} in {plural(len(files), 'file')} analysed"
+        )
     if report.skipped:
         line += f" · {len(report.skipped):,} skipped"
     return line
@@ -83,7 +101,8 @@ def verdict(report: Report) -> str:
     unverified = [f for f in report.findings if f not in blocking]
     if unverified:
         return f"PASS: no verified findings ({plural(len(unverified), 'unverified note')})"
-    return f"PASS: no findings in {plural(len(report.changed_functions), 'changed function')}"
+    what = "scanned function" if is_scan(report) else "changed function"
+    return f"PASS: no findings in {plural(len(report.changed_functions), what)}"
 
 
 def short_sha(sha: str) -> str:

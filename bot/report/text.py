@@ -24,11 +24,13 @@ from bot.report.json_report import sorted_findings
 from bot.report.summary import (
     KIND_LABELS,
     analysed_line,
+    is_scan,
     kind_counts,
     short_sha,
     spent_line,
     tier_path,
     verdict,
+    witness_label,
 )
 
 __all__ = ["render", "render_text"]
@@ -40,7 +42,10 @@ _SEVERITY_STYLES = {"high": "red", "medium": "yellow", "low": "dim"}
 def _header(report: Report) -> RenderableType:
     line = Text()
     line.append("deepcheck", style="bold")
-    line.append(f"  {short_sha(report.base)}..{short_sha(report.head)}")
+    if is_scan(report):
+        line.append(f"  scan of {short_sha(report.head)}")
+    else:
+        line.append(f"  {short_sha(report.base)}..{short_sha(report.head)}")
     line.append("  tier path: ", style="dim")
     line.append(tier_path(report), style="bold")
     rows: list[RenderableType] = [line]
@@ -58,18 +63,22 @@ def _functions_table(report: Report) -> Table:
     table.add_column("function", overflow="fold")
     table.add_column("file", overflow="fold")
     table.add_column("lines", justify="right", no_wrap=True)
-    table.add_column("change", no_wrap=True)
+    scan = is_scan(report)
+    if not scan:  # a scan has no change: every function of the tree is read as it is
+        table.add_column("change", no_wrap=True)
     table.add_column("findings", justify="right", no_wrap=True)
     functions = sorted(report.changed_functions, key=lambda f: (f.path, f.start_line))
     for fn in functions:
         found = counts.get((fn.path, fn.function), 0)
-        table.add_row(
+        cells: list[RenderableType] = [
             Text(fn.function),
             Text(fn.path),
             f"{fn.start_line}–{fn.end_line}",
-            fn.status,
-            Text(str(found), style="bold red" if found else "dim"),
-        )
+        ]
+        if not scan:
+            cells.append(fn.status)
+        cells.append(Text(str(found), style="bold red" if found else "dim"))
+        table.add_row(*cells)
     return table
 
 
@@ -98,8 +107,11 @@ def _finding(finding: Finding, index: int) -> RenderableType:
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(overflow="fold")
         grid.add_row("call", Text(witness.call))
-        grid.add_row("base", Text(witness.base))
-        grid.add_row("head", Text(witness.head))
+        if witness.base:  # a scan's witness has no base
+            grid.add_row("base", Text(witness.base))
+            grid.add_row("head", Text(witness.head))
+        else:
+            grid.add_row("result", Text(witness.head))
         parts.append(Padding(grid, (0, 0, 0, 3)))
         if witness.test.strip():
             syntax = Syntax(
@@ -109,7 +121,7 @@ def _finding(finding: Finding, index: int) -> RenderableType:
                 background_color="default",
                 word_wrap=True,
             )
-            label = Text("reproducing test (fails on head, passes on base):", style="dim")
+            label = Text(f"reproducing test ({witness_label(witness.base)}):", style="dim")
             parts.append(Padding(Group(label, syntax), (0, 0, 0, 3)))
     return Group(*parts)
 
