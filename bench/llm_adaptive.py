@@ -32,8 +32,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.bot.gitrepos import make_repo  # noqa: E402
-
 from bot.engine.candidates import GenerationContext  # noqa: E402
 from bot.engine.change.reading import Analysis, analyse  # noqa: E402
 from bot.engine.plan import BUDGETS  # noqa: E402
@@ -57,6 +55,7 @@ from tests.fakes.anthropic_api import (  # noqa: E402
     checks_reply,
     verdict_reply,
 )
+from tests.fakes.gitrepos import make_repo  # noqa: E402
 
 
 def _t(imports: str, name: str, body: str) -> str:
