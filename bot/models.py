@@ -88,6 +88,9 @@ class Spent:
     llm_input_tokens: int = 0
     llm_output_tokens: int = 0
     llm_agreement: float | None = None  # share of samples that sided with their vote's majority
+    # CPU seconds the sandboxes spent (every process inside them, as their supervisor measured):
+    # on the Docker backend this is compute the host process's own accounting never sees.
+    sandbox_cpu_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -110,10 +113,38 @@ class Report:
     title: str = ""  # PR title (or head commit subject)
     description: str = ""  # PR body (or head commit body)
     version: int = 1
+    # Analysed functions no check ran on, each with its reason (empty: every one was run).
+    unchecked: tuple[Unchecked, ...] = ()
+    analysed: int = 0  # changed functions the engine tried to check (tests and nested excluded)
 
     @property
     def blocking(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.verified and f.kind != "risk")
+
+    @property
+    def checked(self) -> int:
+        return max(0, self.analysed - len(self.unchecked))
+
+    @property
+    def unverified(self) -> bool:
+        """Some change could not be verified because its code could not run (not: was out of
+        scope): the result must not read as a pass."""
+        return any(u.cause == "could-not-run" for u in self.unchecked) or (
+            self.analysed > 0 and self.checked == 0
+        )
+
+
+UncheckedCause = Literal["could-not-run", "not-drivable", "over-budget"]
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """A changed function no check could run on, and why."""
+
+    path: str
+    function: str
+    reason: str  # one line: "cannot import: No module named 'text_unidecode'"
+    cause: UncheckedCause = "not-drivable"
 
 
 @dataclass(frozen=True)

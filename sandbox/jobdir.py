@@ -99,4 +99,5 @@ def parse_answer(
         duration_s=duration_s,
         start_s=float(doc.get("ready_s", start_s)),
         harness_log=harness_log,
+        cpu_s=max(0.0, float(doc.get("cpu_s", 0.0))),
     )

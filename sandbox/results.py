@@ -67,6 +67,7 @@ class RunResult:
     duration_s: float = 0.0
     start_s: float = 0.0  # container (or process) start to harness ready
     harness_log: str = ""
+    cpu_s: float = 0.0  # user + system CPU of every process inside the sandbox (its supervisor's)
 
     @property
     def ok(self) -> bool:

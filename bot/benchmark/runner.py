@@ -3,9 +3,10 @@
 Each case of a corpus (:mod:`bot.benchmark.corpus`) goes through
 :func:`bot.engine.pipeline.check` exactly as ``deepcheck check`` would run it, with the sandbox
 runner chosen as the CLI chooses it, in its own child process (a hard per-case wall-clock
-budget; CPU seconds from ``getrusage``, which includes the process backend's sandbox processes
-but not a Docker container's). :mod:`bot.benchmark.summary` aggregates the results; the command
-line (``bot.cli.bench``) only renders them.
+budget; CPU seconds from ``getrusage``, which includes the process backend's sandbox processes,
+plus what Docker containers spent as their harness supervisor measured it).
+:mod:`bot.benchmark.summary` aggregates the results; the command line (``bot.cli.bench``) only
+renders them.
 """
 
 from __future__ import annotations
@@ -48,7 +49,14 @@ class CaseResult:
     findings: list[str] = field(default_factory=list)  # "kind:function" of verified findings
     sources: list[str] = field(default_factory=list)
     seconds: float = 0.0  # wall clock of the check
-    cpu_s: float = 0.0  # CPU of the check's process and its waited-for children
+    # CPU of the whole check: the host process and its waited-for children (which include the
+    # process backend's sandboxes) plus, on the Docker backend, what the containers spent
+    # (measured inside by the harness supervisor: the host's getrusage never sees it).
+    cpu_s: float = 0.0
+    sandbox_cpu_s: float = 0.0  # the sandboxes' share, whichever backend
+    analysed: int = 0  # changed functions the engine tried to check
+    unchecked: int = 0  # of those, how many no check ran on
+    unchecked_reasons: list[str] = field(default_factory=list)
     sandbox_runs: int = 0
     examples: int = 0
     tier_path: list[str] = field(default_factory=list)
@@ -95,6 +103,10 @@ def classify(case: Case, tier: str, report: Any) -> CaseResult:
                 f"{first.witness.call} -> base {first.witness.base}, head {first.witness.head}"
             )
     res.sandbox_runs = report.spent.sandbox_runs
+    res.sandbox_cpu_s = round(report.spent.sandbox_cpu_s, 3)
+    res.analysed = report.analysed
+    res.unchecked = len(report.unchecked)
+    res.unchecked_reasons = [f"{u.function}: {u.reason}" for u in report.unchecked]
     res.examples = report.spent.examples
     res.seconds = report.spent.seconds
     res.tier_path = list(report.spent.tier_path)
@@ -124,7 +136,9 @@ def run_one(
             deps = Deps(runner=runner, rules=load_rules(), cache_dir=cache_dir)
             report = check(CheckRequest(repo, "main~1", "main", tier=tier, seed=seed), deps)
             res = classify(case, tier, report)
-            res.cpu_s = round(cpu_seconds() - started_cpu, 3)
+            host_cpu = cpu_seconds() - started_cpu
+            in_containers = res.sandbox_cpu_s if runner.name == "docker" else 0.0
+            res.cpu_s = round(host_cpu + in_containers, 3)
             res.seconds = round(time.monotonic() - started, 3)
             if peer_budget_s is not None:
                 res.peers = run_peers(case, repo, runner, peer_budget_s)

@@ -66,6 +66,12 @@ def summarize(results: Sequence[CaseResult]) -> dict[str, Any]:
             "seconds_p90": round(percentile(secs, 90), 2),
             "cpu_s_mean": round(statistics.fmean([r.cpu_s for r in rs]), 2) if rs else 0.0,
             "cpu_s_median": round(percentile([r.cpu_s for r in rs], 50), 2),
+            "sandbox_cpu_s_mean": round(statistics.fmean([r.sandbox_cpu_s for r in rs]), 2)
+            if rs
+            else 0.0,
+            "functions_analysed": sum(r.analysed for r in rs),
+            "functions_unchecked": sum(r.unchecked for r in rs),
+            "unchecked_share": _rate(sum(r.unchecked for r in rs), sum(r.analysed for r in rs)),
             "sandbox_runs_mean": round(statistics.fmean([r.sandbox_runs for r in rs]), 2)
             if rs
             else 0.0,

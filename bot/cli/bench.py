@@ -65,7 +65,11 @@ def render_summary(summary: dict[str, Any], console: Console) -> None:
     row("fixes: defect / behavior-change / none",
         lambda s: "{defect} / {behavior-change} / {none}".format(**s["fix_labels"]))  # fmt: skip
     row("seconds per PR: median / p90", lambda s: f"{s['seconds_median']} / {s['seconds_p90']}")
-    row("CPU seconds per PR: mean", lambda s: f"{s['cpu_s_mean']}")
+    row("CPU seconds per PR: mean (in sandboxes)",
+        lambda s: f"{s['cpu_s_mean']} ({s.get('sandbox_cpu_s_mean', 0.0)})")  # fmt: skip
+    row("changed functions left unchecked",
+        lambda s: f"{s.get('functions_unchecked', 0)}/{s.get('functions_analysed', 0)} "
+                  f"({_pct(s.get('unchecked_share', 0.0))})")  # fmt: skip
     row("sandbox runs per PR", lambda s: f"{s['sandbox_runs_mean']}")
     row("examples per PR", lambda s: f"{s['examples_mean']}")
     row("timeouts / errors", lambda s: f"{s['timeouts']} / {s['errors']}")

@@ -17,6 +17,7 @@ from bot.cli import sandbox as cli_sandbox
 from bot.cli import serve as cli_app
 from bot.engine.plan import REQUESTABLE_TIERS, TIER_ORDER
 from bot.errors import DeepcheckError, UsageError
+from bot.report.summary import unverified_line
 
 if TYPE_CHECKING:
     from bot.engine.pipeline import Deps
@@ -200,7 +201,12 @@ def _execute(
     else:
         sys.stdout.write(text)
     blocking = [f for f in report.findings if f.verified and f.kind in kinds]
-    raise typer.Exit(1 if blocking else 0)
+    if blocking:
+        raise typer.Exit(1)
+    if report.unverified:  # never a silent pass: the change's code could not run
+        err.print(f"deepcheck: {unverified_line(report)}", markup=False, soft_wrap=True)
+        raise typer.Exit(3)
+    raise typer.Exit(0)
 
 
 class _null:

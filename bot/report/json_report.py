@@ -3,7 +3,8 @@
 The documented keys keep their names, nesting and types: ``witness`` is ``null`` when there
 is none, ``line`` is an int, ``sources`` a list, ``spent`` has exactly its seven keys, and
 ``changed_functions`` entries exactly their four. Extra information goes only into extra
-*top-level* keys (``title``, ``skipped``, ``notes``, ``outside_diff``), never into the
+*top-level* keys (``title``, ``skipped``, ``notes``, ``outside_diff``,
+``verification``), never into the
 documented objects.
 
 Findings are ordered deterministically: severity (high first), path, line, id.
@@ -102,6 +103,7 @@ def _spent(spent: Spent) -> dict[str, Any]:
         "llm_input_tokens": int(spent.llm_input_tokens),
         "llm_output_tokens": int(spent.llm_output_tokens),
         "llm_agreement": None if spent.llm_agreement is None else _finite(spent.llm_agreement),
+        "sandbox_cpu_s": round(_finite(spent.sandbox_cpu_s), 3),
     }
 
 
@@ -127,11 +129,19 @@ def to_json(report: Report) -> dict[str, Any]:
         "outside_diff": [f.id for f in findings if not f.in_diff],
         "skipped": [_skipped(s) for s in report.skipped],
         "notes": list(report.notes),
+        "verification": {
+            "analysed": report.analysed,
+            "checked": report.checked,
+            "unverified": report.unverified,
+            "unchecked": [
+                {"path": u.path, "function": u.function, "reason": u.reason, "cause": u.cause}
+                for u in report.unchecked
+            ],
+        },
     }
     if scan:  # extra top-level key: the functions are the scanned ones, not a change
         out["mode"] = "scan"
     return out
-
 
 
 def dumps(report: Report) -> str:

@@ -27,12 +27,14 @@ from bot.report.fences import (
 from bot.report.json_report import sorted_findings
 from bot.report.summary import (
     analysed_line,
+    checked_line,
     is_scan,
     kind_counts,
     plural,
     short_sha,
     spent_line,
     tier_path,
+    unverified_line,
     verdict,
     witness_label,
 )
@@ -248,6 +250,8 @@ def _analysed_details(report: Report) -> str:
         parts.append(_functions_table(report))
     if report.skipped:
         parts.append("**Skipped**\n\n" + _skipped_list(report))
+    if report.unchecked:
+        parts.append(_unchecked_list(report))
     parts.append("</details>")
     return "\n\n".join(parts)
 
@@ -262,11 +266,29 @@ def _header(report: Report) -> list[str]:
         summary += f"{inline_code(short_sha(report.base))}: {counts}"
     if report.findings:
         summary += f" ({blocking:,} verified)"
-    return [
+    lines = [
         summary + ".",
         f"**Verdict:** {verdict(report)}",
         f"**Tier path:** {tier_path(report)} · **Spent:** {spent_line(report.spent)}",
     ]
+    unverified_text = unverified_line(report)
+    if unverified_text is not None and report.blocking:  # else the verdict already says it
+        lines.insert(0, f"**{_flat(neutralize_markers(unverified_text))}**")
+    elif unverified_text is not None:
+        lines[1] = f"**Verdict:** {_flat(neutralize_markers(unverified_text))}"
+    if report.analysed:
+        lines.append(f"**{checked_line(report).capitalize()}**")
+    return lines
+
+
+def _unchecked_list(report: Report) -> str:
+    lines = []
+    for item in report.unchecked[:_MAX_TABLE_ROWS]:
+        what = inline_code(f"{item.path}::{item.function}")
+        lines.append(f"- {what}: {clip(_flat(neutralize_markers(item.reason)), 300)}")
+    if len(report.unchecked) > _MAX_TABLE_ROWS:
+        lines.append(f"- … and {len(report.unchecked) - _MAX_TABLE_ROWS:,} more")
+    return "**Not checked**\n\n" + "\n".join(lines)
 
 
 def _notes(report: Report) -> str:
@@ -307,6 +329,10 @@ def check_run_summary(report: Report) -> tuple[str, str, str]:
     blocking = report.blocking
     if blocking:
         title = f"{plural(len(blocking), 'verified finding')}: {kind_counts(blocking)}"
+    elif report.unverified:
+        title = (
+            f"Unverified: {report.checked:,} of {plural(report.analysed, 'changed function')} ran"
+        )
     else:
         title = "No verified findings"
     others = [f for f in report.findings if f not in blocking]
@@ -340,6 +366,8 @@ def report_markdown(report: Report) -> str:
     parts.append(f"## {section}\n\n{analysed_line(report)}")
     if report.changed_functions:
         parts.append(_functions_table(report))
+    if report.unchecked:
+        parts.append(_unchecked_list(report))
     findings = sorted_findings(report.findings)
     parts.append(f"## Findings ({len(findings):,})")
     if not findings:

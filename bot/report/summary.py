@@ -13,12 +13,14 @@ from bot.models import Finding, Report, Spent
 __all__ = [
     "KIND_LABELS",
     "analysed_line",
+    "checked_line",
     "is_scan",
     "kind_counts",
     "plural",
     "short_sha",
     "spent_line",
     "tier_path",
+    "unverified_line",
     "verdict",
     "witness_label",
 ]
@@ -90,14 +92,41 @@ def analysed_line(report: Report) -> str:
     return line
 
 
+def checked_line(report: Report) -> str:
+    """``changed functions checked: 2 of 3`` (what ran on both sides)."""
+    return f"changed functions checked: {report.checked:,} of {report.analysed:,}"
+
+
+def unverified_line(report: Report) -> str | None:
+    """``UNVERIFIED: 0 of 3 changed functions could be run: No module named 'x'`` (or None).
+
+    Said first, before any finding or pass: a change whose code could not run was not checked,
+    whatever else the report says.
+    """
+    if not report.unverified:
+        return None
+    failed = [u for u in report.unchecked if u.cause == "could-not-run"] or list(report.unchecked)
+    reasons = list(dict.fromkeys(u.reason for u in failed))
+    line = (
+        f"UNVERIFIED: {report.checked:,} of {plural(report.analysed, 'changed function')} "
+        f"could be run: {reasons[0] if reasons else 'no check ran'}"
+    )
+    if len(reasons) > 1:
+        line += f" (and {plural(len(reasons) - 1, 'other reason')})"
+    return line
+
+
 def verdict(report: Report) -> str:
-    """One line: does anything verified block this change?"""
+    """One line: does anything verified block this change, or could it not be verified?"""
     blocking = report.blocking
     if blocking:
         return (
             f"FAIL: {plural(len(blocking), 'verified finding')} "
             f"({kind_counts(blocking)}) at {short_sha(report.head)}"
         )
+    unverified_text = unverified_line(report)
+    if unverified_text is not None:
+        return unverified_text
     unverified = [f for f in report.findings if f not in blocking]
     if unverified:
         return f"PASS: no verified findings ({plural(len(unverified), 'unverified note')})"

@@ -24,11 +24,13 @@ from bot.report.json_report import sorted_findings
 from bot.report.summary import (
     KIND_LABELS,
     analysed_line,
+    checked_line,
     is_scan,
     kind_counts,
     short_sha,
     spent_line,
     tier_path,
+    unverified_line,
     verdict,
     witness_label,
 )
@@ -129,6 +131,9 @@ def _finding(finding: Finding, index: int) -> RenderableType:
 def render(report: Report, console: Console) -> None:
     """Write the report to ``console``: header, functions, findings, skipped, spent, verdict."""
     console.print(_header(report))
+    unverified_text = unverified_line(report)
+    if unverified_text is not None:
+        console.print(Text(unverified_text, style="bold yellow"))
     console.print()
     if report.changed_functions:
         console.print(_functions_table(report))
@@ -152,15 +157,24 @@ def render(report: Report, console: Console) -> None:
             line.append(f": {item.reason}", style="dim")
             console.print(line)
         console.print()
+    if report.unchecked:
+        console.print(Rule(f"Not checked ({len(report.unchecked)})", align="left"))
+        for gap in report.unchecked:
+            line = Text(f"  {gap.path}::{gap.function}")
+            line.append(f": {gap.reason}", style="dim")
+            console.print(line)
+        console.print()
     if report.notes:
         console.print(Rule("Notes", align="left"))
         for note in report.notes:
             console.print(Text(f"  - {note}"))
         console.print()
+    if report.analysed:
+        console.print(Text(checked_line(report), style="dim"))
     spent = Text("spent: ", style="dim")
     spent.append(spent_line(report.spent))
     console.print(spent)
-    style = "bold red" if report.blocking else "bold green"
+    style = "bold red" if report.blocking else "bold yellow" if report.unverified else "bold green"
     console.print(Text(verdict(report), style=style))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import tempfile
 import threading
@@ -204,6 +205,14 @@ def _cleanup_failed(func: Any, path: str, exc_info: Any) -> None:
     hardening.warn(f"cannot remove scratch {path}: {exc_info[1]}")
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU of this supervisor and every process it (transitively) waited for:
+    the whole sandbox's compute, whichever backend runs it."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return round(own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime, 3)
+
+
 def main(argv: list[str]) -> int:
     started = time.monotonic()
     answer_fd = os.dup(1)
@@ -233,6 +242,7 @@ def main(argv: list[str]) -> int:
     doc = {
         "version": PROTOCOL_VERSION,
         "ready_s": job.ready_s if job.ready_s is not None else round(time.monotonic() - started, 3),
+        "cpu_s": _cpu_seconds(),
         "candidates": answers,
     }
     data = json.dumps(doc).encode()

@@ -10,7 +10,7 @@ from bot.models import Report
 from bot.report import json_report, render
 
 DOCUMENTED_TOP = {"version", "base", "head", "tier", "changed_functions", "findings", "spent"}
-EXTRA_TOP = {"title", "outside_diff", "skipped", "notes"}
+EXTRA_TOP = {"title", "outside_diff", "skipped", "notes", "verification"}
 FINDING_KEYS = [
     "id",
     "kind",
@@ -38,7 +38,7 @@ SPENT_KEYS = {
     "cost_usd",
 }
 # Keys added to version 1 since (the documented ones above stay exactly as they are).
-SPENT_EXTENSIONS = {"llm_input_tokens", "llm_output_tokens", "llm_agreement"}
+SPENT_EXTENSIONS = {"llm_input_tokens", "llm_output_tokens", "llm_agreement", "sandbox_cpu_s"}
 CHANGED_FUNCTION_KEYS = {"path", "function", "start_line", "end_line"}
 
 

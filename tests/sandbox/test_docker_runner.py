@@ -90,6 +90,21 @@ def test_head_only_workspace(docker_runner: DockerRunner, make_tree: TreeFactory
 
 
 @pytest.mark.docker
+def test_the_container_reports_the_cpu_its_processes_spent(
+    docker_runner: DockerRunner, make_tree: TreeFactory
+) -> None:
+    """The host's getrusage never sees a container's CPU; the supervisor inside measures it."""
+    head = make_tree("head", {"mod.py": "def f(x):\n    return x + 1\n"})
+    burn = "import time\ndef test_burn():\n    end = time.process_time() + 0.6\n"
+    burn += "    while time.process_time() < end:\n        pass\n"
+    ws = Workspace(head=head, candidates=(Candidate("b", "pytest", files={"test_b.py": burn}),))
+    result = docker_runner.run(ws, SandboxSpec())
+    assert result.ok, result.infrastructure_error
+    assert result.candidates["b"].sides["head"].status is Status.PASSED
+    assert result.cpu_s >= 0.6
+
+
+@pytest.mark.docker
 def test_one_tree_as_both_sides(docker_runner: DockerRunner, make_tree: TreeFactory) -> None:
     tree = make_tree("tree", {"mod.py": "def f(x):\n    return x + 1\n"})
     ws = Workspace(

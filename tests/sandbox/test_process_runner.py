@@ -185,6 +185,20 @@ def test_whole_run_timeout_is_an_infrastructure_error(backend: str, tmp_path: Pa
     assert not result.ok and not result.candidates
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_sandbox_reports_the_cpu_its_processes_spent(backend: str, tmp_path: Path) -> None:
+    """The supervisor's own measure (what a Docker container's host never sees)."""
+    runner = make_runner(backend)
+    head = make_tree(tmp_path / "head", {"calc.py": "X = 1\n"})
+    burn = "import time\ndef test_burn():\n    end = time.process_time() + 0.6\n"
+    burn += "    while time.process_time() < end:\n        pass\n"
+    idle = "import time\ndef test_idle():\n    time.sleep(0.6)\n"
+    busy = run_job(runner, None, head, [_probe("burn", burn)])
+    quiet = run_job(runner, None, head, [_probe("idle", idle)])
+    assert busy.cpu_s >= 0.6
+    assert busy.cpu_s > quiet.cpu_s + 0.4
+
+
 def _fake_python(tmp_path: Path, script: str) -> str:
     path = tmp_path / "fake-python"
     path.write_text("#!/bin/sh\n" + textwrap.dedent(script))

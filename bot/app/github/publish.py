@@ -104,8 +104,12 @@ def diff_lines(patch: str | None) -> frozenset[int]:
 
 
 def conclusion(report: Report, fail_on: Collection[str] = DEFAULT_FAIL_ON) -> str:
+    """``failure`` for a verified finding of a ``fail_on`` kind; ``neutral`` when the change
+    could not be verified (its code did not run); else ``success``."""
     blocking = any(f.kind in fail_on for f in report.blocking)
-    return "failure" if blocking else "success"
+    if blocking:
+        return "failure"
+    return "neutral" if report.unverified else "success"
 
 
 def _annotation(finding: Finding, fail_on: Collection[str]) -> Annotation:
