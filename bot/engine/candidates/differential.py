@@ -11,10 +11,12 @@ come back as evidence with source ``invariant``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
 
 from bot.engine.candidates.base import GenerationContext, register
+from bot.engine.change.functions import unchanged_function
 from bot.engine.inputs.constructors import (
     ClassResolver,
     is_instance_method,
@@ -23,6 +25,7 @@ from bot.engine.inputs.constructors import (
 )
 from bot.engine.inputs.strategies import args_for
 from bot.engine.invariants import invariants_for
+from bot.engine.source.callers import entry_points, is_private
 from bot.engine.source.literals import (
     MAX_PER_PARAM,
     constants_near,
@@ -132,6 +135,26 @@ def differential_candidate(
     )
 
 
+def _entries(
+    fn: ChangedFunction, ctx: GenerationContext, changed: set[str]
+) -> list[ChangedFunction]:
+    """Up to two public functions of ``fn``'s module that reach it and did not change
+    themselves, described for the driver, with ``fn``'s boundary constants."""
+    source = ctx.head_sources.get(fn.path, "")
+    out = []
+    for caller in entry_points(source, fn.function, depth=2, limit=4):
+        if caller.qualname in changed:
+            continue  # changed itself: it is driven as it is
+        entry = unchanged_function(fn.path, source, caller.qualname)
+        if entry is None or drivable(entry) is not None:
+            continue
+        constants = tuple(dict.fromkeys((*fn.constants, *entry.constants)))
+        out.append(replace(entry, base_path=fn.base_path, constants=constants))
+        if len(out) == 2:
+            break
+    return out
+
+
 class DifferentialGenerator:
     name = "differential"
     phase = 1
@@ -144,26 +167,40 @@ class DifferentialGenerator:
     ) -> list[tuple[Candidate, list[ChangedFunction]]]:
         out: list[tuple[Candidate, list[ChangedFunction]]] = []
         for n, fn in enumerate(functions):
-            if drivable(fn) is not None:
+            cand = None
+            if drivable(fn) is None:
+                cand = self._planned(fn, ctx, f"differential-{ctx.tier}-{n}")
+                if cand is not None:
+                    out.append((cand, [fn]))
+            if cand is not None and not is_private(fn.function):
                 continue
-            try:
-                cand = differential_candidate(fn, ctx, f"differential-{ctx.tier}-{n}")
-            except (ValueError, TypeError, ArithmeticError, RecursionError, KeyError) as exc:
-                # Reading the repository's source is best effort: one odd function must not
-                # stop the others being checked. Said in the report, never a traceback.
-                self.notes.append(
-                    f"{fn.path}::{fn.function}: differential not planned "
-                    f"({type(exc).__name__}: {str(exc)[:120]})"
-                )
-                continue
-            if cand is not None:
-                out.append((cand, [fn]))
+            # A private helper, or a function that cannot be called directly: drive the public
+            # functions of its module that reach it too (the bug is reachable through them).
+            changed = {f.function for f in functions if f.path == fn.path}
+            for k, entry in enumerate(_entries(fn, ctx, changed)):
+                via = self._planned(entry, ctx, f"differential-{ctx.tier}-{n}-via-{k}")
+                if via is not None:
+                    out.append((via, [fn, entry]))
         return out
+
+    def _planned(self, fn: ChangedFunction, ctx: GenerationContext, cid: str) -> Candidate | None:
+        try:
+            return differential_candidate(fn, ctx, cid)
+        except (ValueError, TypeError, ArithmeticError, RecursionError, KeyError) as exc:
+            # Reading the repository's source is best effort: one odd function must not
+            # stop the others being checked. Said in the report, never a traceback.
+            self.notes.append(
+                f"{fn.path}::{fn.function}: differential not planned "
+                f"({type(exc).__name__}: {str(exc)[:120]})"
+            )
+            return None
 
     def interpret(
         self, result: CandidateResult, functions: list[ChangedFunction], ctx: GenerationContext
     ) -> list[Evidence]:
         fn = functions[0]
+        entry = functions[1] if len(functions) > 1 else None  # driven through a caller
+        via = f"@{entry.function}" if entry is not None else ""
         module = ctx.modules.get(fn.path, (".", ""))[1]
         data = result.data
         status = str(data.get("status", "error"))
@@ -172,7 +209,9 @@ class DifferentialGenerator:
         if not data:
             side = next(iter(result.sides.values()), None)
             detail = side.detail if side else "no answer from the driver"
-            return [Evidence("differential", fn, "error", detail=detail, module=module)]
+            return [
+                Evidence("differential", fn, "error", detail=detail, module=module, entry=entry)
+            ]
         mapped = {
             "different": "difference",
             "equal": "clean",
@@ -184,15 +223,16 @@ class DifferentialGenerator:
                 "differential",
                 fn,
                 mapped,  # type: ignore[arg-type]
-                anchor="behavior",
+                anchor="behavior" + via,
                 witness=data.get("witness"),
                 detail=str(data.get("detail", "")),
                 examples=examples,
                 module=module,
+                entry=entry,
             )
         )
         rules = ctx.rules
-        by_id = {inv["id"]: inv for inv in invariants_for(rules, fn)}
+        by_id = {inv["id"]: inv for inv in invariants_for(rules, entry or fn)}
         for inv in data.get("invariants", []):
             inv_status = str(inv.get("status", ""))
             rule = by_id.get(str(inv.get("id")), {"id": inv.get("id")})
@@ -209,12 +249,13 @@ class DifferentialGenerator:
                     "invariant",
                     fn,
                     ev_status,  # type: ignore[arg-type]
-                    anchor=str(rule.get("id")),
+                    anchor=str(rule.get("id")) + via,
                     witness=inv.get("witness"),
                     rule=dict(rule),
                     detail=str(inv.get("detail", "")),
                     examples=int(inv.get("examples", 0)),
                     module=module,
+                    entry=entry,
                 )
             )
         return evidence

@@ -35,6 +35,14 @@ class Evidence:
     rule: dict[str, Any] = field(default_factory=dict)  # invariant id/message/severity
     test_source: str | None = None  # a ready test when the generator has one (repo tests)
     module: str = ""  # import name of the function's module on head
+    # The public function the check drove to reach ``function`` (a caller in its module), when
+    # it was not called directly: the witness is a call of it (bot/engine/source/callers.py).
+    entry: ChangedFunction | None = None
+
+    @property
+    def target(self) -> ChangedFunction:
+        """The function the witness calls: the entry point, else the changed function."""
+        return self.entry if self.entry is not None else self.function
 
     @property
     def is_witness(self) -> bool:

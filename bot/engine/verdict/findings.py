@@ -80,7 +80,7 @@ def _invariant_test(ev: Evidence, fid: str) -> tuple[str, str] | None:
     check = str(ev.rule.get("check", ""))
     if args is None or not check:
         return None
-    fn = ev.function
+    fn = ev.target
     top = fn.function.split(".", 1)[0]
     rule_id = str(ev.rule.get("id", "invariant"))
     name = f"test_{fn.function.replace('.', '_').lower()}_{rule_id.replace('-', '_')}_{fid[:8]}"
@@ -123,7 +123,7 @@ def confirmations(
         else:
             test = build_test(
                 module=ev.module,
-                qualname=ev.function.function,
+                qualname=ev.target.function,
                 call=str(ev.witness.get("call", "")),
                 base_value=ev.witness.get("base_value"),
                 head_value=ev.witness.get("head_value"),
@@ -206,6 +206,13 @@ def _message(
         lines.append(
             f"`{fn.function}` returns a different result on head than on base for the same "
             "input. If the PR intends this, say so in its description; otherwise it is a bug."
+        )
+    entries = sorted({e.entry.function for e in evs if e.entry is not None})
+    if entries:
+        lines.append(
+            "Reached through the public "
+            + ", ".join(f"`{name}`" for name in entries)
+            + f", which calls `{fn.function}`: the witness is a call of the public function."
         )
     lines.append(f"\nVerified by execution in the sandbox ({sources}).")
     return "\n".join(lines)
@@ -303,6 +310,9 @@ def judge(
                 )
             )
         elif diffs:
+            # A witness through a public caller first: the input is one the module's own
+            # callers pass, not one only a direct call of a private helper could.
+            diffs.sort(key=lambda ew: ew[0].entry is None)
             ev, w = diffs[0]
             fid = finding_id("behavior-change", path, qualname, "behavior")
             findings.append(

@@ -1,0 +1,103 @@
+"""Changed private helpers are driven through the public functions of their module."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.engine.change.functions import unchanged_function
+from bot.engine.source.callers import entry_points, is_private
+from tests.fakes.gitrepos import make_repo
+
+REPO = Path(__file__).resolve().parents[2]
+
+MODULE = '''import re
+
+_UNITS = {"k": 1000, "m": 1000000}
+
+
+def _expand(match):
+    number, unit = match.group(1), match.group(2)
+    return str(int(number) * _UNITS[unit])
+
+
+def _expand_all(text):
+    return re.sub(r"(\\\\d+)([km])\\\\b", _expand, text)
+
+
+def expand_units(text: str) -> str:
+    """Replace 3k by 3000 and 2m by 2000000."""
+    return _expand_all(text)
+
+
+class Report:
+    def total(self, text: str) -> str:
+        return _expand_all(text).upper()
+
+    def test_like(self):
+        return _expand(None)
+
+
+def unrelated(x: int) -> int:
+    return x + 1
+'''
+
+
+def test_public_callers_are_found_through_private_ones() -> None:
+    found = entry_points(MODULE, "_expand")
+    assert [(c.qualname, c.via) for c in found] == [
+        ("expand_units", ("expand_units", "_expand_all", "_expand")),
+        ("Report.total", ("Report.total", "_expand_all", "_expand")),
+    ]
+    assert entry_points(MODULE, "_expand", depth=1) == []  # only a private caller one level up
+    assert entry_points(MODULE, "unrelated") == []
+    assert entry_points("def broken(:\n", "x") == []
+
+
+def test_privacy_is_read_from_every_part_of_the_name() -> None:
+    assert is_private("_helper") and is_private("_Parser.parse") and is_private("Parser._step")
+    assert not is_private("Parser.parse") and not is_private("Money.__add__")
+
+
+def test_an_unchanged_function_is_described_like_a_changed_one() -> None:
+    fn = unchanged_function("units.py", MODULE, "expand_units")
+    assert fn is not None and fn.status == "modified" and fn.changed_lines == ()
+    assert [p.name for p in fn.params] == ["text"] and fn.head_source == fn.base_source
+    assert unchanged_function("units.py", MODULE, "nope") is None
+
+
+SPLIT = '''def _quotient_and_remainder(total, parts):
+    return divmod(total, parts)
+
+
+def split_evenly(total: int, parts: int) -> list[int]:
+    """Split ``total`` into ``parts`` integers that differ by at most one."""
+    if parts <= 0:
+        raise ValueError("parts must be positive")
+    q, r = _quotient_and_remainder(total, parts)
+    return [q + 1 if i < r else q for i in range(parts)]
+'''
+
+
+def test_a_bug_in_a_private_helper_is_shown_as_a_call_of_its_public_caller(
+    tmp_path: Path,
+) -> None:
+    head = SPLIT.replace(
+        "return divmod(total, parts)", "q, r = divmod(total, parts)\n    return q, max(r - 1, 0)"
+    )
+    repo = make_repo(tmp_path / "r", {"split.py": SPLIT}, {"split.py": head}, title="Tidy")
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli.main", "check", "--repo", str(repo), "--base", "main~1",
+         "--sandbox", "process", "--tier", "quick", "--format", "json"],
+        capture_output=True, text=True, timeout=300, cwd=REPO,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DEEPCHECK_CACHE_DIR": str(tmp_path)},
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    [finding] = json.loads(proc.stdout)["findings"]
+    assert finding["function"] == "_quotient_and_remainder"  # the changed function is named
+    assert finding["line"] == 2  # on the changed line, so it is an inline comment
+    assert finding["witness"]["call"].startswith("split_evenly(")  # the public call reproduces it
+    assert "from split import split_evenly" in finding["witness"]["test"]
+    assert "Reached through the public `split_evenly`" in finding["message"]
