@@ -227,3 +227,25 @@ def test_own_file_first_then_siblings_with_the_same_parameter() -> None:
     siblings = sibling_literals(fn, ISBN, sources)
     # compact's doctest and a test naming the module; not a test of another module
     assert siblings == {"number": ["'1-85798-218-5'", "'9780471117094'"]}
+
+
+def test_numbers_reaching_a_changed_line_through_locals_and_defaults() -> None:
+    """``base = 1024 if binary else 1000`` then a changed ``<= base``: the witness is ``base``."""
+    from bot.engine.source.literals import constants_near
+    from bot.models import ChangedFunction
+
+    src = (
+        "def naturalsize(value, binary=False, limit=10, unit=3):\n"
+        "    base = 1024 if binary else 1000\n"
+        "    other = 7\n"
+        "    if abs(value) <= base:\n"
+        "        return 'bytes'\n"
+        "    if abs(value) > limit:\n"
+        "        return 'big'\n"
+        "    return str(other + unit)\n"
+    )
+    fn = ChangedFunction("m.py", "naturalsize", 1, 8, "modified", changed_lines=(4, 6))
+    found = constants_near(fn, src)
+    assert sorted(found.values()) == ["10", "1000", "1024"]  # not 7 or 3: they reach no change
+    unchanged = ChangedFunction("m.py", "naturalsize", 1, 8, "modified")
+    assert constants_near(unchanged, src) == {}

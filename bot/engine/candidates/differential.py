@@ -148,7 +148,8 @@ def _entries(
         entry = unchanged_function(fn.path, source, caller.qualname)
         if entry is None or drivable(entry) is not None:
             continue
-        constants = tuple(dict.fromkeys((*fn.constants, *entry.constants)))
+        near = constants_near(fn, source).values()  # what reaches the helper's changed lines
+        constants = tuple(dict.fromkeys((*fn.constants, *near, *entry.constants)))
         out.append(replace(entry, base_path=fn.base_path, constants=constants))
         if len(out) == 2:
             break

@@ -159,7 +159,48 @@ def constants_near(function: ChangedFunction, module_source: str) -> dict[str, s
         ):
             key = f"{function.class_name}.{sub.attr}"
             refs.append((sub.lineno, sub.col_offset, key, class_constants[sub.attr]))
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        refs.extend(_local_values(node, set(function.changed_lines)))
     return {key: value for _line, _col, key, value in sorted(refs)}
+
+
+def _local_values(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, changed: set[int]
+) -> list[tuple[int, int, str, str]]:
+    """Numbers that reach a changed line through a local name: ``base = 1024 if binary else
+    1000`` then a changed ``if n < base:`` gives 1024 and 1000; the same for a parameter's
+    numeric default (``limit=10``). Keys are ``name#i``: a local may take several values."""
+    if not changed:
+        return []
+    read = {
+        sub.id
+        for sub in ast.walk(node)
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and sub.lineno in changed
+    }
+    out: list[tuple[int, int, str, str]] = []
+    sources: list[tuple[str, ast.expr]] = []
+    args = node.args
+    positional = [*args.posonlyargs, *args.args]
+    for arg, default in zip(
+        positional[len(positional) - len(args.defaults) :], args.defaults, strict=True
+    ):
+        sources.append((arg.arg, default))
+    for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        if kw_default is not None:
+            sources.append((arg.arg, kw_default))
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Assign | ast.AnnAssign) and sub.value is not None:
+            targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
+            sources.extend((t.id, sub.value) for t in targets if isinstance(t, ast.Name))
+    for name, value in sources:
+        if name not in read:
+            continue
+        options = [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]
+        for i, option in enumerate(options):
+            text = _numeric(option)
+            if text is not None:
+                out.append((value.lineno, value.col_offset + i, f"{name}#{len(out)}", text))
+    return out
 
 
 def is_test_path(path: str) -> bool:
