@@ -106,6 +106,35 @@ def _instances(s: dict[str, Any]) -> st.SearchStrategy[Any]:
     ).map(make)
 
 
+_REGEX_CHARS = 400
+
+
+def _regex(s: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """``{"type": "regex", "pattern": p}``: strings that contain a match of ``p`` (the code's
+    own regular expressions: random text almost never matches them)."""
+    import re
+
+    pattern = str(s["pattern"])
+    if len(pattern) > _REGEX_CHARS:
+        raise ValueError(f"pattern longer than {_REGEX_CHARS} characters")
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:  # a SpecError for the caller, like any bad spec
+        raise ValueError(f"pattern does not compile: {exc}") from None
+    return st.from_regex(compiled, fullmatch=bool(s.get("fullmatch", False)))
+
+
+def _splice(s: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """``{"type": "splice", "pieces": [...], "max_pieces": 6}``: the code's own characters and
+    substrings (``'#'``, ``'&#x'``, separators, quotes) joined with a little random text."""
+    pieces = [str(p) for p in s["pieces"]]
+    if not pieces:
+        raise ValueError("no pieces")
+    filler = st.text(max_size=int(s.get("filler", 3)))
+    part = st.one_of(st.sampled_from(pieces), filler)
+    return st.lists(part, min_size=1, max_size=int(s.get("max_pieces", 6))).map("".join)
+
+
 _BUILDERS: dict[str, Any] = {
     "integers": lambda s: st.integers(_opt(s, "min", int), _opt(s, "max", int)),
     "decimals": _decimals,
@@ -131,6 +160,8 @@ _BUILDERS: dict[str, Any] = {
     "sampled_from": lambda s: st.sampled_from([decode(v) for v in s["values"]]),
     "just": lambda s: st.just(decode(s["value"])),
     "instance": _instances,
+    "regex": _regex,
+    "splice": _splice,
 }
 
 

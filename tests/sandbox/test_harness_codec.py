@@ -191,3 +191,20 @@ def test_instance_strategies_sometimes_leave_optional_arguments_out() -> None:
     without = find(strategy, lambda m: "rounding" not in dict(m.kw))
     with_it = find(strategy, lambda m: "rounding" in dict(m.kw))
     assert "amount" in dict(without.kw) and dict(with_it.kw)["rounding"] == "half_up"
+
+
+def test_regex_and_splice_strategies_draw_what_the_code_looks_for() -> None:
+    import re
+
+    from hypothesis import find
+
+    from sandbox.harness.strategies import SpecError, build
+
+    hexref = build({"type": "regex", "pattern": r"&#[xX]([0-9a-fA-F]+);"})
+    found = find(hexref, lambda s: True)
+    assert re.search(r"&#[xX][0-9a-fA-F]+;", found)
+    comment = find(build({"type": "splice", "pieces": ["#", " "]}), lambda s: " #" in s)
+    assert comment == " #"
+    for bad in ({"type": "regex", "pattern": "("}, {"type": "splice", "pieces": []}):
+        with pytest.raises(SpecError):
+            build(bad)

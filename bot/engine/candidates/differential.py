@@ -26,6 +26,7 @@ from bot.engine.inputs.constructors import (
 from bot.engine.inputs.strategies import args_for
 from bot.engine.invariants import invariants_for
 from bot.engine.source.callers import entry_points, is_private
+from bot.engine.source.fragments import text_fragments
 from bot.engine.source.literals import (
     MAX_PER_PARAM,
     constants_near,
@@ -80,7 +81,12 @@ def _literals(
 
 
 def differential_candidate(
-    fn: ChangedFunction, ctx: GenerationContext, cand_id: str, *, equivalence: bool = True
+    fn: ChangedFunction,
+    ctx: GenerationContext,
+    cand_id: str,
+    *,
+    equivalence: bool = True,
+    reaches: ChangedFunction | None = None,
 ) -> Candidate | None:
     """The differential candidate for ``fn`` (None when its arguments cannot be generated).
 
@@ -100,9 +106,12 @@ def differential_candidate(
     literals = _literals(fn, module_src, sources)
     constants = list(constants_near(fn, module_src).values())
     classes = ClassResolver(fn.path, head_mod[1], ctx.head_sources, rules)
+    bodies = [fn.head_source, fn.base_source]
+    if reaches is not None:  # driven for a changed helper: what the helper looks for counts
+        bodies += [reaches.head_source, reaches.base_source]
     args, why_not = args_for(
         fn, rules=rules, literals=literals, constants=constants, module_source=module_src,
-        classes=classes, imports=classes.imports,
+        classes=classes, imports=classes.imports, fragments=text_fragments(bodies, module_src),
     )  # fmt: skip
     if why_not:
         return None
@@ -179,14 +188,20 @@ class DifferentialGenerator:
             # functions of its module that reach it too (the bug is reachable through them).
             changed = {f.function for f in functions if f.path == fn.path}
             for k, entry in enumerate(_entries(fn, ctx, changed)):
-                via = self._planned(entry, ctx, f"differential-{ctx.tier}-{n}-via-{k}")
+                via = self._planned(entry, ctx, f"differential-{ctx.tier}-{n}-via-{k}", fn)
                 if via is not None:
                     out.append((via, [fn, entry]))
         return out
 
-    def _planned(self, fn: ChangedFunction, ctx: GenerationContext, cid: str) -> Candidate | None:
+    def _planned(
+        self,
+        fn: ChangedFunction,
+        ctx: GenerationContext,
+        cid: str,
+        reaches: ChangedFunction | None = None,
+    ) -> Candidate | None:
         try:
-            return differential_candidate(fn, ctx, cid)
+            return differential_candidate(fn, ctx, cid, reaches=reaches)
         except (ValueError, TypeError, ArithmeticError, RecursionError, KeyError) as exc:
             # Reading the repository's source is best effort: one odd function must not
             # stop the others being checked. Said in the report, never a traceback.

@@ -31,6 +31,7 @@ from typing import Any, Protocol
 from bot.engine.change.functions import function_params
 from bot.engine.inputs.hints import Aliases, Hint, NoStrategy, fits, parse_hint, type_aliases
 from bot.engine.invariants import callable_params
+from bot.engine.source.fragments import Fragments
 from bot.engine.source.imports import ImportMap
 from bot.engine.source.usage import Usage, function_def, infer_usage
 from bot.models import ChangedFunction, Param
@@ -504,6 +505,7 @@ def args_for(
     classes: ClassSpecs | None = None,
     imports: ImportMap | None = None,
     optional_defaults: bool = False,
+    fragments: Fragments | None = None,
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The ``args`` of a differential candidate, and why not when the function can't be driven.
 
@@ -542,6 +544,9 @@ def args_for(
             if param.default is None:
                 why_not.append(f"{fn.function}: parameter {param.name}: {exc}")
             continue
+        if fragments and _draws_text(spec):
+            # The characters and patterns the code looks for (bot/engine/source/fragments.py).
+            spec = _with_fragments(spec, fragments)
         if _digit_text(fn, param.name, spec):
             # A string read as digits (check digits, account numbers): mostly-invalid random
             # text never reaches the arithmetic, so digit strings are drawn too.
@@ -618,6 +623,14 @@ def _key_vocabulary(
 
 
 _DIGIT_USE = re.compile(r"\bint\(|\.isdigit\(|\.isdecimal\(|\.isnumeric\(|\bord\(")
+
+
+def _with_fragments(spec: Spec, fragments: Fragments) -> Spec:
+    options: list[Spec] = [spec]
+    if fragments.pieces:
+        options.append({"type": "splice", "pieces": list(fragments.pieces), "max_pieces": 6})
+    options.extend({"type": "regex", "pattern": p} for p in fragments.patterns)
+    return {"type": "one_of", "options": options}
 
 
 def _draws_text(spec: Spec) -> bool:

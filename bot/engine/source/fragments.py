@@ -1,0 +1,154 @@
+"""The strings a function's code looks for: what random text almost never contains (pure, ``ast``).
+
+A tokenizer branches on ``'#'``, an HTML parser on ``'&#x'``, a date parser on its regular
+expression, a formatter on its separators. From the function's base and head source (both:
+a change may add or remove the very character it tests for) and the module's compiled patterns
+it reads, this module collects:
+
+- **pieces**: string constants compared with (``==``, ``!=``, ``in``), searched for or split
+  on (``startswith``, ``endswith``, ``split``, ``find``, ``replace``, ``strip``, ``partition``
+  ...), the characters of a short constant tested with ``in`` (``c in '"\\''``), and the
+  separator a ``join`` is called on;
+- **patterns**: the regular expressions passed to ``re.compile`` / ``match`` / ``search`` /
+  ``fullmatch`` / ``sub`` / ``findall`` / ``finditer`` / ``split``, and module-level compiled
+  patterns the function reads by name.
+
+The input strategies mix them into every string they draw (``splice`` and ``regex`` specs).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.engine.source.astutil import parse_module
+
+__all__ = ["Fragments", "text_fragments"]
+
+_METHODS = frozenset(
+    {"startswith", "endswith", "split", "rsplit", "find", "rfind", "index", "rindex", "count",
+     "replace", "strip", "lstrip", "rstrip", "partition", "rpartition", "removeprefix",
+     "removesuffix", "splitlines"}
+)  # fmt: skip
+_WHITESPACE_METHODS = frozenset({"strip", "lstrip", "rstrip", "split", "rsplit", "splitlines"})
+_RE_FUNCTIONS = frozenset(
+    {"compile", "match", "search", "fullmatch", "sub", "subn", "findall", "finditer", "split"}
+)
+MAX_PIECES = 24
+MAX_PATTERNS = 4
+_MAX_PIECE_CHARS = 40
+_MAX_PATTERN_CHARS = 400
+_MAX_CHARSET = 12  # ``c in 'abc'``: each character is a piece when the set is this short
+
+
+@dataclass(frozen=True)
+class Fragments:
+    pieces: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.pieces or self.patterns)
+
+
+def _string(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _re_call(node: ast.Call) -> bool:
+    func = node.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr in _RE_FUNCTIONS
+        and isinstance(func.value, ast.Name)
+        and func.value.id in ("re", "regex")
+    )
+
+
+def _module_patterns(tree: ast.Module | None) -> dict[str, str]:
+    """``NAME = re.compile(r"...")`` at the module's top level."""
+    out: dict[str, str] = {}
+    for stmt in tree.body if tree is not None else ():
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Call)
+            and _re_call(stmt.value)
+            and stmt.value.args
+        ):
+            pattern = _string(stmt.value.args[0])
+            if pattern is not None:
+                out[stmt.targets[0].id] = pattern
+    return out
+
+
+def _scan(tree: ast.AST, named: dict[str, str], pieces: list[str], patterns: list[str]) -> None:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            for operand in (node.left, *node.comparators):
+                text = _string(operand)
+                if text is None:
+                    continue
+                charset = any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
+                if charset and operand is not node.left and 1 < len(text) <= _MAX_CHARSET:
+                    pieces.extend(text)  # c in '"\'': each character is a piece
+                pieces.append(text)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if _re_call(node) and node.args:
+                pattern = _string(node.args[0])
+                if pattern is not None:
+                    patterns.append(pattern)
+            elif node.func.attr in _METHODS:
+                pieces.extend(t for t in map(_string, node.args[:2]) if t is not None)
+                if not node.args and node.func.attr in _WHITESPACE_METHODS:
+                    pieces.extend((" ", "\t", "\n"))  # strip() / split(): whitespace matters
+            elif node.func.attr == "join":
+                text = _string(node.func.value)
+                if text is not None:
+                    pieces.append(text)
+            if isinstance(node.func.value, ast.Name) and node.func.value.id in named:
+                patterns.append(named[node.func.value.id])  # PATTERN.match(text)
+        elif isinstance(node, ast.Name) and node.id in named:
+            patterns.append(named[node.id])
+
+
+def _unique(values: Iterable[str], limit: int, longest: int) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values:
+        if value and len(value) <= longest and value not in out:
+            out.append(value)
+        if len(out) == limit:
+            break
+    return tuple(out)
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return False
+    return True
+
+
+def text_fragments(function_sources: Iterable[str], module_source: str) -> Fragments:
+    """The pieces and patterns of the functions (their source text: base and head, and the
+    helpers they are driven for), with the module's named patterns they read."""
+    named = _module_patterns(parse_module(module_source))
+    pieces: list[str] = []
+    patterns: list[str] = []
+    for source in function_sources:
+        tree = parse_module(_dedent(source)) if source else None
+        if tree is not None:
+            _scan(tree, named, pieces, patterns)
+    kept = [p for p in _unique(patterns, MAX_PATTERNS * 2, _MAX_PATTERN_CHARS) if _compiles(p)]
+    return Fragments(_unique(pieces, MAX_PIECES, _MAX_PIECE_CHARS), tuple(kept[:MAX_PATTERNS]))
+
+
+def _dedent(source: str) -> str:
+    import textwrap
+
+    return textwrap.dedent(source)

@@ -1,0 +1,62 @@
+"""The strings a function's code looks for become inputs (bot/engine/source/fragments.py)."""
+
+from __future__ import annotations
+
+from bot.engine.inputs.strategies import args_for
+from bot.engine.rulebook import load_rules
+from bot.engine.source.fragments import text_fragments
+from bot.models import ChangedFunction, Param
+
+MODULE = """import re
+
+_HEX = re.compile(r"&#[xX]([0-9a-fA-F]+);")
+
+
+def unescape(text: str) -> str:
+    return _HEX.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def strip_comment(line: str) -> str:
+    quote = None
+    for i, c in enumerate(line):
+        if c in "\\"'":
+            quote = None if quote == c else (quote or c)
+        elif c == "#" and quote is None:
+            return line[:i].rstrip()
+    return line.split(",")[0] + re.sub(r"\\s+", " ", line)
+"""
+
+
+def _body(name: str) -> str:
+    start = MODULE.index(f"def {name}")
+    end = MODULE.find("\n\n\ndef ", start)
+    return MODULE[start : end if end != -1 else len(MODULE)]
+
+
+def test_pieces_and_patterns_of_the_function_and_the_module() -> None:
+    found = text_fragments([_body("strip_comment")], MODULE)
+    assert {'"', "'", "#", ","} <= set(found.pieces)
+    assert {" ", "\t", "\n"} <= set(found.pieces)  # rstrip(): whitespace matters
+    assert found.patterns == (r"\s+",)
+    named = text_fragments([_body("unescape")], MODULE)
+    assert named.patterns == (r"&#[xX]([0-9a-fA-F]+);",)  # the module's compiled pattern
+    assert not text_fragments(["def f(x):\n    return x + 1\n"], MODULE)
+
+
+def test_a_pattern_that_does_not_compile_is_left_out() -> None:
+    found = text_fragments(["def f(s):\n    return re.match('(', s)\n"], "")
+    assert found.patterns == ()
+
+
+def test_string_parameters_draw_the_fragments_too() -> None:
+    fn = ChangedFunction(
+        "m.py", "strip_comment", 10, 17, "modified", params=(Param("line", "str"),),
+        head_source=_body("strip_comment"), base_path="m.py",
+    )  # fmt: skip
+    fragments = text_fragments([fn.head_source], MODULE)
+    [arg], why = args_for(fn, rules=load_rules(), module_source=MODULE, fragments=fragments)
+    assert why == []
+    types = [o["type"] for o in arg["strategy"]["options"]]
+    assert types == ["text", "splice", "regex"]
+    [plain], _ = args_for(fn, rules=load_rules(), module_source=MODULE)
+    assert plain["strategy"]["type"] == "text"
