@@ -116,6 +116,7 @@ class Report:
     # Analysed functions no check ran on, each with its reason (empty: every one was run).
     unchecked: tuple[Unchecked, ...] = ()
     analysed: int = 0  # changed functions the engine tried to check (tests and nested excluded)
+    coverage: tuple[LineCoverage, ...] = ()  # per function: changed lines the checks executed
 
     @property
     def blocking(self) -> tuple[Finding, ...]:
@@ -132,6 +133,16 @@ class Report:
         return any(u.cause == "could-not-run" for u in self.unchecked) or (
             self.analysed > 0 and self.checked == 0
         )
+
+
+@dataclass(frozen=True)
+class LineCoverage:
+    """How many of a changed function's changed (head) lines the checks executed."""
+
+    path: str
+    function: str
+    executed: int
+    total: int
 
 
 UncheckedCause = Literal["could-not-run", "not-drivable", "over-budget"]

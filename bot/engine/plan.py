@@ -118,6 +118,8 @@ class EscalationEvidence:
     flaky: int = 0  # witnesses that did not reproduce on rerun
     disagreements: int = 0  # functions where one generator saw a difference, another none
     unexplored: int = 0  # functions of any risk with no witness yet (quick -> standard only)
+    # functions without a witness whose changed lines the checks have not all executed yet
+    unexecuted: int = 0
 
 
 def risk_score(fn: ChangedFunction, rules: RuleSet) -> tuple[int, list[str]]:
@@ -195,6 +197,10 @@ def next_tier(current: Tier | str, evidence: EscalationEvidence) -> tuple[Tier |
         wants.append(f"{evidence.flaky} flaky witness(es)")
     if evidence.disagreements:
         wants.append(f"generators disagree on {evidence.disagreements} function(s)")
+    if evidence.unexecuted:
+        # coverage is the process score: a search that never ran the changed lines has not
+        # looked yet, whatever the domain
+        wants.append(f"changed lines not executed yet in {evidence.unexecuted} function(s)")
     if evidence.unexplored and index == 0:
         # quick is a first look: what it found nothing in gets the standard search too;
         # only risky functions go on to deep.

@@ -137,6 +137,10 @@ def to_json(report: Report) -> dict[str, Any]:
                 {"path": u.path, "function": u.function, "reason": u.reason, "cause": u.cause}
                 for u in report.unchecked
             ],
+            "changed_lines": [
+                {"path": c.path, "function": c.function, "executed": c.executed, "total": c.total}
+                for c in report.coverage
+            ],
         },
     }
     if scan:  # extra top-level key: the functions are the scanned ones, not a change

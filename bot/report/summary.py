@@ -93,8 +93,13 @@ def analysed_line(report: Report) -> str:
 
 
 def checked_line(report: Report) -> str:
-    """``changed functions checked: 2 of 3`` (what ran on both sides)."""
-    return f"changed functions checked: {report.checked:,} of {report.analysed:,}"
+    """``changed functions checked: 2 of 3 · changed lines executed: 7/9`` (what ran)."""
+    line = f"changed functions checked: {report.checked:,} of {report.analysed:,}"
+    if report.coverage:
+        executed = sum(c.executed for c in report.coverage)
+        total = sum(c.total for c in report.coverage)
+        line += f" · changed lines executed: {executed:,}/{total:,}"
+    return line
 
 
 def unverified_line(report: Report) -> str | None:

@@ -63,6 +63,7 @@ class CallClient:
         self.proc: subprocess.Popen[bytes] | None = None
         self.ready: dict[str, Any] = {}
         self.restarts = 0
+        self.hits: set[int] = set()  # watched (changed) lines some call executed
         self._req = self._resp = -1
         self._buf = b""
         self._pending = False
@@ -145,11 +146,24 @@ class CallClient:
         if isinstance(answer, Raised):
             self.restart()
             return answer
+        self._record_hits(answer)
         try:
             return decode(answer["value"])
         except (KeyError, TypeError, CodecError) as exc:
             self.restart()
             return Raised("Crash", f"unreadable answer: {exc}")
+
+    @property
+    def watched(self) -> frozenset[int]:
+        watch = self.config.get("watch") or {}
+        return frozenset(int(n) for n in watch.get("lines", ()) if isinstance(n, int))
+
+    def _record_hits(self, answer: Any) -> None:
+        """Watched lines the call executed (the server's word: it shapes the search's reach,
+        never a verdict)."""
+        hit = answer.get("hit") if isinstance(answer, dict) else None
+        if isinstance(hit, list):
+            self.hits.update(n for n in hit if isinstance(n, int) and n in self.watched)
 
     def call(self, request: dict[str, Any]) -> Any:
         self.send(request)

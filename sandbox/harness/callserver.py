@@ -148,6 +148,42 @@ def _arguments(doc: Any) -> tuple[list[Any], dict[str, Any]]:
     return pos, kw
 
 
+class _Watch:
+    """Which watched lines (a change's lines in one file) the calls execute: a line tracer on
+    that file's frames only, on during the call and off between calls."""
+
+    def __init__(self, watch: Any) -> None:
+        watch = watch if isinstance(watch, dict) else {}
+        path = str(watch.get("path") or "")
+        self.suffix = "/" + path.lstrip("/") if path else ""
+        self.lines = frozenset(n for n in watch.get("lines", ()) if isinstance(n, int))
+        self.hits: set[int] = set()
+        self.sent: set[int] = set()
+
+    def _local(self, frame: Any, event: str, _arg: Any) -> Any:
+        if event == "line" and frame.f_lineno in self.lines:
+            self.hits.add(frame.f_lineno)
+        return self._local
+
+    def _global(self, frame: Any, event: str, _arg: Any) -> Any:
+        if event == "call" and frame.f_code.co_filename.endswith(self.suffix):
+            return self._local
+        return None
+
+    def start(self) -> None:
+        if self.suffix and self.lines and self.hits != self.lines:
+            sys.settrace(self._global)
+
+    def stop(self) -> None:
+        sys.settrace(None)
+
+    def take(self) -> list[int]:
+        """Lines hit for the first time since the last answer."""
+        new = sorted(self.hits - self.sent)
+        self.sent |= self.hits
+        return new
+
+
 def main(argv: list[str]) -> int:
     hardening.set_non_dumpable()
     hardening.die_with_parent()
@@ -185,17 +221,22 @@ def main(argv: list[str]) -> int:
         _send(resp_fd, {"ready": False, "unsupported": unsupported})
         return 0
     _send(resp_fd, {"ready": True})
+    watch = _Watch(config.get("watch"))
     while (req := requests.read()) is not None:
         pos, kw = _arguments(req)
         made = _arguments(req.get("receiver")) if receiver is not None else None
         try:
             pos, kw = constructed(pos), constructed(kw)  # arguments of the code's own classes
-            if made is not None:  # fn is the class: construct it, then call the method
-                own_pos, own_kw = constructed(made[0]), constructed(made[1])
-                result: Any = getattr(fn(*own_pos, **own_kw), method)(*pos, **kw)
-            else:
-                result = fn(*pos, **kw)
-            result = drained(result)
+            watch.start()
+            try:
+                if made is not None:  # fn is the class: construct it, then call the method
+                    own_pos, own_kw = constructed(made[0]), constructed(made[1])
+                    result: Any = getattr(fn(*own_pos, **own_kw), method)(*pos, **kw)
+                else:
+                    result = fn(*pos, **kw)
+                result = drained(result)
+            finally:
+                watch.stop()
         except BaseException as exc:  # an outcome of the code under test, SystemExit too
             result = raised_value(exc)
         try:
@@ -204,7 +245,11 @@ def main(argv: list[str]) -> int:
             value = {"$": "repr", "type": type_name(result), "v": safe_repr(result)}
             print(f"dc_harness.callserver: encoding failed: {exc!r}", file=sys.stderr)
         sys.stdout.flush()
-        _send(resp_fd, {"value": value})
+        answer: dict[str, Any] = {"value": value}
+        new = watch.take()
+        if new:
+            answer["hit"] = new
+        _send(resp_fd, answer)
     return 0
 
 

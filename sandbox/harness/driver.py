@@ -40,6 +40,9 @@ def _start_clients(config: dict[str, Any], spec: CallSpec) -> dict[str, CallClie
         }
         if spec.receiver is not None:
             server_config["receiver"] = spec.receiver.class_name
+        watch = (params.get("watch") or {}).get(side)
+        if watch:  # the changed lines whose execution this side records
+            server_config["watch"] = watch
         client = CallClient(
             side, server_config, dict(os.environ), cwd, call_timeout, int(config["log_bytes"])
         )
@@ -96,6 +99,7 @@ def differential(
         results.append(searcher.invariant(inv, budget()))
         searches_left -= 1
     data["invariants"] = results
+    data["coverage"] = {side: sorted(c.hits) for side, c in clients.items() if c.watched}
     notes = [f"{s} cannot import {spec.qualname}: {e}" for s, e in failed.items()]
     if notes:
         data["detail"] = "; ".join([*notes, data["detail"]]).strip("; ")

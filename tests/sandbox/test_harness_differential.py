@@ -171,7 +171,23 @@ INVARIANTS = [
     {"id": "monotone-in-periods", "check": "call(periods=args['periods'] + 1) >= result"},
 ]
 
+
+def _line_of(text: str) -> int:
+    return LEDGER.splitlines().index(text) + 1
+
+
+# Coverage: the call server records which watched (changed) lines the calls executed.
+DOUBLE_LINE = _line_of("    return x * 2")
+RATIO_LINE = _line_of("    return a // b if b else 0")
+
+
+def _watch(*lines: int) -> dict[str, Any]:
+    return {"head": {"path": "ledger/interest.py", "lines": list(lines)}}
+
+
 SCENARIOS = [
+    _diff("watch-hit", "double", _args(x=INTS), max_examples=5, watch=_watch(DOUBLE_LINE)),
+    _diff("watch-miss", "double", _args(x=INTS), max_examples=5, watch=_watch(RATIO_LINE)),
     _diff("compound", "compound", _args(principal=DEC, rate=RATE, periods=PERIODS)),
     # Hypothesis alone rarely draws periods == 1: the host passes boundary values as examples.
     _diff(
@@ -299,6 +315,14 @@ def answer(request: pytest.FixtureRequest, trees: tuple[Path, Path]) -> RunResul
 
 def _data(answer: RunResult, cid: str) -> dict[str, Any]:
     return answer.candidates[cid].data
+
+
+def test_the_changed_lines_the_calls_executed_are_recorded(answer: RunResult) -> None:
+    hit, miss = _data(answer, "watch-hit"), _data(answer, "watch-miss")
+    assert hit["status"] == miss["status"] == "equal"
+    assert hit["coverage"] == {"head": [DOUBLE_LINE]}  # watched on head only
+    assert miss["coverage"] == {"head": []}  # double never runs ratio's line
+    assert "coverage" not in _data(answer, "equal") or _data(answer, "equal")["coverage"] == {}
 
 
 def test_finds_the_off_by_one_with_a_minimal_reproducible_witness(

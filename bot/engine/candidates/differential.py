@@ -135,6 +135,9 @@ def differential_candidate(
     }
     if receiver is not None:
         params["receiver"] = receiver
+    changed = reaches if reaches is not None else fn
+    if changed.changed_lines:  # which of them the calls execute (coverage, on head)
+        params["watch"] = {"head": {"path": changed.path, "lines": list(changed.changed_lines)}}
     return Candidate(
         id=cand_id,
         kind="differential",
@@ -219,6 +222,9 @@ class DifferentialGenerator:
         via = f"@{entry.function}" if entry is not None else ""
         module = ctx.modules.get(fn.path, (".", ""))[1]
         data = result.data
+        raw = data.get("coverage")
+        coverage: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        covered = tuple(n for n in coverage.get("head", ()) if isinstance(n, int))
         status = str(data.get("status", "error"))
         examples = int(data.get("examples", 0))
         evidence: list[Evidence] = []
@@ -245,6 +251,7 @@ class DifferentialGenerator:
                 examples=examples,
                 module=module,
                 entry=entry,
+                covered=covered,
             )
         )
         rules = ctx.rules

@@ -38,6 +38,9 @@ class Evidence:
     # The public function the check drove to reach ``function`` (a caller in its module), when
     # it was not called directly: the witness is a call of it (bot/engine/source/callers.py).
     entry: ChangedFunction | None = None
+    # The function's changed (head) lines the check's calls executed: coverage, the process
+    # score compute is spent by (empty when the generator does not record it).
+    covered: tuple[int, ...] = ()
 
     @property
     def target(self) -> ChangedFunction:
