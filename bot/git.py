@@ -12,6 +12,10 @@ A pull request is hostile input (see ``docs/security.md``). Nothing here follows
 the host: symlinks are resolved inside the git tree listing only, and a materialized tree holds
 plain files and directories, nothing else. Sizes are checked from ``git ls-tree -l`` before a
 byte is read (:class:`TreeLimits`), and blob contents are streamed to disk, never held whole.
+
+Longer than ~400 lines: it is the one git adapter (tests/test_layering.py), and the defences
+against hostile trees (listing-only symlink resolution, caps, ``O_NOFOLLOW`` reads, eviction)
+read best next to the git calls whose output they guard.
 """
 
 from __future__ import annotations
@@ -332,9 +336,9 @@ class GitRepo:
         return sorted(path for mode, kind, _oid, path in self._ls_tree(sha) if kind == "blob")
 
     def _ls_tree(self, sha: str) -> list[tuple[str, str, str, str]]:
-        return [(mode, kind, oid, name) for mode, kind, oid, _size, name in self._ls_sized(sha)]
+        return [(mode, kind, oid, rel) for mode, kind, oid, _size, rel in self._ls_sized(sha)]
 
-    def _ls_sized(self, sha: str) -> list[tuple[str, str, str, int, str]]:
+    def _ls_sized(self, sha: str, name: str = "") -> list[tuple[str, str, str, int, str]]:
         """Every entry of the commit's tree, recursively, with blob sizes (-1 for others).
 
         The listing is read in chunks and abandoned past what ``max_tree_files`` entries with
@@ -344,31 +348,34 @@ class GitRepo:
         raw = self._capped(
             ["ls-tree", "-z", "-r", "-l", "--full-tree", commit],
             limit * 512 + _MB,
-            lambda: f"the tree {commit[:12]} has more than {limit:,} files, over the cap",
+            lambda: (
+                f"{name or 'the tree ' + commit[:12]} has more than {limit:,} files, over the cap"
+            ),
         )
         entries = []
         for record in raw.decode("utf-8", "surrogateescape").split("\0"):
             if not record:
                 continue
-            meta, _, name = record.partition("\t")
+            meta, _, rel = record.partition("\t")
             mode, kind, oid, size = meta.split()
-            entries.append((mode, kind, oid, int(size) if size.isdigit() else -1, name))
+            entries.append((mode, kind, oid, int(size) if size.isdigit() else -1, rel))
         return entries
 
     # -- checkouts ----------------------------------------------------------------------------
 
-    def tree_plan(self, sha: str) -> TreePlan:
+    def tree_plan(self, sha: str, *, side: str = "") -> TreePlan:
         """What :meth:`materialize` writes for ``sha`` (see :class:`TreePlan`), computed from
-        the tree listing and symlink blobs only; RepositoryError when the tree is over a cap."""
+        the tree listing and symlink blobs only; RepositoryError when the tree is over a cap
+        (``side``, e.g. "head", names the tree in the message)."""
         commit = self.resolve(sha)
         if commit in self._plans:
             return self._plans[commit]
         limits = self.limits
-        entries = [e for e in self._ls_sized(commit) if e[1] == "blob"]
+        name = f"the {side} tree ({commit[:12]})" if side else f"the tree {commit[:12]}"
+        entries = [e for e in self._ls_sized(commit, name) if e[1] == "blob"]
         if len(entries) > limits.max_tree_files:
             raise RepositoryError(
-                f"the tree {commit[:12]} has {len(entries):,} files, over the "
-                f"{limits.max_tree_files:,}-file cap"
+                f"{name} has {len(entries):,} files, over the {limits.max_tree_files:,}-file cap"
             )
         plan = TreePlan()
         regular: dict[str, tuple[str, str, int]] = {}
@@ -407,7 +414,7 @@ class GitRepo:
             plan.files[rel] = entry
         if plan.total_bytes > limits.max_tree_bytes:
             raise RepositoryError(
-                f"the tree {commit[:12]} is {size_text(plan.total_bytes)}, over the "
+                f"{name} is {size_text(plan.total_bytes)}, over the "
                 f"{size_text(limits.max_tree_bytes)} cap"
             )
         self._plans[commit] = plan
@@ -449,7 +456,7 @@ class GitRepo:
 
     # -- checkouts ----------------------------------------------------------------------------
 
-    def materialize(self, sha: str, dest_root: str | os.PathLike[str]) -> Path:
+    def materialize(self, sha: str, dest_root: str | os.PathLike[str], *, side: str = "") -> Path:
         """A read-only plain-directory copy of commit ``sha`` at ``dest_root/<sha>``.
 
         Cached by sha; built in a temporary sibling directory and renamed into place, so a
@@ -465,10 +472,11 @@ class GitRepo:
         root.mkdir(parents=True, exist_ok=True)
         final = root / commit
         if final.is_dir() and not final.is_symlink():
+            self.tree_plan(commit, side=side)  # the caps hold for a cached tree too
             with contextlib.suppress(OSError):
                 os.utime(final)  # recently used: kept by eviction
             return final
-        plan = self.tree_plan(commit)
+        plan = self.tree_plan(commit, side=side)
         tmp = Path(tempfile.mkdtemp(prefix=f".{commit[:12]}.", suffix=".tmp", dir=root))
         try:
             tmp.chmod(0o755)

@@ -30,6 +30,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import UsageError
+from bot.git import TreeLimits
 from bot.redaction import is_placeholder_secret
 
 __all__ = ["SandboxChoice", "Settings", "SettingsError"]
@@ -69,6 +70,13 @@ class Settings(BaseSettings):
     bot_login: str = "deepcheck[bot]"
     skip_drafts: bool = True
     skip_bots: bool = True
+    # What one pull request may cost the host (docs/security.md): checked before reading.
+    max_file_bytes: int = Field(default=TreeLimits.max_file_bytes, gt=0)
+    max_tree_bytes: int = Field(default=TreeLimits.max_tree_bytes, gt=0)
+    max_tree_files: int = Field(default=TreeLimits.max_tree_files, gt=0)
+    max_diff_bytes: int = Field(default=TreeLimits.max_diff_bytes, gt=0)
+    keep_trees: int = Field(default=TreeLimits.keep_trees, ge=2)
+    trees_budget_bytes: int = Field(default=TreeLimits.trees_budget_bytes, gt=0)
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:
@@ -79,6 +87,14 @@ class Settings(BaseSettings):
             object.__setattr__(self, "queue_url", f"sqlite:///{self.data_dir / 'queue.db'}")
         object.__setattr__(self, "github_api_url", self.github_api_url.rstrip("/"))
         return self
+
+    @property
+    def tree_limits(self) -> TreeLimits:
+        return TreeLimits(
+            max_file_bytes=self.max_file_bytes, max_tree_bytes=self.max_tree_bytes,
+            max_tree_files=self.max_tree_files, max_diff_bytes=self.max_diff_bytes,
+            keep_trees=self.keep_trees, trees_budget_bytes=self.trees_budget_bytes,
+        )  # fmt: skip
 
     @property
     def queue_backend(self) -> Literal["sqlite", "redis"]:

@@ -30,7 +30,7 @@ from bot.engine.verdict.evidence import Evidence
 from bot.engine.verdict.findings import confirmations, confirmed, judge
 from bot.engine.verdict.judging import Judge, Meter
 from bot.errors import InfrastructureError, RepositoryError
-from bot.git import GitRepo
+from bot.git import GitRepo, TreeLimits
 from bot.models import ChangedFunction, Finding, PRContext, Report, Skipped, Spent
 from rules.ruleset import RuleSet
 from sandbox.results import CandidateResult, RunResult
@@ -71,6 +71,8 @@ class Deps:
     # what outside layers spent (model calls, tokens, dollars) for the report.
     judge: Judge | None = None
     meter: Meter | None = None
+    # What one commit may cost: per-file, per-tree and diff byte caps, the tree cache's size.
+    limits: TreeLimits = field(default_factory=TreeLimits)
 
 
 class _Session:
@@ -211,7 +213,7 @@ def _unchecked(
 def check(req: CheckRequest, deps: Deps) -> Report:
     started = time.monotonic()
     spent = Spent()
-    repo = GitRepo(req.repo)
+    repo = GitRepo(req.repo, limits=deps.limits)
     base_sha, head_sha = repo.resolve(req.base), repo.resolve(req.head)
     if base_sha == head_sha:
         raise RepositoryError(f"empty range: {req.base} and {req.head} are the same commit")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.engine.repo_config import RepoConfig
 from bot.errors import InfrastructureError
+from bot.git import read_tree_file
 from sandbox.images import default_image
 from sandbox.images.builder import build_repo_image
 from sandbox.images.errors import ImageError
@@ -26,12 +27,13 @@ def dependency_files(tree: Path) -> dict[str, bytes]:
     total = 0
     for pattern in _PATTERNS:
         for path in sorted(tree.glob(pattern)):
-            if path.is_file() and not path.is_symlink():
-                data = path.read_bytes()
+            rel = path.relative_to(tree).as_posix()
+            data = read_tree_file(tree, rel, _MAX_BYTES)  # no symlink followed, size first
+            if data is not None:
                 total += len(data)
                 if total > _MAX_BYTES:
                     raise InfrastructureError("sandbox.install: dependency files exceed 200 MB")
-                files[path.relative_to(tree).as_posix()] = data
+                files[rel] = data
     return files
 
 

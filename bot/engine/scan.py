@@ -15,14 +15,15 @@ from bot.engine.candidates import GenerationContext
 from bot.engine.candidates.differential import DifferentialGenerator, differential_candidate
 from bot.engine.change.diff import FileChange
 from bot.engine.change.functions import HeadSyntaxError, changed_functions
+from bot.engine.change.reading import left_out_notes, tree_config
 from bot.engine.pipeline import Deps
 from bot.engine.plan import BUDGETS
-from bot.engine.repo_config import CONFIG_FILE, load_repo_config, path_matches
+from bot.engine.repo_config import path_matches
 from bot.engine.risks import is_money, risk_findings
 from bot.engine.source.modules import module_for
 from bot.engine.verdict.findings import confirmations, confirmed, judge
 from bot.errors import InfrastructureError, RepositoryError, UsageError
-from bot.git import GitRepo
+from bot.git import GitRepo, TreeLimits, read_tree_file
 from bot.models import ChangedFunction, Report, Skipped, Spent
 from sandbox.spec import SandboxSpec
 from sandbox.workspace import Workspace
@@ -38,9 +39,11 @@ class ScanRequest:
     seed: int = 0
 
 
-def _tree(repo: Path, cache_dir: Path) -> tuple[Path, frozenset[str], str]:
+def _tree(
+    repo: Path, cache_dir: Path, limits: TreeLimits
+) -> tuple[Path, frozenset[str], str, list[str]]:
     try:
-        git = GitRepo(repo)
+        git = GitRepo(repo, limits=limits)
     except RepositoryError:
         if not repo.is_dir():
             raise UsageError(f"not a directory: {repo}") from None
@@ -49,9 +52,11 @@ def _tree(repo: Path, cache_dir: Path) -> tuple[Path, frozenset[str], str]:
             for p in repo.rglob("*.py")
             if not any(part.startswith(".") for part in p.relative_to(repo).parts)
         )
-        return repo, files, "worktree"
+        return repo, files, "worktree", []
     sha = git.resolve("HEAD")
-    return git.materialize(sha, cache_dir / "trees"), frozenset(git.files_at(sha)), sha
+    tree = git.materialize(sha, cache_dir / "trees")
+    plan = git.tree_plan(sha)
+    return tree, frozenset(plan.files), sha, left_out_notes("tree", plan)
 
 
 def is_test_path(path: str) -> bool:
@@ -79,9 +84,9 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
     started = time.monotonic()
     if req.tier not in BUDGETS:
         raise UsageError(f"unknown tier {req.tier!r}")
-    tree, files, sha = _tree(req.repo, deps.cache_dir)
-    config, errors = load_repo_config(tree / CONFIG_FILE)
-    notes = [f"config: {e}" for e in errors]
+    tree, files, sha, left_out = _tree(req.repo, deps.cache_dir, deps.limits)
+    config, errors = tree_config(tree)
+    notes = [f"config: {e}" for e in errors] + left_out
     globs = req.paths or (config.nightly.paths if config.nightly else ()) or ("**",)
     chosen = sorted(
         p for p in files if p.endswith(".py") and any(path_matches(g, p) for g in globs)
@@ -92,13 +97,13 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
     modules: dict[str, tuple[str, str]] = {}
     deps.progress(f"scanning {len(chosen)} files")
     for path in chosen:
+        data = read_tree_file(tree, path, _MAX_BYTES)  # no symlink followed, size first
         try:
-            if (tree / path).stat().st_size > _MAX_BYTES:
-                skipped.append(Skipped(path, "too large"))
-                continue
-            source = (tree / path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            skipped.append(Skipped(path, "unreadable"))
+            source = "" if data is None else data.decode("utf-8")
+        except UnicodeDecodeError:
+            data = None
+        if data is None:
+            skipped.append(Skipped(path, "unreadable or too large"))
             continue
         sources[path] = source  # tests too: their literals are worth trying
         if is_test_path(path):

@@ -105,7 +105,10 @@ def run_nightly_scan(
     token = host.clone_token(repo.installation_id) if repo.clone_url.startswith("http") else None
     cache = RepoCache(settings.data_dir / "repos")
     path = cache.fetch(repo, token)
-    deps = Deps(runner=runner, rules=rules, cache_dir=settings.data_dir / "cache")
+    deps = Deps(
+        runner=runner, rules=rules, cache_dir=settings.data_dir / "cache",
+        limits=settings.tree_limits,
+    )  # fmt: skip
     report = scan(ScanRequest(repo=path, paths=tuple(paths)), deps)
     previous = store.nightly_issue(repo.full_name)
     items = merge_items(previous.items if previous else (), report)

@@ -235,7 +235,7 @@ def _verify(run: _Run, base: str, config: RepoConfig, problems: list[str]) -> Re
     deps = Deps(
         runner=run.runner, rules=run.rules, cache_dir=settings.data_dir / "cache",
         image_for=run.image_for, generators=parts.generators, judge=parts.judge,
-        meter=parts.meter,
+        meter=parts.meter, limits=settings.tree_limits,
     )  # fmt: skip
     # The default branch's config, so a PR cannot weaken its own checks.
     request = CheckRequest(repo=path, base=base, head=cmd.head_sha, tier=cmd.tier, config=config)

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from bot.engine.candidates.base import GenerationContext, register
 from bot.engine.verdict.evidence import Evidence
+from bot.git import read_tree_file
 from bot.models import ChangedFunction
 from sandbox.results import CandidateResult, Status
 from sandbox.workspace import Candidate
@@ -44,6 +45,14 @@ def _mentions(text: str, fn: ChangedFunction) -> bool:
     return re.search(rf"\b{re.escape(name)}\b", text) is not None
 
 
+def _read(tree: Path, path: str) -> str | None:
+    data = read_tree_file(tree, path, _MAX_BYTES)  # no symlink followed, size first
+    try:
+        return None if data is None else data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def relevant_tests(
     functions: list[ChangedFunction], tree: Path, files: frozenset[str]
 ) -> dict[str, str]:
@@ -51,9 +60,8 @@ def relevant_tests(
     chosen: dict[str, str] = {}
     size = 0
     for path in sorted(p for p in files if is_test_file(p)):
-        try:
-            text = (tree / path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+        text = _read(tree, path)
+        if text is None:
             continue
         if not any(_mentions(text, fn) for fn in functions):
             continue
@@ -63,10 +71,9 @@ def relevant_tests(
         size += len(text)
         for conf in _conftests(path, files):
             if conf not in chosen:
-                try:
-                    chosen[conf] = (tree / conf).read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError):
-                    continue
+                conf_text = _read(tree, conf)
+                if conf_text is not None:
+                    chosen[conf] = conf_text
     return chosen
 
 

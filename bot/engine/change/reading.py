@@ -1,10 +1,13 @@
 """Reading a change: trees, diff, changed functions, module names, what is skipped.
 
 Everything here reads files as text and parses them with ``ast``; nothing is imported or run.
+Files are read from the trees :meth:`bot.git.GitRepo.materialize` wrote (plain files only)
+through :func:`bot.git.read_tree_file`, which follows no symlink and checks the size first.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,10 +18,12 @@ from bot.engine.repo_config import CONFIG_FILE, RepoConfig, load_repo_config
 from bot.engine.source.modules import module_for
 from bot.errors import ConfigError, RepositoryError
 from bot.fingerprint import finding_id
-from bot.git import GitRepo
+from bot.git import GitRepo, TreePlan, read_tree_file
 from bot.models import ChangedFunction, Finding, Skipped, Witness
 
 _MAX_SOURCE_BYTES = 1_000_000
+_MAX_CONFIG_BYTES = 200_000
+_MAX_LEFT_OUT_NOTES = 10
 
 
 @dataclass
@@ -40,13 +45,35 @@ class Analysis:
 
 
 def _read(tree: Path, rel: str) -> str | None:
-    path = tree / rel
+    data = read_tree_file(tree, rel, _MAX_SOURCE_BYTES)
     try:
-        if path.stat().st_size > _MAX_SOURCE_BYTES:
-            return None
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return None if data is None else data.decode("utf-8")
+    except UnicodeDecodeError:
         return None
+
+
+def tree_config(tree: Path) -> tuple[RepoConfig, list[ConfigError]]:
+    """``.deepcheck.yml`` of a materialized tree (defaults when there is none)."""
+    if not os.path.lexists(tree / CONFIG_FILE):
+        return RepoConfig(), []
+    data = read_tree_file(tree, CONFIG_FILE, _MAX_CONFIG_BYTES)
+    try:
+        text = None if data is None else data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is None:
+        why = f"cannot read: not a UTF-8 file under {_MAX_CONFIG_BYTES:,} bytes (using defaults)"
+        return RepoConfig(), [ConfigError(CONFIG_FILE, None, why)]
+    return load_repo_config(text, label=CONFIG_FILE)
+
+
+def left_out_notes(side: str, plan: TreePlan) -> list[str]:
+    """One note per entry the materialized tree left out (a few, then a count)."""
+    items = sorted(plan.left_out.items())
+    notes = [f"{side}: {path} left out ({why})" for path, why in items[:_MAX_LEFT_OUT_NOTES]]
+    if len(items) > _MAX_LEFT_OUT_NOTES:
+        notes.append(f"{side}: {len(items) - _MAX_LEFT_OUT_NOTES} more entries left out")
+    return notes
 
 
 def _syntax_finding(err: HeadSyntaxError, change: FileChange) -> Finding:
@@ -94,15 +121,17 @@ def analyse(
             f"empty range: no changes between {base_sha[:12]} and {head_sha[:12]}"
         )
     trees = cache_dir / "trees"
-    base_tree = repo.materialize(base_sha, trees)
-    head_tree = repo.materialize(head_sha, trees)
-    base_files = frozenset(repo.files_at(base_sha))
-    head_files = frozenset(repo.files_at(head_sha))
+    base_tree = repo.materialize(base_sha, trees, side="base")
+    head_tree = repo.materialize(head_sha, trees, side="head")
+    base_plan, head_plan = repo.tree_plan(base_sha), repo.tree_plan(head_sha)
+    base_files = frozenset(base_plan.files)
+    head_files = frozenset(head_plan.files)
     errors: list[ConfigError] = []
     if config is None:
-        config, errors = load_repo_config(head_tree / CONFIG_FILE)
+        config, errors = tree_config(head_tree)
     out = Analysis(base_tree, head_tree, base_files, head_files, config)
     out.notes.extend(f"config: {e}" for e in errors)
+    out.notes.extend(left_out_notes("head", head_plan))
     py_head = [p for p in head_files if p.endswith(".py")]
     for path in sorted(py_head):
         text = _read(head_tree, path)
