@@ -29,6 +29,8 @@ __all__ = [
 MARKER_PREFIX = "<!-- deepcheck:"
 _BACKTICK_RUN = re.compile(r"`+")
 _FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+# Anything a marker parser might take for ours: any case, any spacing after ``<!--``.
+_MARKER_LIKE = re.compile(r"<!--(\s*)(deepcheck)", re.IGNORECASE)
 
 
 def gh_len(text: str) -> int:
@@ -47,6 +49,7 @@ def fence_for(content: str) -> str:
 
 def code_block(content: str, lang: str = "") -> str:
     """A fenced code block whose fence no line of ``content`` can close."""
+    content = _neutralize_code(content)
     fence = fence_for(content)
     body = content if content.endswith("\n") or not content else content + "\n"
     return f"{fence}{lang}\n{body}{fence}"
@@ -55,6 +58,7 @@ def code_block(content: str, lang: str = "") -> str:
 def inline_code(text: str) -> str:
     """An inline code span for one line of text (newlines become spaces)."""
     flat = " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
+    flat = _neutralize_code(flat)
     ticks = "`" * (_longest_backtick_run(flat) + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") or not flat.strip() else ""
     return f"{ticks}{pad}{flat}{pad}{ticks}"
@@ -140,7 +144,13 @@ def balance_fences(markdown: str) -> str:
 
 def neutralize_markers(markdown: str) -> str:
     """Untrusted text cannot carry a marker that our idempotency checks would match."""
-    return markdown.replace(MARKER_PREFIX, "&lt;!-- deepcheck:")
+    return _MARKER_LIKE.sub(r"&lt;!--\1\2", markdown)
+
+
+def _neutralize_code(text: str) -> str:
+    """The same inside code, where an entity would show as typed: a zero-width space splits
+    ``<!--`` so that no parser of our markers (nor GitHub's HTML) sees one."""
+    return _MARKER_LIKE.sub("<!-\u200b-\\1\\2", text)
 
 
 def truncate_markdown(markdown: str, budget: int) -> str:

@@ -79,7 +79,8 @@ def review_marker(head: str) -> str:
 
 
 def _flat(text: str) -> str:
-    return " ".join(text.split())
+    """One line of untrusted text: no marker of ours can be forged through it."""
+    return " ".join(neutralize_markers(text).split())
 
 
 def _cell(text: str) -> str:

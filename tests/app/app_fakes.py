@@ -28,7 +28,8 @@ GIT_ENV = {
 
 def git(repo: Path, *args: str) -> str:
     out = subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, env=GIT_ENV, capture_output=True, text=True
+        ["git", "-C", str(repo), *args], check=True, env=GIT_ENV, capture_output=True, text=True,
+        errors="replace",
     )
     return out.stdout.strip()
 

@@ -123,8 +123,9 @@ def _annotation(finding: Finding, fail_on: Collection[str]) -> Annotation:
     if finding.witness is not None:
         w = finding.witness
         parts.append(f"Witness: {w.call}\nbase: {w.base}\nhead: {w.head}")
-    message = clip("\n\n".join(p for p in parts if p) or finding.title, _ANNOTATION_MESSAGE)
-    title = clip(" ".join(finding.title.split()), _ANNOTATION_TITLE)
+    text = neutralize_markers("\n\n".join(p for p in parts if p) or finding.title)
+    message = clip(text, _ANNOTATION_MESSAGE)
+    title = clip(" ".join(neutralize_markers(finding.title).split()), _ANNOTATION_TITLE)
     line = max(1, finding.line)
     return Annotation(finding.path, line, line, level, message, title)
 
