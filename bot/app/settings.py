@@ -15,6 +15,7 @@ one freely; ``validate_for_serving()`` is the gate a server passes at start, and
 | ``DEEPCHECK_DATABASE_URL`` | ``sqlite:///<data dir>/deepcheck.db`` |
 | ``DEEPCHECK_QUEUE_URL`` | ``sqlite:///<data dir>/queue.db`` (``redis://…`` switches to Redis) |
 | ``DEEPCHECK_SANDBOX`` | ``auto`` (``docker`` / ``process``) |
+| ``DEEPCHECK_SANDBOX_IMAGE`` | the sandbox image matching this deepcheck |
 | ``DEEPCHECK_ALLOW_PROCESS_SANDBOX`` | ``false`` |
 | ``DEEPCHECK_BOT_LOGIN`` | ``deepcheck[bot]`` |
 | ``DEEPCHECK_SKIP_DRAFTS`` / ``DEEPCHECK_SKIP_BOTS`` | ``true`` |
@@ -66,6 +67,7 @@ class Settings(BaseSettings):
     database_url: str = ""  # "" → sqlite file under data_dir (filled in below)
     queue_url: str = ""  # "" → sqlite huey file under data_dir; redis://… → Redis
     sandbox: SandboxChoice = "auto"
+    sandbox_image: str = ""  # "" → the image matching this deepcheck (`deepcheck sandbox build`)
     allow_process_sandbox: bool = False
     bot_login: str = "deepcheck[bot]"
     skip_drafts: bool = True

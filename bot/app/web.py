@@ -11,7 +11,13 @@
    something, release the claim if enqueueing fails (500); 202.
 
 Claim and enqueue are synchronous callables (a store, a queue): they run in the thread pool,
-never on the event loop. ``GET /healthz`` answers 200; ``GET /metrics`` is Prometheus text.
+never on the event loop. ``GET /metrics`` is Prometheus text.
+
+With a ``SelfTest`` (``bot.app.selftest``, what ``deepcheck serve`` passes), the sandbox must
+have run one trivial job first: until it has, ``GET /healthz`` answers 503 with the reason and
+``POST /webhook`` refuses every delivery with 503 (GitHub shows the reason in its delivery log;
+redeliver once the App is healthy); after, ``/healthz`` answers 200 with ``sandbox: ok``.
+Without one (tests of the endpoint alone), ``/healthz`` answers 200.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from bot.app.events import SIGNATURE_HEADER, handled_events, route, verify_signature
 from bot.app.jobs import Command, Ignore
+from bot.app.selftest import SelfTest
 from bot.app.settings import Settings
 
 __all__ = ["MAX_BODY_BYTES", "WebhookMetrics", "create_app"]
@@ -45,7 +52,15 @@ Enqueue = Callable[[str, list[Command]], None]
 Claim = Callable[[str], bool]
 Release = Callable[[str], None]
 Outcome = Literal[
-    "accepted", "duplicate", "ignored", "ping", "unauthorized", "too_large", "bad_request", "error"
+    "accepted",
+    "duplicate",
+    "ignored",
+    "ping",
+    "unauthorized",
+    "too_large",
+    "bad_request",
+    "error",
+    "unavailable",
 ]
 
 ENQUEUE_BUCKETS: tuple[float, ...] = (
@@ -140,8 +155,11 @@ def create_app(
     release_delivery: Release,
     metrics: WebhookMetrics | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
+    selftest: SelfTest | None = None,
 ) -> FastAPI:
-    """The App's web process. Raises ``SettingsError`` when the webhook secret is unusable."""
+    """The App's web process. Raises ``SettingsError`` when the webhook secret is unusable.
+
+    ``selftest``: deliveries are refused (503) until its verdict is ok; ``/healthz`` says why."""
     settings.validate_for_serving(web=True, worker=False)
     secret = settings.webhook_secret_bytes()
     counters = metrics if metrics is not None else WebhookMetrics()
@@ -214,6 +232,11 @@ def create_app(
     async def webhook(request: Request) -> Response:
         # headers read directly: no per-request dependency solving on the hot path
         x_github_event = request.headers.get("x-github-event")
+        if selftest is not None:
+            verdict = selftest.verdict
+            if not verdict.ok:
+                counters.delivery("unverified", "unavailable")
+                return JSONResponse({"error": verdict.reason}, status_code=503)
         try:
             label, outcome, response = await handle(
                 request,
@@ -234,8 +257,13 @@ def create_app(
         return response
 
     @app.get("/healthz")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    async def healthz() -> Response:
+        if selftest is None:
+            return JSONResponse({"status": "ok"})
+        verdict = selftest.verdict
+        if verdict.ok:
+            return JSONResponse({"status": "ok", "sandbox": "ok"})
+        return JSONResponse({"status": "unavailable", "sandbox": verdict.reason}, status_code=503)
 
     @app.get("/metrics")
     async def prometheus() -> PlainTextResponse:

@@ -9,6 +9,10 @@ importer). No business logic: settings in, adapters built, handed to each other.
 
 Settings are read and validated first; a problem is one line on stderr and exit code 2. A
 sandbox backend that cannot run is one line and exit code 3.
+
+Both run the sandbox self-test (``bot.app.selftest``) at start: ``serve`` in the background,
+answering 503 on ``/healthz`` and ``/webhook`` until it passes (retried every 30 s);
+``worker`` before consuming, exiting with code 3 and the reason when it fails.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
@@ -27,8 +32,9 @@ if TYPE_CHECKING:
     from bot.app.queue import Queue
     from bot.app.settings import Settings
     from bot.app.store import Store
+    from sandbox.runner import Runner
 
-__all__ = ["app", "build", "serve", "worker"]
+__all__ = ["app", "build", "runner_factory", "serve", "worker"]
 
 err = Console(stderr=True, highlight=False)
 log = logging.getLogger("deepcheck.app")
@@ -76,6 +82,39 @@ def _validate(settings: Settings, *, web: bool, worker: bool) -> None:
         _fail(2, str(exc))
 
 
+def runner_factory(settings: Settings) -> Callable[[], Runner]:
+    """How the tasks and the self-test build their sandbox runner: the configured backend,
+    with ``DEEPCHECK_SANDBOX_IMAGE`` as the Docker image when it is set."""
+    from sandbox.select import DEFAULT_BACKENDS, select_runner
+
+    backends = dict(DEFAULT_BACKENDS)
+    image = settings.sandbox_image or None
+    if image is not None:
+
+        def docker_runner() -> Runner:
+            from sandbox.docker_runner import DockerRunner
+
+            return DockerRunner(image=image)
+
+        backends["docker"] = docker_runner
+
+    def make() -> Runner:
+        return select_runner(
+            settings.sandbox,
+            allow_process=settings.allow_process_sandbox,
+            backends=backends,
+            warn=log.warning,
+        )
+
+    return make
+
+
+def selftest_dir(settings: Settings) -> Path:
+    """Where the self-test writes its tree: under the data directory (a path the engine sees
+    too when the App runs in a container with the data directory mounted at the same path)."""
+    return settings.data_dir / "selftest"
+
+
 @dataclass
 class Wiring:
     """The App's adapters for one process, built from the settings."""
@@ -109,11 +148,8 @@ def build(settings: Settings, *, jobs: bool, generators: list[str] | None = None
         from bot.app.github.client import GitHubApp
         from bot.engine.rulebook import load_rules
         from bot.llm.client import DailyQuota, LLMSession, from_env
-        from sandbox.select import select_runner
 
-        runner = select_runner(
-            settings.sandbox, allow_process=settings.allow_process_sandbox, warn=log.warning
-        )
+        runner = runner_factory(settings)()
         github = GitHubApp(
             settings.github_app_id or 0,
             settings.private_key_pem(),
@@ -172,21 +208,26 @@ def serve(
     import uvicorn
 
     from bot.app.queue import start_consumer, stop_consumer
+    from bot.app.selftest import SelfTest
     from bot.app.web import create_app
 
+    selftest = SelfTest(runner_factory(settings), selftest_dir(settings))
     try:
         web = create_app(
             settings,
             enqueue=wiring.queue.enqueue,
             claim_delivery=wiring.store.claim_delivery,
             release_delivery=wiring.store.release_delivery,
+            selftest=selftest,
         )
     except UsageError as exc:
         _fail(2, str(exc))
+    selftest.start()
     consumer = start_consumer(wiring.queue.huey, workers=threads) if threads > 0 else None
     try:
         uvicorn.run(web, host=host, port=port, log_level="info", proxy_headers=False)
     finally:
+        selftest.stop()
         if consumer is not None:
             stop_consumer(consumer)
         wiring.close()
@@ -210,6 +251,12 @@ def worker(
     settings = _settings()
     _validate(settings, web=False, worker=True)
     _logging()
+    from bot.app.selftest import run_selftest
+
+    verdict = run_selftest(runner_factory(settings), selftest_dir(settings))
+    if not verdict.ok:
+        _fail(3, verdict.reason)
+    log.info("sandbox self-test passed")
     wiring = _build(settings, jobs=True)
     from bot.app.queue import start_consumer
 
