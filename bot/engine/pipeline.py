@@ -29,9 +29,18 @@ from bot.engine.risks import risk_findings
 from bot.engine.verdict.evidence import Evidence
 from bot.engine.verdict.findings import confirmations, confirmed, judge
 from bot.engine.verdict.judging import Judge, Meter
+from bot.engine.verdict.unchecked import RAN, unchecked
 from bot.errors import InfrastructureError, RepositoryError
 from bot.git import GitRepo, TreeLimits
-from bot.models import ChangedFunction, Finding, PRContext, Report, Skipped, Spent
+from bot.models import (
+    ChangedFunction,
+    Finding,
+    LineCoverage,
+    PRContext,
+    Report,
+    Skipped,
+    Spent,
+)
 from rules.ruleset import RuleSet
 from sandbox.results import CandidateResult, RunResult
 from sandbox.runner import Runner
@@ -89,6 +98,7 @@ class _Session:
             spec = replace(spec, image=self.image)
         result = self.deps.runner.run(ws, spec)
         self.spent.sandbox_runs += 1
+        self.spent.sandbox_cpu_s = round(self.spent.sandbox_cpu_s + result.cpu_s, 3)
         if not result.ok:
             raise InfrastructureError(
                 f"sandbox failed during {what}: {result.infrastructure_error}"
@@ -135,12 +145,36 @@ def _summary(
     # Functions a generator ran on and found nothing in (an undrivable one had no run).
     ran = {(e.function.path, e.function.function) for e in evidence}
     unexplored = sum(1 for f in functions if (f.path, f.function) in ran - with_witness)
+    lines = {(c.path, c.function): c for c in line_coverage(functions, evidence)}
+    unexecuted = sum(
+        1
+        for key, c in lines.items()
+        if key not in with_witness and c.total and c.executed < c.total
+    )
     return EscalationEvidence(
         risky_without_evidence=len(unresolved),
         flaky=flaky,
         disagreements=disagreements,
         unexplored=unexplored,
+        unexecuted=unexecuted,
     )
+
+
+def line_coverage(
+    functions: Sequence[ChangedFunction], evidence: Sequence[Evidence]
+) -> list[LineCoverage]:
+    """Per function whose checks recorded it: how many changed lines some call executed."""
+    hit: dict[tuple[str, str], set[int]] = {}
+    for e in evidence:
+        if e.covered or (e.status in RAN and e.source == "differential"):
+            hit.setdefault((e.function.path, e.function.function), set()).update(e.covered)
+    out = []
+    for fn in functions:
+        key = (fn.path, fn.function)
+        if key in hit and fn.changed_lines:
+            executed = len(hit[key] & set(fn.changed_lines))
+            out.append(LineCoverage(fn.path, fn.function, executed, len(fn.changed_lines)))
+    return out
 
 
 def _run_planned(
@@ -194,20 +228,6 @@ def _batch_runner(
         return session.run(ws, spec, f"{tier} model-proposed checks").candidates
 
     return run
-
-
-def _unchecked(
-    analysed: list[ChangedFunction], over_budget: list[ChangedFunction], evidence: list[Evidence]
-) -> list[str]:
-    """Notes for analysed functions that no generator could check, with the reason."""
-    seen = {(e.function.path, e.function.function) for e in evidence}
-    seen |= {(f.path, f.function) for f in over_budget}
-    out = []
-    for fn in analysed:
-        if (fn.path, fn.function) not in seen:
-            why = drivable(fn) or "no candidate could be generated for its parameters"
-            out.append(f"{fn.path}::{fn.function}: not checked ({why})")
-    return out
 
 
 def check(req: CheckRequest, deps: Deps) -> Report:
@@ -287,7 +307,10 @@ def check(req: CheckRequest, deps: Deps) -> Report:
         Skipped(f.path, f"over the {spent.tier_path[-1]} tier's budget", f.function)
         for f in over_budget
     )
-    notes.extend(_unchecked(analysis.analysed, over_budget, evidence))
+    not_run = unchecked(
+        analysis.analysed, evidence, over_budget=over_budget,
+        budget_note=f"over the {spent.tier_path[-1]} tier's budget", why_not_drivable=drivable,
+    )  # fmt: skip
     # Confirm each witness as a ready-to-paste test, run on both sides.
     witnessed_once: dict[tuple[str, str, str, str], Evidence] = {}
     for e in evidence:
@@ -343,6 +366,9 @@ def check(req: CheckRequest, deps: Deps) -> Report:
         notes=tuple(notes),
         title=pr.title,
         description=pr.description,
+        unchecked=tuple(not_run),
+        analysed=len(analysis.analysed),
+        coverage=tuple(line_coverage(analysis.analysed, evidence)),
     )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.app.github.host import Annotation, PullRequestInfo, ReviewComment
 from bot.report.markdown import finding_marker
-from sandbox.results import RunResult
+from sandbox.results import CandidateResult, Outcome, RunResult, Status
 from sandbox.spec import SandboxSpec
 from sandbox.workspace import Workspace
 
@@ -28,7 +28,11 @@ GIT_ENV = {
 
 def git(repo: Path, *args: str) -> str:
     out = subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, env=GIT_ENV, capture_output=True, text=True,
+        ["git", "-C", str(repo), *args],
+        check=True,
+        env=GIT_ENV,
+        capture_output=True,
+        text=True,
         errors="replace",
     )
     return out.stdout.strip()
@@ -214,8 +218,9 @@ def _marked_ids(text: str) -> list[str]:
 
 @dataclass
 class FakeRunner:
-    """A sandbox that runs nothing: every run succeeds with no candidate results, or fails
-    as infrastructure when ``error`` is set."""
+    """A sandbox that runs no code: every candidate answers "no difference" (a differential
+    found base and head equal, a test passed on both sides), or the whole run fails as
+    infrastructure when ``error`` is set."""
 
     error: str | None = None
     runs: int = 0
@@ -227,4 +232,13 @@ class FakeRunner:
 
     def run(self, workspace: Workspace, spec: SandboxSpec) -> RunResult:
         self.runs += 1
-        return RunResult(backend="fake", infrastructure_error=self.error)
+        if self.error is not None:
+            return RunResult(backend="fake", infrastructure_error=self.error)
+        passed = {side: Outcome(Status.PASSED) for side in ("base", "head")}
+        answers = {
+            c.id: CandidateResult(c.id, c.kind, dict(passed), {"status": "equal", "examples": 1})
+            if c.kind == "differential"
+            else CandidateResult(c.id, c.kind, dict(passed))
+            for c in workspace.candidates
+        }
+        return RunResult(backend="fake", candidates=answers)

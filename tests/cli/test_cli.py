@@ -181,3 +181,40 @@ def test_missing_and_unknown_options_are_one_line(cache: Path) -> None:
     proc = deepcheck("check", "--base", "x", "--bogus", cache=cache)
     assert proc.returncode == 2
     assert "--bogus" in one_line(proc)
+
+
+def test_a_change_whose_module_cannot_import_is_unverified_not_a_pass(
+    tmp_path: Path, cache: Path
+) -> None:
+    """A dependency the sandbox lacks: no silent PASS, exit 3, the reason named first."""
+    base = (
+        "import text_unidecode_missing\n\n\ndef slug(text: str) -> str:\n    return text.lower()\n"
+    )
+    head = base.replace("text.lower()", "text.lower().strip()")
+    repo = make_repo(tmp_path / "r", {"slugs.py": base}, {"slugs.py": head})
+    proc = deepcheck(
+        "check", "--repo", str(repo), "--base", "main~1", "--head", "main",
+        "--sandbox", "process", "--tier", "quick", "--format", "json", cache=cache,
+    )  # fmt: skip
+    assert proc.returncode == 3, proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last == (
+        "deepcheck: UNVERIFIED: 0 of 1 changed function could be run: cannot import: "
+        "ModuleNotFoundError: No module named 'text_unidecode_missing'"
+    )
+    assert "Traceback" not in proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["findings"] == []
+    verification = data["verification"]
+    assert (verification["analysed"], verification["checked"]) == (1, 0)
+    assert verification["unverified"] is True
+    [gap] = verification["unchecked"]
+    assert gap["function"] == "slug" and gap["cause"] == "could-not-run"
+    assert "text_unidecode_missing" in gap["reason"]
+    text = deepcheck(
+        "check", "--repo", str(repo), "--base", "main~1", "--sandbox", "process",
+        "--tier", "quick", cache=cache,
+    )  # fmt: skip
+    assert text.returncode == 3
+    assert text.stdout.splitlines()[2].startswith("UNVERIFIED: 0 of 1 changed function")
+    assert "PASS" not in text.stdout

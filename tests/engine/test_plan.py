@@ -168,3 +168,27 @@ def test_select_functions(rules: RuleSet) -> None:
     assert [f.function for f in rest] == ["next_run", "parse_header"]
     small = dataclasses.replace(BUDGETS["quick"], max_functions=1)
     assert select_functions(functions, small) == ([PLAIN], [DATES, MONEY, FLOATY])
+
+
+def test_changed_lines_not_executed_yet_ask_for_more_compute() -> None:
+    """Coverage is the process score: a search that never ran the change has not looked."""
+    tier, why = next_tier("quick", EscalationEvidence(unexecuted=2))
+    assert tier == "standard" and "changed lines not executed yet in 2 function(s)" in why
+    assert next_tier("standard", EscalationEvidence(unexecuted=1))[0] == "deep"
+    assert next_tier("deep", EscalationEvidence(unexecuted=1))[0] is None
+    assert next_tier("standard", EscalationEvidence())[0] is None
+
+
+def test_line_coverage_counts_what_the_differential_executed() -> None:
+    from bot.engine.pipeline import line_coverage
+    from bot.engine.verdict.evidence import Evidence
+
+    fn = dataclasses.replace(FLOATY, changed_lines=(2, 3, 4))
+    other = dataclasses.replace(FLOATY, function="other", changed_lines=(9,))
+    evidence = [
+        Evidence("differential", fn, "clean", covered=(2, 4)),
+        Evidence("invariant", fn, "clean"),
+        Evidence("differential", other, "error"),  # never ran: no coverage to speak of
+    ]
+    [c] = line_coverage([fn, other], evidence)
+    assert (c.function, c.executed, c.total) == ("pay", 2, 3)

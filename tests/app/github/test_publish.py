@@ -158,3 +158,16 @@ def test_a_narrowed_run_reports_nothing_resolved() -> None:
     pub = publication(report(finding("new", 11)), pull(), {"elsewhere"}, resolve_missing=False)
     assert pub.resolved_ids == () and "Resolved" not in pub.review_body
     assert pub.new_ids == ("new",)
+
+
+def test_a_change_whose_code_could_not_run_is_neutral_not_success() -> None:
+    from bot.models import Unchecked
+
+    gap = Unchecked("a.py", "f", "cannot import: ModuleNotFoundError: No module named 'x'",
+                    "could-not-run")  # fmt: skip
+    unverified = replace(report(), unchecked=(gap,), analysed=1)
+    assert conclusion(unverified) == "neutral"
+    change = finding("c", 10, kind="behavior-change")
+    assert conclusion(replace(report(change), unchecked=(gap,), analysed=2)) == "failure"
+    in_scope = replace(gap, cause="not-drivable")
+    assert conclusion(replace(report(), unchecked=(in_scope,), analysed=2)) == "success"
