@@ -356,7 +356,7 @@ def changed_units(base: str, head: str) -> set[str]:
 
 def is_private(function: str, path: str = "") -> bool:
     """A private helper: an ``_name`` function/method, or anything in an ``_module.py``."""
-    parts = function.split(".") + [Path(path).stem] if path else function.split(".")
+    parts = [*function.split("."), Path(path).stem] if path else function.split(".")
     return any(p.startswith("_") and not p.endswith("__") for p in parts)
 
 
@@ -469,7 +469,7 @@ def build_stats(cases: list[dict], results: dict[str, dict]) -> dict:
         "cases": len(cases),
         "packages": {
             b: {k: v for k, v in p.items() if k != "category"} for b, p in PACKAGES.items()
-        },  # fmt: skip
+        },
         "by_kind": {},
         "by_package": {},
         "by_category": {},
