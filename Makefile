@@ -39,6 +39,12 @@ services:
 app-image: $(STAMP) engine
 	bash scripts/build-app-image
 
+# The whole deployment's images (scripts/stack images): the App image when missing, Redis and
+# PostgreSQL from a debootstrap base (cached by recipe digest), the sandbox image.
+.PHONY: stack-images
+stack-images: $(STAMP) engine sandbox-image app-image
+	bash scripts/stack images
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -49,7 +55,7 @@ types: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q -m 'not docker'
 
-test: $(STAMP) lint types sandbox-image services
+test: $(STAMP) lint types sandbox-image services app-image stack-images
 	$(BIN)/pytest -q
 
 clean:
