@@ -101,3 +101,43 @@ def test_a_bug_in_a_private_helper_is_shown_as_a_call_of_its_public_caller(
     assert finding["witness"]["call"].startswith("split_evenly(")  # the public call reproduces it
     assert "from split import split_evenly" in finding["witness"]["test"]
     assert "Reached through the public `split_evenly`" in finding["message"]
+
+
+RE_MODULE = """import re
+
+NUMBER = re.compile(r"(?P<int>[0-9]+)(?P<frac>\\.[0-9]+)?")
+
+
+def match_to_number(match, parse_float):
+    if match.group("frac"):
+        return parse_float(match.group())
+    return int(match.group(), 0)
+"""
+PARSER = """from pkg._re import NUMBER, match_to_number
+
+
+def loads(text: str):
+    m = NUMBER.fullmatch(text)
+    if m is None:
+        raise ValueError(text)
+    return match_to_number(m, float)
+"""
+
+
+def test_a_helper_that_only_another_module_calls_is_driven_through_it(tmp_path: Path) -> None:
+    """A ``re.Match`` parameter no strategy builds: the package's public caller reaches it,
+    with strings drawn from the regular expression the helper's module compiles."""
+    head = RE_MODULE.replace('if match.group("frac"):', 'if "." in match.group("int"):')
+    base_files = {"pkg/__init__.py": "", "pkg/_re.py": RE_MODULE, "pkg/parser.py": PARSER}
+    repo = make_repo(tmp_path / "r", base_files, {"pkg/_re.py": head}, title="Simplify")
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli.main", "check", "--repo", str(repo), "--base", "main~1",
+         "--sandbox", "process", "--tier", "standard", "--format", "json"],
+        capture_output=True, text=True, timeout=300, cwd=REPO,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DEEPCHECK_CACHE_DIR": str(tmp_path)},
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    [finding] = json.loads(proc.stdout)["findings"]
+    assert finding["function"] == "match_to_number" and finding["path"] == "pkg/_re.py"
+    assert finding["witness"]["call"].startswith("loads(text=")
+    assert "from pkg.parser import loads" in finding["witness"]["test"]

@@ -151,3 +151,15 @@ def test_refusals_say_why(functions: dict[str, ChangedFunction], rules: RuleSet)
 
 def test_class_methods_need_no_receiver(functions: dict[str, ChangedFunction]) -> None:
     assert drivable(functions["Counter.zero"]) is None
+
+
+def test_a_class_deriving_from_object_alone_is_built_with_no_arguments() -> None:
+    import ast
+
+    from bot.engine.inputs.constructors import constructor_params
+
+    [plain] = ast.parse("class Lexer(object):\n    def tokenize(self, s):\n        return s\n").body
+    [other] = ast.parse("class Lexer(Base):\n    pass\n").body
+    assert isinstance(plain, ast.ClassDef) and isinstance(other, ast.ClassDef)
+    assert constructor_params(plain) == ()
+    assert constructor_params(other) is None  # inherited from a class not in this file

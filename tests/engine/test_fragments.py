@@ -57,6 +57,7 @@ def test_string_parameters_draw_the_fragments_too() -> None:
     [arg], why = args_for(fn, rules=load_rules(), module_source=MODULE, fragments=fragments)
     assert why == []
     types = [o["type"] for o in arg["strategy"]["options"]]
-    assert types == ["text", "splice", "regex"]
+    assert types == ["text", "splice", "regex", "regex"]
+    assert [o.get("fullmatch") for o in arg["strategy"]["options"][2:]] == [True, None]
     [plain], _ = args_for(fn, rules=load_rules(), module_source=MODULE)
     assert plain["strategy"]["type"] == "text"

@@ -97,3 +97,33 @@ def test_an_unbuildable_annotation_falls_back_to_the_body() -> None:
     fn = _fn(Param("shape", "Shape"), source="def label(shape: Shape):\n    return shape\n")
     _args, why_not = args_for(fn, rules=load_rules(), module_source=fn.head_source)
     assert why_not and "Shape" in why_not[0]
+
+
+def test_supports_protocols_and_unions_with_an_ungeneratable_part() -> None:
+    assert parse_hint("SupportsInt") == ("scalar", "int")
+    assert parse_hint("typing.SupportsFloat") == ("scalar", "float")
+    assert parse_hint("str | bytes") == ("union", [("scalar", "str")])  # bytes: no strategy
+    assert parse_hint("Union[bytes, int]") == ("union", [("scalar", "int")])
+    with pytest.raises(NoStrategy):
+        parse_hint("bytes | bytearray")
+
+
+def test_aliases_imported_from_the_repositorys_other_modules() -> None:
+    from bot.engine.source.imports import ImportMap
+
+    sources = {
+        "pkg/__init__.py": "",
+        "pkg/types.py": "from typing import Union\nStrOrBytes = Union[str, bytes]\n",
+        "pkg/utils.py": (
+            "from pkg.types import StrOrBytes\n\n\ndef sep(s: StrOrBytes):\n    return s\n"
+        ),
+    }
+    fn = ChangedFunction(
+        "pkg/utils.py", "sep", 4, 5, "modified", params=(Param("s", "StrOrBytes"),),
+        head_source="def sep(s: StrOrBytes):\n    return s\n", base_path="pkg/utils.py",
+    )  # fmt: skip
+    imports = ImportMap("pkg/utils.py", "pkg.utils", sources)
+    args, why = args_for(
+        fn, rules=load_rules(), module_source=sources["pkg/utils.py"], imports=imports
+    )
+    assert why == [] and "text" in str(args[0]["strategy"])

@@ -24,9 +24,10 @@ from bot.engine.inputs.constructors import (
     receiver_spec,
 )
 from bot.engine.inputs.strategies import args_for
-from bot.engine.invariants import invariants_for
-from bot.engine.source.callers import entry_points, is_private
+from bot.engine.invariants import callable_params, invariants_for
+from bot.engine.source.callers import Caller, entry_points, is_private
 from bot.engine.source.fragments import text_fragments
+from bot.engine.source.imports import ImportMap
 from bot.engine.source.literals import (
     MAX_PER_PARAM,
     constants_near,
@@ -34,6 +35,7 @@ from bot.engine.source.literals import (
     is_test_path,
     sibling_literals,
 )
+from bot.engine.source.modules import module_for
 from bot.engine.verdict.evidence import Evidence
 from bot.models import ChangedFunction
 from sandbox.results import CandidateResult
@@ -94,7 +96,7 @@ def differential_candidate(
     """
     rules = ctx.rules
     budget = ctx.budget
-    head_mod = ctx.modules.get(fn.path)
+    head_mod = module_of(fn.path, ctx)
     base_mod = ctx.modules.get(f"base:{fn.base_path}", head_mod)
     if head_mod is None or base_mod is None:
         return None
@@ -107,11 +109,14 @@ def differential_candidate(
     constants = list(constants_near(fn, module_src).values())
     classes = ClassResolver(fn.path, head_mod[1], ctx.head_sources, rules)
     bodies = [fn.head_source, fn.base_source]
+    pattern_src = module_src  # the module-level patterns the bodies may read by name
     if reaches is not None:  # driven for a changed helper: what the helper looks for counts
         bodies += [reaches.head_source, reaches.base_source]
+        if reaches.path != fn.path:
+            pattern_src += "\n" + ctx.head_sources.get(reaches.path, "")
     args, why_not = args_for(
         fn, rules=rules, literals=literals, constants=constants, module_source=module_src,
-        classes=classes, imports=classes.imports, fragments=text_fragments(bodies, module_src),
+        classes=classes, imports=classes.imports, fragments=text_fragments(bodies, pattern_src),
     )  # fmt: skip
     if why_not:
         return None
@@ -154,16 +159,71 @@ def _entries(
     themselves, described for the driver, with ``fn``'s boundary constants."""
     source = ctx.head_sources.get(fn.path, "")
     out = []
-    for caller in entry_points(source, fn.function, depth=2, limit=4):
-        if caller.qualname in changed:
+    found = [(fn.path, c) for c in entry_points(source, fn.function, depth=2, limit=4)]
+    if len(found) < 2 and fn.class_name is None:
+        found += _importers(fn, ctx)  # then the package: modules that import it
+    for path, caller in found:
+        if path == fn.path and caller.qualname in changed:
             continue  # changed itself: it is driven as it is
-        entry = unchanged_function(fn.path, source, caller.qualname)
-        if entry is None or drivable(entry) is not None:
+        entry = unchanged_function(path, ctx.head_sources.get(path, ""), caller.qualname)
+        own = module_of(path, ctx)
+        if entry is None or drivable(entry) is not None or own is None:
             continue
+        if own[0] != (module_of(fn.path, ctx) or own)[0]:
+            continue  # another import root: the sandbox would not find it
+        if path != fn.path:
+            if f"base:{path}" not in ctx.modules and path not in ctx.base_files:
+                continue  # the caller's module must exist on base too
+        else:
+            entry = replace(entry, base_path=fn.base_path)
         near = constants_near(fn, source).values()  # what reaches the helper's changed lines
         constants = tuple(dict.fromkeys((*fn.constants, *near, *entry.constants)))
-        out.append(replace(entry, base_path=fn.base_path, constants=constants))
+        out.append(replace(entry, constants=constants))
         if len(out) == 2:
+            break
+    return out
+
+
+_MAX_IMPORTERS = 30
+
+
+def _guessed(fn: ChangedFunction) -> bool:
+    """Some required parameter has neither an annotation nor a default: its values are a guess
+    (it may be a ``re.Match``, a callback, a token stream), so its callers are driven too."""
+    return any(p.annotation is None and p.default is None for p in callable_params(fn))
+
+
+def module_of(path: str, ctx: GenerationContext) -> tuple[str, str] | None:
+    """(import root, dotted module) of a head file: the change's own, else worked out."""
+    found = ctx.modules.get(path)
+    if found is not None:
+        return found
+    try:
+        ref = module_for(path, ctx.head_files)
+    except ValueError:
+        return None
+    return ref.import_root, ref.module
+
+
+def _importers(fn: ChangedFunction, ctx: GenerationContext) -> list[tuple[str, Caller]]:
+    """Public callers in the package's other modules that import ``fn`` by name."""
+    short = fn.function
+    out: list[tuple[str, Caller]] = []
+    scanned = 0
+    for path, text in sorted(ctx.head_sources.items()):
+        if path == fn.path or short not in text or is_test_path(path):
+            continue
+        ref = module_of(path, ctx)
+        if ref is None:
+            continue
+        scanned += 1
+        if scanned > _MAX_IMPORTERS:
+            break
+        origin = ImportMap(path, ref[1], ctx.head_sources).origin(short)
+        if origin is None or origin.path != fn.path:
+            continue
+        out.extend((path, c) for c in entry_points(text, short, depth=2, limit=2))
+        if len(out) >= 2:
             break
     return out
 
@@ -185,7 +245,7 @@ class DifferentialGenerator:
                 cand = self._planned(fn, ctx, f"differential-{ctx.tier}-{n}")
                 if cand is not None:
                     out.append((cand, [fn]))
-            if cand is not None and not is_private(fn.function):
+            if cand is not None and not is_private(fn.function) and not _guessed(fn):
                 continue
             # A private helper, or a function that cannot be called directly: drive the public
             # functions of its module that reach it too (the bug is reachable through them).
@@ -220,7 +280,8 @@ class DifferentialGenerator:
         fn = functions[0]
         entry = functions[1] if len(functions) > 1 else None  # driven through a caller
         via = f"@{entry.function}" if entry is not None else ""
-        module = ctx.modules.get(fn.path, (".", ""))[1]
+        # the module the witness imports from: the entry point's (it may be another module)
+        module = (module_of((entry or fn).path, ctx) or (".", ""))[1]
         data = result.data
         raw = data.get("coverage")
         coverage: dict[str, Any] = raw if isinstance(raw, dict) else {}

@@ -164,7 +164,8 @@ def _constructor_of(cls: ast.ClassDef) -> tuple[tuple[Param, ...], bool] | str:
         if cls.bases and not _is_namedtuple(cls):
             return f"dataclass {cls.name} inherits fields from its bases"
         return tuple(_dataclass_params(cls)), False
-    if cls.bases or cls.keywords:
+    plain = all(_decorator_name(b) == "object" for b in cls.bases)
+    if (cls.bases and not plain) or cls.keywords:
         return f"{cls.name} inherits its constructor (not in this file)"
     return (), False
 

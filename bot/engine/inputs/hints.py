@@ -42,6 +42,14 @@ _SCALARS = {
     "None": "none",
     "NoneType": "none",
 }
+_SUPPORTS = {
+    "SupportsInt": "int",
+    "SupportsIndex": "int",
+    "SupportsFloat": "float",
+    "SupportsAbs": "int",
+    "SupportsRound": "float",
+    "SupportsComplex": "float",
+}
 _LISTS = {"list", "List", "Sequence", "MutableSequence", "Iterable", "Collection"}
 _TUPLES = {"tuple", "Tuple"}
 _DICTS = {"dict", "Dict", "Mapping", "MutableMapping"}
@@ -157,13 +165,25 @@ def _hint_of(node: ast.expr, aliases: Aliases | None, depth: int) -> Hint:
     def sub(inner: ast.expr) -> Hint:  # the parts of a hint see the same aliases
         return hint_of(inner, aliases, depth)
 
+    def some(nodes: list[ast.expr]) -> list[Hint]:
+        """A union's options that have a strategy (``str | bytes``: str); all when none has."""
+        found, first = [], None
+        for node in nodes:
+            try:
+                found.append(sub(node))
+            except NoStrategy as exc:
+                first = first or exc
+        if not found and first is not None:
+            raise first
+        return found
+
     if isinstance(node, ast.Constant):
         if node.value is None:
             return ("scalar", "none")
         if isinstance(node.value, str):  # a forward reference: "Decimal"
             return parse_hint(node.value, aliases, depth + 1)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return ("union", [sub(node.left), sub(node.right)])
+        return ("union", some([node.left, node.right]))
     if isinstance(node, ast.Subscript):
         outer = _name(node.value)
         inner = node.slice
@@ -178,7 +198,7 @@ def _hint_of(node: ast.expr, aliases: Aliases | None, depth: int) -> Hint:
         if outer in _DICTS and len(args) == 2:
             return ("dict", sub(args[0]), sub(args[1]))
         if outer in _UNIONS:
-            options = [sub(a) for a in args]
+            options = some(args)
             return ("union", [*options, ("scalar", "none")] if outer == "Optional" else options)
         if outer == "Literal":
             try:
@@ -190,6 +210,8 @@ def _hint_of(node: ast.expr, aliases: Aliases | None, depth: int) -> Hint:
     name = _name(node) if isinstance(node, ast.Name | ast.Attribute) else ""
     if name in _SCALARS:
         return ("scalar", _SCALARS[name])
+    if name in _SUPPORTS:  # typing.SupportsInt and friends: the numbers that satisfy them
+        return ("scalar", _SUPPORTS[name])
     if name in ("Any", "object"):
         return ("any",)
     if name in _LISTS:

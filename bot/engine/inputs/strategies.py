@@ -17,6 +17,7 @@ usage); type hints (``hints``) and class construction (``constructors``) already
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import dataclasses
 import datetime as dt
@@ -522,7 +523,7 @@ def args_for(
     the driver sometimes leaves them out, as most callers do.
     """
     boundaries = [*fn.constants, *constants]
-    aliases = type_aliases(module_source)
+    aliases = _aliases(fn, module_source, imports)
     usages = infer_usage(fn, module_source, imports) if module_source is not None else {}
     usages, vocabulary = _key_vocabulary(fn, usages)
     args: list[dict[str, Any]] = []
@@ -625,11 +626,45 @@ def _key_vocabulary(
 _DIGIT_USE = re.compile(r"\bint\(|\.isdigit\(|\.isdecimal\(|\.isnumeric\(|\bord\(")
 
 
+def _aliases(
+    fn: ChangedFunction, module_source: str | None, imports: ImportMap | None
+) -> dict[str, ast.expr]:
+    """The module's type aliases, and those its parameters' annotations import from the
+    repository's other modules (``from .types import StrOrBytes``)."""
+    aliases = type_aliases(module_source)
+    if imports is None:
+        return aliases
+    names = {
+        node.id
+        for p in fn.params
+        if p.annotation
+        for node in ast.walk(_annotation(p.annotation))
+        if isinstance(node, ast.Name) and node.id not in aliases
+    }
+    for name in sorted(names):
+        origin = imports.origin(name)
+        if origin is None:
+            continue
+        found = type_aliases(imports.sources.get(origin.path, "")).get(origin.name)
+        if found is not None:
+            aliases[name] = found
+    return aliases
+
+
+def _annotation(text: str) -> ast.AST:
+    try:
+        return ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        return ast.Module(body=[], type_ignores=[])
+
+
 def _with_fragments(spec: Spec, fragments: Fragments) -> Spec:
     options: list[Spec] = [spec]
     if fragments.pieces:
         options.append({"type": "splice", "pieces": list(fragments.pieces), "max_pieces": 6})
-    options.extend({"type": "regex", "pattern": p} for p in fragments.patterns)
+    for pattern in fragments.patterns:  # whole matches (fullmatch, ^...$) and text around one
+        options.append({"type": "regex", "pattern": pattern, "fullmatch": True})
+        options.append({"type": "regex", "pattern": pattern})
     return {"type": "one_of", "options": options}
 
 
