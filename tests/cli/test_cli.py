@@ -88,7 +88,8 @@ def test_interest_off_by_one_is_verified_json_contract(tmp_path: Path, cache: Pa
     assert doc["tier"] == "quick"
     assert {f["function"] for f in doc["changed_functions"]} == {"compound", "simple_interest"}
     [finding] = doc["findings"]
-    assert finding["kind"] == "behavior-change"
+    # rules/invariants.yml's exact compound properties make the skipped period a defect
+    assert finding["kind"] == "defect" and "invariant" in finding["sources"]
     assert finding["verified"] is True
     assert finding["function"] == "compound"
     assert finding["path"] == "ledger/interest.py"
@@ -97,7 +98,7 @@ def test_interest_off_by_one_is_verified_json_contract(tmp_path: Path, cache: Pa
     assert witness["call"].startswith("compound(")
     assert witness["base"] != witness["head"]
     assert "def test_" in witness["test"]
-    assert finding["sources"] == ["differential"]
+    assert finding["sources"] == ["differential", "invariant"]
     spent = doc["spent"]
     assert spent["tier_path"] == ["quick"]
     assert spent["sandbox_runs"] >= 2

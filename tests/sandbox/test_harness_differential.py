@@ -227,6 +227,7 @@ SCENARIOS = [
             {"id": "method-args-only", "check": "len(args) == 1 and 'n' in args"},
             {"id": "linear", "check": "call(n=args['n'] + 1) - result == call(n=1) - call(n=0)"},
         ],
+        deadline_s=30,  # three searches share it: enough on a loaded 2-core machine
     ),
     _diff(
         "method-equal",
