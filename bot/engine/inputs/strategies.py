@@ -517,10 +517,10 @@ def args_for(
     required parameter that cannot be generated makes the whole function undrivable: ``([],
     [reasons])``. With ``module_source``, unannotated parameters are also read from the body
     (bot/engine/source/usage.py). A parameter with a default that base's signature lacks is left
-    out:
-    callers that do not pass it are what base and head can be compared on. With
+    out: callers that do not pass it are what base and head can be compared on. With
     ``optional_defaults`` (constructors), parameters with defaults are marked ``optional``:
-    the driver sometimes leaves them out, as most callers do.
+    the driver sometimes leaves them out, as most callers do. With ``fragments``, every string
+    drawn also comes from the characters and patterns the code looks for.
     """
     boundaries = [*fn.constants, *constants]
     aliases = _aliases(fn, module_source, imports)
