@@ -155,9 +155,12 @@ def differential_candidate(
 def _entries(
     fn: ChangedFunction, ctx: GenerationContext, changed: set[str]
 ) -> list[ChangedFunction]:
-    """Up to two public functions of ``fn``'s module that reach it and did not change
-    themselves, described for the driver, with ``fn``'s boundary constants."""
+    """Up to two public functions that reach ``fn`` (its module's first, then modules of the
+    package that import it) and did not change themselves, described for the driver, with
+    ``fn``'s boundary constants."""
     source = ctx.head_sources.get(fn.path, "")
+    root = module_of(fn.path, ctx)
+    near = constants_near(fn, source).values()  # what reaches the helper's changed lines
     out = []
     found = [(fn.path, c) for c in entry_points(source, fn.function, depth=2, limit=4)]
     if len(found) < 2 and fn.class_name is None:
@@ -169,14 +172,12 @@ def _entries(
         own = module_of(path, ctx)
         if entry is None or drivable(entry) is not None or own is None:
             continue
-        if own[0] != (module_of(fn.path, ctx) or own)[0]:
+        if root is not None and own[0] != root[0]:
             continue  # another import root: the sandbox would not find it
-        if path != fn.path:
-            if f"base:{path}" not in ctx.modules and path not in ctx.base_files:
-                continue  # the caller's module must exist on base too
-        else:
+        if path == fn.path:
             entry = replace(entry, base_path=fn.base_path)
-        near = constants_near(fn, source).values()  # what reaches the helper's changed lines
+        elif path not in ctx.base_files:
+            continue  # the caller's module must exist on base too
         constants = tuple(dict.fromkeys((*fn.constants, *near, *entry.constants)))
         out.append(replace(entry, constants=constants))
         if len(out) == 2:

@@ -90,9 +90,13 @@ def _typevar(node: ast.expr) -> ast.expr | None:
     if not (isinstance(node, ast.Call) and _name(node.func) == "TypeVar"):
         return None
     bound = next((k.value for k in node.keywords if k.arg == "bound"), None)
+    if isinstance(bound, ast.Constant) and isinstance(bound.value, str):
+        try:  # bound="Amount": a forward reference
+            return ast.parse(bound.value, mode="eval").body
+        except SyntaxError:
+            return None
     if bound is not None:
-        return ast.parse(bound.value, mode="eval").body if isinstance(
-            bound, ast.Constant) and isinstance(bound.value, str) else bound  # fmt: skip
+        return bound
     constraints = node.args[1:]
     if not constraints:
         return ast.Name("Any")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import re
+import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -141,14 +142,8 @@ def text_fragments(function_sources: Iterable[str], module_source: str) -> Fragm
     pieces: list[str] = []
     patterns: list[str] = []
     for source in function_sources:
-        tree = parse_module(_dedent(source)) if source else None
+        tree = parse_module(textwrap.dedent(source)) if source else None
         if tree is not None:
             _scan(tree, named, pieces, patterns)
     kept = [p for p in _unique(patterns, MAX_PATTERNS * 2, _MAX_PATTERN_CHARS) if _compiles(p)]
     return Fragments(_unique(pieces, MAX_PIECES, _MAX_PIECE_CHARS), tuple(kept[:MAX_PATTERNS]))
-
-
-def _dedent(source: str) -> str:
-    import textwrap
-
-    return textwrap.dedent(source)
