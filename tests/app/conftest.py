@@ -17,15 +17,14 @@ import pytest
 from app_fakes import Clock
 
 from bot.app.store import Store
+from tests.fakes.availability import unavailable
 
 REPO = Path(__file__).resolve().parents[2]
 ENV_FILE = REPO / "build" / "services.env"
 
 
 def service_unavailable(what: str, reason: str) -> NoReturn:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{what} must run in CI, but: {reason}", pytrace=False)
-    pytest.skip(f"{what} unavailable: {reason} (run `make services` as root)")
+    unavailable(what, reason, hint=" (run `make services` as root)")
 
 
 def service_url(name: str) -> str | None:

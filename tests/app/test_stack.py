@@ -32,6 +32,7 @@ from app_fakes import git, github_patches
 from test_e2e import INSTALLATION, REPO, delivery
 
 from bot.app.events import sign
+from tests.fakes.availability import unavailable
 from tests.fakes.github_api import FakeGitHub, rsa_key_pair
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
@@ -44,9 +45,7 @@ SECRET = "stack-webhook-secret-" + secrets.token_hex(16)
 
 
 def docker_unavailable(reason: str) -> NoReturn:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"Docker tests must run in CI, but: {reason}", pytrace=False)
-    pytest.skip(f"Docker unavailable: {reason}")
+    unavailable("Docker tests", reason)
 
 
 def free_port() -> int:

@@ -6,7 +6,6 @@ machine and FAIL under ``CI=true``: in CI the Docker tests must run.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -17,14 +16,13 @@ from sandbox.docker_policy import ContainerRun
 from sandbox.docker_runner import DockerEngine, DockerRunner
 from sandbox.images import ImageError, default_image
 from sandbox.images.builder import build_sandbox_image
+from tests.fakes.availability import unavailable
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def docker_unavailable(reason: str) -> NoReturn:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"Docker tests must run in CI, but: {reason}", pytrace=False)
-    pytest.skip(f"Docker unavailable: {reason}")
+    unavailable("Docker tests", reason)
 
 
 @pytest.fixture(scope="session")
