@@ -14,7 +14,8 @@ their own version of the class.
 An instance method is configured with ``"receiver": "<ClassName>"``: each request then also
 carries ``"receiver": {"pos": [...], "kw": {...}}``, the server constructs the class (from this
 side's module) with them and calls the method on the new instance. A constructor that raises
-is the call's outcome, like the method raising.
+is the call's outcome, like the method raising. With ``"receiver_subclasses"`` in the config, a
+request's receiver may name one of those subclasses under ``"class"``: that class is built.
 
 Its fd 1 and 2 are a capped log pipe the driver drains, so prints cannot corrupt the protocol;
 requests and responses travel on dedicated pipes. This process runs PR code: the driver treats
@@ -141,6 +142,28 @@ def resolve_class(module: str, class_name: str, qualname: str) -> tuple[Any, str
     return obj, None
 
 
+class _Subclasses:
+    """The receiver's class or one of the subclasses the config allows (looked up on this
+    side's module once; a name that is not a subclass there raises, as the call's outcome)."""
+
+    def __init__(self, root: Any, module: str, names: Any) -> None:
+        self.root, self.module = root, module
+        self.allowed = {str(n) for n in names or () if isinstance(n, str)}
+        self.found: dict[str, Any] = {}
+
+    def get(self, name: Any) -> Any:
+        if not isinstance(name, str) or name not in self.allowed:
+            return self.root
+        if name not in self.found:
+            obj: Any = importlib.import_module(self.module)
+            for part in name.split("."):
+                obj = getattr(obj, part)
+            if not (isinstance(obj, type) and issubclass(obj, self.root)):
+                raise TypeError(f"{name} is not a subclass of {self.root.__name__}")
+            self.found[name] = obj
+        return self.found[name]
+
+
 def _arguments(doc: Any) -> tuple[list[Any], dict[str, Any]]:
     doc = doc if isinstance(doc, dict) else {}
     pos = [decode(a) for a in doc.get("pos", [])]
@@ -222,6 +245,7 @@ def main(argv: list[str]) -> int:
         return 0
     _send(resp_fd, {"ready": True})
     watch = _Watch(config.get("watch"))
+    kin = _Subclasses(fn, str(config["module"]), config.get("receiver_subclasses"))
     while (req := requests.read()) is not None:
         pos, kw = _arguments(req)
         made = _arguments(req.get("receiver")) if receiver is not None else None
@@ -231,7 +255,8 @@ def main(argv: list[str]) -> int:
             try:
                 if made is not None:  # fn is the class: construct it, then call the method
                     own_pos, own_kw = constructed(made[0]), constructed(made[1])
-                    result: Any = getattr(fn(*own_pos, **own_kw), method)(*pos, **kw)
+                    cls = kin.get((req.get("receiver") or {}).get("class"))
+                    result: Any = getattr(cls(*own_pos, **own_kw), method)(*pos, **kw)
                 else:
                     result = fn(*pos, **kw)
                 result = drained(result)

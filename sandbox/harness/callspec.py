@@ -36,6 +36,7 @@ class Arg:
 
 
 RECEIVER = "$receiver"
+CLASS = "$class"  # in the receiver's values: which of its subclasses was drawn
 
 
 def _args(docs: Any) -> tuple[Arg, ...]:
@@ -88,6 +89,13 @@ class Receiver:
 
     class_name: str
     args: tuple[Arg, ...]
+    # Subclasses (same module, same constructor, the method inherited unchanged) the receiver's
+    # class is drawn among, under CLASS in the drawn values: an abstract base is then reached.
+    subclasses: tuple[str, ...] = ()
+
+    def chosen(self, values: dict[str, Any]) -> str:
+        name = values.get(CLASS)
+        return name if isinstance(name, str) and name in self.subclasses else self.class_name
 
 
 @dataclass(frozen=True)
@@ -107,13 +115,14 @@ class CallSpec:
             doc = params.get("receiver")
             receiver = None
             if doc is not None:
-                receiver = Receiver(str(doc["class"]), _args(doc.get("args", [])))
+                kin = tuple(str(n) for n in doc.get("subclasses") or ())
+                receiver = Receiver(str(doc["class"]), _args(doc.get("args", [])), kin)
         except (KeyError, TypeError, AttributeError) as exc:
             raise strategies.SpecError(f"bad differential params: missing {exc}") from exc
-        if receiver is not None and not all(
-            p.isidentifier() for p in receiver.class_name.split(".")
-        ):
-            raise strategies.SpecError(f"receiver class {receiver.class_name!r} is not a name")
+        if receiver is not None:
+            for name in (receiver.class_name, *receiver.subclasses):
+                if not all(p.isidentifier() for p in name.split(".")):
+                    raise strategies.SpecError(f"receiver class {name!r} is not a name")
         return cls(module, str(params.get("base_module") or module), qualname, args, receiver)
 
     def strategy(self) -> st.SearchStrategy[dict[str, Any]]:
@@ -121,9 +130,12 @@ class CallSpec:
         if self.receiver is not None:
             own = {a.name: strategies.build(a.strategy) for a in self.receiver.args}
             optional = {a.name for a in self.receiver.args if a.optional}
+            required = {k: v for k, v in own.items() if k not in optional}
+            if self.receiver.subclasses:
+                names = (self.receiver.class_name, *self.receiver.subclasses)
+                required[CLASS] = st.sampled_from(names)
             drawn[RECEIVER] = st.fixed_dictionaries(
-                {k: v for k, v in own.items() if k not in optional},
-                optional={k: v for k, v in own.items() if k in optional},
+                required, optional={k: v for k, v in own.items() if k in optional}
             )
         return st.fixed_dictionaries(drawn)
 
@@ -134,16 +146,20 @@ class CallSpec:
     def request(self, values: dict[str, Any]) -> dict[str, Any]:
         out = _encoded_call(self.args, values)
         if self.receiver is not None:
-            out["receiver"] = _encoded_call(self.receiver.args, values.get(RECEIVER, {}))
+            own = values.get(RECEIVER, {})
+            out["receiver"] = _encoded_call(self.receiver.args, own)
+            if self.receiver.subclasses:
+                out["receiver"]["class"] = self.receiver.chosen(own)
         return out
 
     def call_text(self, values: dict[str, Any]) -> str:
         text = _text(self.args, values)
         if self.receiver is None:
             return f"{self.qualname}({text})"
-        made = _text(self.receiver.args, values.get(RECEIVER, {}))
+        own = values.get(RECEIVER, {})
+        made = _text(self.receiver.args, own)
         method = self.qualname.rsplit(".", 1)[-1]
-        return f"{self.receiver.class_name}({made}).{method}({text})"
+        return f"{self.receiver.chosen(own)}({made}).{method}({text})"
 
     def explicit_examples(self, docs: Any) -> list[dict[str, Any]]:
         """``params.examples``: argument dicts (encoded values) tried before generated ones.
@@ -160,7 +176,7 @@ class CallSpec:
             values = {k: decode(v) for k, v in doc.items() if k != RECEIVER}
             if self.receiver is not None:
                 own = doc[RECEIVER]
-                wanted = {a.name for a in self.receiver.args}
+                wanted = {a.name for a in self.receiver.args} | {CLASS}
                 needed = {a.name for a in self.receiver.args if not a.optional}
                 if not isinstance(own, dict) or not needed <= set(own) <= wanted:
                     raise strategies.SpecError(

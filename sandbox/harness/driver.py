@@ -40,6 +40,8 @@ def _start_clients(config: dict[str, Any], spec: CallSpec) -> dict[str, CallClie
         }
         if spec.receiver is not None:
             server_config["receiver"] = spec.receiver.class_name
+            if spec.receiver.subclasses:
+                server_config["receiver_subclasses"] = list(spec.receiver.subclasses)
         watch = (params.get("watch") or {}).get(side)
         if watch:  # the changed lines whose execution this side records
             server_config["watch"] = watch

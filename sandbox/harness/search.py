@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, example, given, seed, settings
 from hypothesis.errors import Flaky
 
 from .callclient import CallClient
-from .callspec import CallSpec
+from .callspec import RECEIVER, CallSpec
 from .codec import New, Raised, encode, safe_repr
 from .compare import equivalent
 from .invariants import Invariant, evaluate
@@ -47,7 +47,12 @@ class Witness:
         receiver = spec.encoded_receiver(self.args)
         if receiver is not None:
             out["receiver"] = receiver
-        made = sorted(_classes(self.args))
+        classes = _classes(self.args)
+        if spec.receiver is not None and spec.receiver.subclasses:  # a subclass drawn as self
+            drawn = spec.receiver.chosen(self.args.get(RECEIVER, {}))
+            if drawn != spec.receiver.class_name:
+                classes.add((spec.module, drawn.split(".")[0]))
+        made = sorted(classes)
         if made:
             out["imports"] = [list(pair) for pair in made]  # the call text constructs these
         return out

@@ -84,11 +84,14 @@ def _timedeltas(s: dict[str, Any]) -> st.SearchStrategy[Any]:
 
 def _instances(s: dict[str, Any]) -> st.SearchStrategy[Any]:
     """``{"type": "instance", "module": ..., "class": ..., "args": [{"name", "kind",
-    "strategy", "optional"}]}``: a ``New`` the call server constructs (keyword arguments except
-    positional-only ones; ``optional`` ones are sometimes left out)."""
+    "strategy", "optional"}], "subclasses": [...]}``: a ``New`` the call server constructs
+    (keyword arguments except positional-only ones; ``optional`` ones are sometimes left out),
+    of the class or of one of the listed subclasses (built with the same arguments)."""
     module, cls = str(s["module"]), str(s["class"])
-    if not all(p.isidentifier() for p in [*module.split("."), *cls.split(".")]):
-        raise SpecError(f"instance of {module}.{cls}: not a name")
+    kin = [str(n) for n in s.get("subclasses") or ()]
+    for name in (cls, *kin):
+        if not all(p.isidentifier() for p in [*module.split("."), *name.split(".")]):
+            raise SpecError(f"instance of {module}.{name}: not a name")
     args = [
         (str(a["name"]), str(a.get("kind", "")), build(a["strategy"]), bool(a.get("optional")))
         for a in s["args"]
@@ -97,12 +100,14 @@ def _instances(s: dict[str, Any]) -> st.SearchStrategy[Any]:
     required = {n: strat for n, kind, strat, o in args if kind != "positional_only" and not o}
     optional = {n: strat for n, kind, strat, o in args if kind != "positional_only" and o}
 
-    def make(values: tuple[tuple[Any, ...], dict[str, Any]]) -> New:
-        pos, kw = values
-        return New(module, cls, tuple(pos), tuple(kw.items()))
+    def make(values: tuple[str, tuple[Any, ...], dict[str, Any]]) -> New:
+        name, pos, kw = values
+        return New(module, name, tuple(pos), tuple(kw.items()))
 
     return st.tuples(
-        st.tuples(*positional), st.fixed_dictionaries(required, optional=optional)
+        st.sampled_from([cls, *kin]),
+        st.tuples(*positional),
+        st.fixed_dictionaries(required, optional=optional),
     ).map(make)
 
 

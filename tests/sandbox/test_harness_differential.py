@@ -117,6 +117,32 @@ class Gauge:
 
     def read(self):
         return self.level
+
+
+class Unit:
+    def __init__(self, amount):
+        self.amount = amount
+        self.factor = self._factor()
+
+    def _factor(self):
+        raise NotImplementedError("an abstract unit")
+
+    def scaled(self):
+        return self.amount * self.factor
+
+
+class Meter(Unit):
+    def _factor(self):
+        return 100
+
+
+class Foot(Unit):
+    def _factor(self):
+        return 30
+
+
+def total_cm(unit):
+    return unit.amount * unit.factor
 """
 
 HEAD_CHANGES = {
@@ -128,6 +154,8 @@ HEAD_CHANGES = {
     "return self.start * n + self.step * n * (n - 1) // 2": (
         "return sum(self.start + self.step * i for i in range(n))"
     ),
+    "return self.amount * self.factor": "return self.amount * 100",
+    "return unit.amount * unit.factor": "return unit.amount * 100",
 }
 
 DEC = {"type": "decimals", "min": "0", "max": "1000", "places": 2}
@@ -247,6 +275,26 @@ SCENARIOS = [
         "Gauge.read",
         [],
         receiver={"class": "Gauge", "args": _args(level=INTS)},
+    ),
+    # an abstract base: the receiver is drawn among the subclasses the host listed
+    _diff(
+        "method-subclass",
+        "Unit.scaled",
+        [],
+        receiver={"class": "Unit", "args": _args(amount=INTS), "subclasses": ["Meter", "Foot"]},
+    ),
+    _diff(
+        "instance-subclass",
+        "total_cm",
+        _args(
+            unit={
+                "type": "instance",
+                "module": "ledger.interest",
+                "class": "Unit",
+                "args": _args(amount=INTS),
+                "subclasses": ["Meter", "Foot"],
+            }
+        ),
     ),
     _diff("bad-spec", "double", _args(x={"type": "quaternions"})),
     # an argument of the code's own class, built by each side from its own module
@@ -407,6 +455,23 @@ def test_static_methods_are_supported_instance_and_nested_are_not(answer: RunRes
     assert _data(answer, "instance")["status"] == "unsupported"
     assert "instance method" in _data(answer, "instance")["detail"]
     assert _data(answer, "nested")["status"] == "unsupported"
+
+
+def test_a_receiver_is_drawn_among_the_listed_subclasses(answer: RunResult) -> None:
+    data = _data(answer, "method-subclass")
+    assert data["status"] == "different", data
+    witness = data["witness"]
+    # only Foot shows the change (Unit cannot be built, Meter's factor is 100 on both sides)
+    assert witness["call"].startswith("Foot(amount="), witness
+    assert ["ledger.interest", "Foot"] in witness["imports"]
+    assert witness["receiver"]["$class"] == "Foot"
+
+
+def test_an_instance_argument_is_drawn_among_the_listed_subclasses(answer: RunResult) -> None:
+    data = _data(answer, "instance-subclass")
+    assert data["status"] == "different", data
+    assert "Foot(" in data["witness"]["call"]
+    assert ["ledger.interest", "Foot"] in data["witness"]["imports"]
 
 
 def test_bad_strategy_spec_is_an_error(answer: RunResult) -> None:

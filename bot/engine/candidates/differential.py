@@ -23,6 +23,7 @@ from bot.engine.inputs.constructors import (
     receiver_refusal,
     receiver_spec,
 )
+from bot.engine.inputs.hierarchy import defined_classes
 from bot.engine.inputs.strategies import args_for
 from bot.engine.invariants import callable_params, invariants_for
 from bot.engine.source.callers import Caller, entry_points, is_private
@@ -37,6 +38,7 @@ from bot.engine.source.literals import (
 )
 from bot.engine.source.modules import module_for
 from bot.engine.verdict.evidence import Evidence
+from bot.git import read_tree_file
 from bot.models import ChangedFunction
 from sandbox.results import CandidateResult
 from sandbox.workspace import Candidate
@@ -107,7 +109,11 @@ def differential_candidate(
     module_src = ctx.head_sources.get(fn.path, "")
     literals = _literals(fn, module_src, sources)
     constants = list(constants_near(fn, module_src).values())
-    classes = ClassResolver(fn.path, head_mod[1], ctx.head_sources, rules)
+    base_src = _base_module_source(fn, ctx) if equivalence else None
+    classes = ClassResolver(
+        fn.path, head_mod[1], ctx.head_sources, rules,
+        base_sources={fn.path: base_src} if base_src is not None else None,
+    )  # fmt: skip
     bodies = [fn.head_source, fn.base_source]
     pattern_src = module_src  # the module-level patterns the bodies may read by name
     if reaches is not None:  # driven for a changed helper: what the helper looks for counts
@@ -123,8 +129,9 @@ def differential_candidate(
     receiver: dict[str, Any] | None = None
     if is_instance_method(fn):
         receiver, refused = receiver_spec(
-            fn, module_src, rules=rules, sources=sources, constants=constants, classes=classes
-        )
+            fn, module_src, rules=rules, sources=sources, constants=constants, classes=classes,
+            base_classes=defined_classes(base_src or "") if equivalence else None,
+        )  # fmt: skip
         if refused:
             return None
     params = {
@@ -150,6 +157,17 @@ def differential_candidate(
         sides=("base", "head") if equivalence else ("head",),
         timeout_s=budget.function_seconds * 3 + 30,
     )
+
+
+_MAX_MODULE_BYTES = 4_000_000
+
+
+def _base_module_source(fn: ChangedFunction, ctx: GenerationContext) -> str | None:
+    """The base side's text of ``fn``'s module (read from the tree, no link followed)."""
+    if ctx.base_tree is None or fn.base_path is None:
+        return None
+    data = read_tree_file(ctx.base_tree, fn.base_path, _MAX_MODULE_BYTES)
+    return data.decode("utf-8", "replace") if data is not None else None
 
 
 def _entries(

@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from bot.engine.change.functions import function_params
+from bot.engine.inputs.hierarchy import OBJECT, constructor_owner, module_classes, subclasses
 from bot.engine.inputs.strategies import args_for
 from bot.engine.invariants import callable_params
 from bot.engine.source.astutil import POSITIONAL_KINDS, parse_module
@@ -61,13 +62,9 @@ def receiver_refusal(fn: ChangedFunction) -> str | None:
     return None
 
 
-def _class_def(module_src: str, class_name: str) -> ast.ClassDef | None:
-    try:
-        tree = ast.parse(module_src)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    found = [s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == class_name]
-    return found[-1] if found else None
+def _classes(module_src: str) -> dict[str, ast.ClassDef]:
+    tree = parse_module(module_src)
+    return module_classes(tree) if tree is not None else {}
 
 
 def _method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | None:
@@ -124,9 +121,13 @@ def _dataclass_params(cls: ast.ClassDef) -> list[Param]:
     return params
 
 
-def constructor_params(cls: ast.ClassDef) -> tuple[Param, ...] | None:
-    """What a caller passes to construct ``cls`` (no ``self``/``cls``), or None when unknown."""
-    made = _constructor_of(cls)
+def constructor_params(
+    cls: ast.ClassDef, classes: dict[str, ast.ClassDef] | None = None
+) -> tuple[Param, ...] | None:
+    """What a caller passes to construct ``cls`` (no ``self``/``cls``), or None when unknown.
+    With the module's ``classes``, a constructor inherited from a class of the same module
+    counts (``class KiB(Byte)`` is built with ``Bitmath.__init__``'s parameters)."""
+    made = _constructor_of(cls, classes)
     if isinstance(made, str):
         return None
     params, bound = made
@@ -142,9 +143,15 @@ def constructor_node(cls: ast.ClassDef) -> ast.FunctionDef | None:
     return _method(cls, "__init__") or _method(cls, "__new__")
 
 
-def constructor_source(cls: ast.ClassDef) -> str:
-    node = constructor_node(cls)
+def constructor_source(cls: ast.ClassDef, classes: dict[str, ast.ClassDef] | None = None) -> str:
+    node = constructor_node(_owner(cls, classes))
     return source_of(node) if node is not None else ""
+
+
+def _owner(cls: ast.ClassDef, classes: dict[str, ast.ClassDef] | None) -> ast.ClassDef:
+    """The class whose constructor builds ``cls`` (``cls`` when not known in this module)."""
+    owner = constructor_owner(cls, classes) if classes else None
+    return owner if isinstance(owner, ast.ClassDef) else cls
 
 
 def source_of(node: ast.AST) -> str:
@@ -155,8 +162,16 @@ def source_of(node: ast.AST) -> str:
         return ""
 
 
-def _constructor_of(cls: ast.ClassDef) -> tuple[tuple[Param, ...], bool] | str:
+def _constructor_of(
+    cls: ast.ClassDef, classes: dict[str, ast.ClassDef] | None = None
+) -> tuple[tuple[Param, ...], bool] | str:
     """(parameters, whether the first is the bound class/instance), or why there are none."""
+    if classes and constructor_node(cls) is None:
+        owner = constructor_owner(cls, classes)
+        if owner == OBJECT:
+            return (), False
+        if isinstance(owner, ast.ClassDef) and owner is not cls:
+            return _constructor_of(owner)
     node = constructor_node(cls)
     if node is not None:
         return function_params(node.args), True
@@ -170,20 +185,23 @@ def _constructor_of(cls: ast.ClassDef) -> tuple[tuple[Param, ...], bool] | str:
     return (), False
 
 
-def _constructor(fn: ChangedFunction, cls: ast.ClassDef) -> ChangedFunction | str:
+def _constructor(
+    fn: ChangedFunction, cls: ast.ClassDef, classes: dict[str, ast.ClassDef]
+) -> ChangedFunction | str:
     """A stand-in ChangedFunction for the constructor (for ``args_for``), or why there is none."""
-    made = _constructor_of(cls)
+    made = _constructor_of(cls, classes)
     if isinstance(made, str):
         return made
     params, bound = made
-    node = constructor_node(cls)
+    owner = _owner(cls, classes)
+    node = constructor_node(owner)
     return dataclasses.replace(
         fn,
-        function=f"{cls.name}.{node.name}" if node else cls.name,
+        function=f"{owner.name}.{node.name}" if node else cls.name,
         params=params,
         decorators=tuple(ast.unparse(d) for d in node.decorator_list) if node else (),
         is_method=bound,
-        head_source=constructor_source(cls),
+        head_source=constructor_source(owner),
         base_source="",
     )
 
@@ -196,20 +214,25 @@ def receiver_spec(
     sources: Mapping[str, str] | None = None,
     constants: Sequence[str] = (),
     classes: ClassResolver | None = None,
+    base_classes: Collection[str] | None = None,
 ) -> tuple[dict[str, Any] | None, str | None]:
     """``({"class": ..., "args": [...]}, None)``, or ``(None, why not)`` for an instance method.
 
     ``sources`` are the files to harvest the class's call literals from; ``constants`` add
-    boundaries (the method's changed-line constants are used as well).
+    boundaries (the method's changed-line constants are used as well). The module's subclasses
+    that inherit the method unchanged and are built with the same arguments are listed under
+    ``"subclasses"`` (only those ``base_classes`` names, when given: the classes the base
+    side's module defines too), and the driver draws the receiver's class among them.
     """
     refusal = receiver_refusal(fn)
     if refusal:
         return None, refusal
     assert fn.class_name is not None
-    cls = _class_def(module_src, fn.class_name)
+    in_module = _classes(module_src)
+    cls = in_module.get(fn.class_name)
     if cls is None:
         return None, f"class {fn.class_name} is not defined at module level"
-    ctor = _constructor(fn, cls)
+    ctor = _constructor(fn, cls, in_module)
     if isinstance(ctor, str):
         return None, ctor
     own = callable_params(ctor)  # literals bind by position from the first explicit argument
@@ -221,7 +244,14 @@ def receiver_spec(
     )  # fmt: skip
     if why_not:
         return None, f"cannot construct {cls.name}: " + "; ".join(why_not)
-    return {"class": cls.name, "args": args}, None
+    spec: dict[str, Any] = {"class": cls.name, "args": args}
+    method = fn.function.rsplit(".", 1)[-1]
+    kin = [
+        n for n in subclasses(cls, in_module, method) if base_classes is None or n in base_classes
+    ]
+    if kin:  # drawn from too: an abstract base, or behaviour that depends on the subclass
+        spec["subclasses"] = kin
+    return spec, None
 
 
 MAX_DEPTH = 2
@@ -239,10 +269,14 @@ class ClassResolver:
         *,
         depth: int = 0,
         index: Mapping[str, str] | None = None,
+        base_sources: Mapping[str, str] | None = None,
     ) -> None:
         self.path, self.module, self.sources, self.rules, self.depth = (
             path, module, sources, rules, depth,
         )  # fmt: skip
+        # head path -> the base side's text of that module: subclasses are drawn only from
+        # classes both sides define (none for a module not given)
+        self.base_sources = base_sources or {}
         self.imports = ImportMap(path, module, sources, index)
         self._cache: dict[str, dict[str, Any] | None] = {}
 
@@ -281,17 +315,20 @@ class ClassResolver:
         if found is None:
             return None
         module, path, cls = found
-        params = constructor_params(cls)
+        classes = _classes(self.sources.get(path, ""))
+        cls = classes.get(cls.name, cls)  # the same tree's node (the hierarchy compares nodes)
+        params = constructor_params(cls, classes)
         if params is None:
             return None
         stand_in = ChangedFunction(
             path, cls.name, cls.lineno, cls.end_lineno or cls.lineno, "modified",
-            params=params, head_source=constructor_source(cls),
+            params=params, head_source=constructor_source(cls, classes),
         )  # fmt: skip
         literals = harvest_literals(self.sources, cls.name, params, prefer=path)
         nested = ClassResolver(
-            path, module, self.sources, self.rules, depth=self.depth + 1, index=self.imports.index
-        )
+            path, module, self.sources, self.rules, depth=self.depth + 1,
+            index=self.imports.index, base_sources=self.base_sources,
+        )  # fmt: skip
         args, why_not = args_for(
             stand_in,
             rules=self.rules,
@@ -303,7 +340,15 @@ class ClassResolver:
         )
         if why_not:
             return None
-        return {"type": "instance", "module": module, "class": cls.name, "args": args}
+        spec: dict[str, Any] = {"type": "instance", "module": module, "class": cls.name}
+        spec["args"] = args
+        base = self.base_sources.get(path)
+        if base is not None:
+            both = set(_classes(base))
+            kin = [n for n in subclasses(cls, classes) if n in both]
+            if kin:
+                spec["subclasses"] = kin
+        return spec
 
 
 __all__ = [

@@ -1,0 +1,162 @@
+"""Class hierarchies inside a module: inherited constructors and the subclasses a receiver or an
+argument is drawn among (ast only)."""
+
+from __future__ import annotations
+
+import ast
+
+from bot.engine.change.diff import FileChange
+from bot.engine.change.functions import changed_functions
+from bot.engine.inputs.constructors import ClassResolver, receiver_spec
+from bot.engine.inputs.hierarchy import (
+    MAX_SUBCLASSES,
+    OBJECT,
+    constructor_owner,
+    defined_classes,
+    module_classes,
+    subclasses,
+)
+from bot.models import ChangedFunction
+from rules import load_rules
+
+UNITS = """from external import Remote
+
+
+class Unit:
+    def __init__(self, value=0, exact=None):
+        self.value = value
+        self.factor = self._factor()
+
+    def _factor(self):
+        raise NotImplementedError("abstract")
+
+    def scaled(self):
+        return self.value * self.factor
+
+    def name(self):
+        return "unit"
+
+
+class Byte(Unit):
+    def _factor(self):
+        return 1
+
+
+class KiB(Byte):
+    def _factor(self):
+        return 1024
+
+
+class Bit(Unit):
+    def _factor(self):
+        return 0.125
+
+    def scaled(self):
+        return self.value / 8
+
+
+class Custom(Unit):
+    def __init__(self, label):
+        super().__init__(1)
+
+
+class Tagged(Byte, Remote):
+    pass
+
+
+class Plain:
+    pass
+
+
+class Child(Plain):
+    def size(self, n: int) -> int:
+        return n
+"""
+
+
+def _classes(src: str = UNITS) -> dict[str, ast.ClassDef]:
+    return module_classes(ast.parse(src))
+
+
+def test_the_constructor_is_found_up_the_in_module_chain() -> None:
+    classes = _classes()
+    assert constructor_owner(classes["KiB"], classes) is classes["Unit"]
+    assert constructor_owner(classes["Custom"], classes) is classes["Custom"]
+    assert constructor_owner(classes["Child"], classes) == OBJECT
+    # a base from another module: its constructor is not known here
+    assert constructor_owner(classes["Tagged"], classes) is None
+
+
+def test_subclasses_inherit_the_method_unchanged_and_the_constructor() -> None:
+    classes = _classes()
+    # Bit overrides scaled, Custom has its own constructor, Tagged has a foreign base
+    assert subclasses(classes["Unit"], classes, "scaled") == ["Byte", "KiB"]
+    # children come before grandchildren
+    assert subclasses(classes["Unit"], classes, "name") == ["Byte", "Bit", "KiB"]
+    assert subclasses(classes["Unit"], classes) == ["Byte", "Bit", "KiB"]
+    assert subclasses(classes["Plain"], classes) == ["Child"]
+
+
+def test_at_most_a_bounded_number_of_subclasses() -> None:
+    many = "class Base:\n    pass\n" + "".join(
+        f"class C{i}(Base):\n    pass\n" for i in range(MAX_SUBCLASSES + 5)
+    )
+    classes = _classes(many)
+    assert len(subclasses(classes["Base"], classes)) == MAX_SUBCLASSES
+
+
+def test_defined_classes_tolerates_broken_source() -> None:
+    assert defined_classes(UNITS) >= {"Unit", "Byte", "KiB"}
+    assert defined_classes("class (:") == frozenset()
+
+
+def _method(name: str, src: str = UNITS) -> ChangedFunction:
+    base = src
+    for old, new in (("self.value * self.factor", "self.value"), ("1024", "1000"), ("2\n", "3\n")):
+        base = base.replace(old, new)
+    changed, _ = changed_functions(base, src, FileChange("units.py", "units.py", "modified"))
+    return next(f for f in changed if f.function == name)
+
+
+def test_a_receiver_of_an_abstract_base_lists_the_subclasses_both_sides_define() -> None:
+    rules = load_rules()
+    spec, why = receiver_spec(_method("Unit.scaled"), UNITS, rules=rules)
+    assert why is None and spec is not None
+    assert spec["class"] == "Unit"
+    assert [a["name"] for a in spec["args"]] == ["value", "exact"]
+    assert spec["subclasses"] == ["Byte", "KiB"]
+    # a subclass the base side does not define is never drawn (base would fail to build it)
+    base_without_kib = UNITS.replace("class KiB(Byte):", "class Other(Byte):")
+    spec, _ = receiver_spec(
+        _method("Unit.scaled"), UNITS, rules=rules, base_classes=defined_classes(base_without_kib)
+    )
+    assert spec is not None and spec["subclasses"] == ["Byte"]
+
+
+def test_a_method_of_a_subclass_gets_the_inherited_constructor() -> None:
+    spec, why = receiver_spec(_method("KiB._factor"), UNITS, rules=load_rules())
+    assert why is None and spec is not None
+    assert spec["class"] == "KiB"
+    assert [a["name"] for a in spec["args"]] == ["value", "exact"]
+    assert "subclasses" not in spec
+    refused, reason = receiver_spec(_method("Tagged.scaled", UNITS + _TAGGED), UNITS + _TAGGED,
+                                    rules=load_rules())  # fmt: skip
+    assert refused is None and reason is not None and "inherits its constructor" in reason
+
+
+_TAGGED = """
+
+class Tagged2(Byte, Remote):
+    def scaled(self):
+        return 2
+""".replace("Tagged2", "Tagged")
+
+
+def test_instance_arguments_list_subclasses_only_with_the_base_module() -> None:
+    sources = {"units.py": UNITS}
+    rules = load_rules()
+    plain = ClassResolver("units.py", "units", sources, rules).spec("Unit")
+    assert plain is not None and "subclasses" not in plain
+    both = ClassResolver("units.py", "units", sources, rules, base_sources=sources).spec("Unit")
+    assert both is not None and both["subclasses"] == ["Byte", "Bit", "KiB"]
+    assert [a["name"] for a in both["args"]] == ["value", "exact"]
