@@ -2,8 +2,8 @@
 
 No ``anthropic`` import here (``bot/llm/client.py`` is the adapter): the settings
 (``LLMSettings.from_env``), the per-model prices, the per-check ``Ledger`` (calls, tokens,
-dollars, agreement, caps, the circuit breaker) and the ``DailyQuota`` per installation per UTC
-day.
+dollars, agreement, caps, the circuit breaker) and the daily quota per installation per UTC
+day (the ``Quota`` protocol; ``DailyQuota`` is the in-process one).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from bot.redaction import is_placeholder_secret
 
@@ -31,6 +31,7 @@ __all__ = [
     "LLMSettings",
     "Ledger",
     "Price",
+    "Quota",
     "price_for",
 ]
 
@@ -138,8 +139,19 @@ class LLMSettings:
 # -- accounting --------------------------------------------------------------------------
 
 
+class Quota(Protocol):
+    """Tokens and dollars used per installation today. :class:`DailyQuota` keeps them in memory
+    or a file (one process: the CLI); the App passes one stored in its database
+    (``bot.app.store.quota.StoreQuota``), added to atomically, so the cap holds across processes."""
+
+    def used(self, installation: str) -> tuple[int, float]: ...
+
+    def add(self, installation: str, tokens: int, usd: float) -> None: ...
+
+
 class DailyQuota:
-    """Tokens and dollars per installation per UTC day; in memory, or in a JSON file."""
+    """Tokens and dollars per installation per UTC day; in memory, or in a JSON file (one
+    process: a second process writing the same file would lose the other's additions)."""
 
     def __init__(
         self,
@@ -190,13 +202,13 @@ class Ledger:
         self,
         settings: LLMSettings,
         *,
-        quota: DailyQuota | None = None,
+        quota: Quota | None = None,
         installation: str = "local",
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
         self.price = settings.price or price_for(settings.model)
-        self.quota = quota or DailyQuota()
+        self.quota: Quota = quota or DailyQuota()
         self.installation = installation
         self._clock = clock
         self._lock = threading.Lock()

@@ -31,7 +31,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from bot.llm.budget import DEFAULT_MODEL, PRICES, DailyQuota, Ledger, LLMSettings, Price, price_for
+from bot.llm.budget import (
+    DEFAULT_MODEL,
+    PRICES,
+    DailyQuota,
+    Ledger,
+    LLMSettings,
+    Price,
+    Quota,
+    price_for,
+)
 from bot.llm.tools import JUDGE_CHANGE, PROPOSE_CHECKS, TOOLS, validate_tool_input
 
 if TYPE_CHECKING:
@@ -50,6 +59,7 @@ __all__ = [
     "Ledger",
     "Price",
     "Prompt",
+    "Quota",
     "Sample",
     "Sampler",
     "from_env",
@@ -310,7 +320,7 @@ class LLMSession:
 def from_env(
     env: Mapping[str, str] | None = None,
     *,
-    quota: DailyQuota | None = None,
+    quota: Quota | None = None,
     installation: str = "local",
     latency_budget_s: float | None = None,
 ) -> LLMSession | None:
