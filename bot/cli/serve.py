@@ -147,7 +147,7 @@ def build(settings: Settings, *, jobs: bool, generators: list[str] | None = None
     def handlers() -> AppHandlers:
         from bot.app.github.client import GitHubApp
         from bot.engine.rulebook import load_rules
-        from bot.llm.client import DailyQuota, LLMSession, from_env
+        from bot.llm.client import LLMSession, from_env
 
         runner = runner_factory(settings)()
         github = GitHubApp(
@@ -157,7 +157,7 @@ def build(settings: Settings, *, jobs: bool, generators: list[str] | None = None
             bot_login=settings.bot_login,
         )
         closers.append(github.close)
-        quota = DailyQuota(settings.data_dir / "llm-quota.json")
+        quota = store.llm_quota()  # in the database: the cap holds across processes
 
         def llm_for(installation_id: int) -> LLMSession | None:
             return from_env(quota=quota, installation=str(installation_id))

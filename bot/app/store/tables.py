@@ -64,6 +64,24 @@ class JobRow(SQLModel, table=True):
     updated_at: float
 
 
+class JobCheckRow(SQLModel, table=True):
+    """The check run a job started: a retry (another worker, another attempt) finishes it."""
+
+    __tablename__ = "job_checks"
+    job_id: int = Field(primary_key=True)
+    check_id: int
+
+
+class QuotaRow(SQLModel, table=True):
+    """LLM use per installation per UTC day, shared by every process (added atomically)."""
+
+    __tablename__ = "llm_quota"
+    installation: str = Field(primary_key=True, max_length=64)
+    day: str = Field(primary_key=True, max_length=10)
+    tokens: int = 0
+    usd: float = 0.0
+
+
 class ResultRow(SQLModel, table=True):
     __tablename__ = "results"
     repo: str = Field(primary_key=True, max_length=300)
@@ -87,7 +105,7 @@ TABLES = [
     t.__table__  # type: ignore[union-attr]
     for t in (
         DeliveryRow, InstallationRow, RepositoryRow, PullRequestRow, JobRow, ResultRow,
-        NightlyRow,
+        NightlyRow, JobCheckRow, QuotaRow,
     )
 ]  # fmt: skip
 
