@@ -1,0 +1,3 @@
+from .parser import Price, parse_price
+
+__all__ = ["Price", "parse_price"]
