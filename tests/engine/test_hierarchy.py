@@ -160,3 +160,39 @@ def test_instance_arguments_list_subclasses_only_with_the_base_module() -> None:
     both = ClassResolver("units.py", "units", sources, rules, base_sources=sources).spec("Unit")
     assert both is not None and both["subclasses"] == ["Byte", "Bit", "KiB"]
     assert [a["name"] for a in both["args"]] == ["value", "exact"]
+
+
+OPERATORS = """class Size:
+    def __init__(self, n=0):
+        self.n = n
+
+    def __floordiv__(self, other):
+        if isinstance(other, int):
+            return Size(self.n // other)
+        return self.n // other.n
+
+    def scale(self, factor):
+        return Size(self.n * factor)
+"""
+
+
+def test_the_other_operand_of_an_operator_may_be_an_instance_of_the_class() -> None:
+    from bot.engine.inputs.strategies import args_for
+
+    base = OPERATORS.replace("self.n // other.n", "self.n / other.n").replace(
+        "* factor", "+ factor"
+    )
+    changed, _ = changed_functions(base, OPERATORS, FileChange("size.py", "size.py", "modified"))
+    by_name = {f.function: f for f in changed}
+    classes = ClassResolver("size.py", "size", {"size.py": OPERATORS}, load_rules())
+    args, why = args_for(
+        by_name["Size.__floordiv__"], rules=load_rules(), module_source=OPERATORS, classes=classes
+    )
+    assert why == []
+    options = args[0]["strategy"]["options"]
+    assert options[0]["type"] == "instance" and options[0]["class"] == "Size"
+    # an ordinary parameter of an ordinary method is not given the class
+    args, _ = args_for(
+        by_name["Size.scale"], rules=load_rules(), module_source=OPERATORS, classes=classes
+    )
+    assert "instance" not in str(args)

@@ -545,6 +545,9 @@ def args_for(
             if param.default is None:
                 why_not.append(f"{fn.function}: parameter {param.name}: {exc}")
             continue
+        peer = _peer_instance(fn, param, classes)
+        if peer is not None:  # ``MiB(1.5) // KiB(1000)``: the other operand is one of ours
+            spec = {"type": "one_of", "options": [peer, spec]}
         if fragments and _draws_text(spec):
             # The characters and patterns the code looks for (bot/engine/source/fragments.py).
             spec = _with_fragments(spec, fragments)
@@ -565,6 +568,28 @@ def args_for(
             arg["optional"] = True
         args.append(arg)
     return ([], why_not) if why_not else (args, [])
+
+
+_PEER_NAMES = frozenset({"other", "rhs", "right", "that", "peer"})
+_BINARY = frozenset(
+    f"__{op}__"
+    for name in ("add", "sub", "mul", "matmul", "truediv", "floordiv", "mod", "divmod", "pow",
+                 "lshift", "rshift", "and", "xor", "or")
+    for op in (name, f"r{name}", f"i{name}")
+) | {"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__contains__"}  # fmt: skip
+
+
+def _peer_instance(fn: ChangedFunction, param: Param, classes: ClassSpecs | None) -> Spec | None:
+    """An instance of the method's own class for the other operand of a method
+    (``__floordiv__(self, other)``, ``compare(self, other)``) that no annotation describes."""
+    if classes is None or param.annotation or not fn.is_method or fn.class_name is None:
+        return None
+    if "." in fn.class_name or param.kind in ("var_positional", "var_keyword"):
+        return None
+    name = fn.function.rsplit(".", 1)[-1]
+    if param.name not in _PEER_NAMES and name not in _BINARY:
+        return None
+    return classes.spec(fn.class_name)
 
 
 def _base_param_names(fn: ChangedFunction) -> set[str] | None:
