@@ -1,0 +1,1 @@
+from ._dsl import bug, ref  # noqa: F401
