@@ -11,8 +11,16 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from bot.engine.candidates import BatchRunner, Explorer, GenerationContext, Generator, generators
+from bot.engine.candidates import (
+    BatchRunner,
+    Confirmer,
+    Explorer,
+    GenerationContext,
+    Generator,
+    generators,
+)
 from bot.engine.candidates.differential import drivable
 from bot.engine.change.reading import Analysis, analyse
 from bot.engine.plan import (
@@ -27,7 +35,7 @@ from bot.engine.plan import (
 from bot.engine.repo_config import RepoConfig
 from bot.engine.risks import risk_findings
 from bot.engine.verdict.evidence import Evidence
-from bot.engine.verdict.findings import confirmations, confirmed, judge
+from bot.engine.verdict.findings import confirm_states, confirmations, judge
 from bot.engine.verdict.judging import Judge, Meter
 from bot.engine.verdict.unchecked import RAN, unchecked
 from bot.errors import InfrastructureError, RepositoryError
@@ -320,8 +328,11 @@ def check(req: CheckRequest, deps: Deps) -> Report:
     to_confirm = list(witnessed_once.values()) + [
         e for e in evidence if e.status not in ("difference", "violation")
     ]
-    confs = confirmations(to_confirm)
+    # A generator that confirms its own evidence (llm: its tracer) builds that candidate.
+    own = {g.name: g for g in gens if isinstance(g, Confirmer)}
+    confs = confirmations(to_confirm, confirmers=own)
     states: dict[int, bool | None] = {}
+    rederived: dict[int, dict[str, Any]] = {}
     if confs:
         ws = Workspace(
             head=analysis.head_tree,
@@ -330,9 +341,9 @@ def check(req: CheckRequest, deps: Deps) -> Report:
             import_roots=analysis.import_roots,
         )
         result = session.run(ws, SandboxSpec(seed=req.seed), "confirming witnesses")
-        states = {i: confirmed(result.candidates.get(c.candidate.id)) for i, c in enumerate(confs)}
+        states, rederived = confirm_states(confs, result.candidates)
     findings, verdict_notes = judge(
-        to_confirm, states, confs, diff_lines=analysis.diff_lines, risky=risky
+        to_confirm, states, confs, diff_lines=analysis.diff_lines, risky=risky, rederived=rederived
     )
     notes.extend(verdict_notes)
     if deps.judge is not None:

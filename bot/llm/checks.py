@@ -20,7 +20,9 @@ it too. A proposed test is refused before it runs when it could reach any of thi
 A test that fails on head without that (the function not called, or returning the same on both
 sides) is ``unwitnessed``: never a finding. ``witness_of`` shows that differing call; the
 generator takes it from a *second* run under a fresh nonce (``confirm_id``), never from the
-run that first classified the test.
+run that first classified the test; and the pipeline's own confirmation run goes through this
+tracer again (the generator is the engine's ``Confirmer``): the report shows the witness that
+run re-derived.
 """
 
 from __future__ import annotations

@@ -186,6 +186,27 @@ class LLMGenerator:
     ) -> list[Evidence]:
         return []
 
+    # -- the pipeline's confirmation run (the engine's ``Confirmer``) --------------------
+
+    def confirmation(self, evidence: Evidence, cand_id: str) -> Candidate | None:
+        """The evidence's test under the tracer again, with a fresh nonce (a random id)."""
+        test = evidence.test_source
+        if test is None or refusal(test) is not None:
+            return None
+        return check_candidate(f"{cand_id}-{secrets.token_hex(6)}", evidence.function, test)
+
+    def confirmed(
+        self, evidence: Evidence, result: CandidateResult | None
+    ) -> tuple[bool | None, dict[str, Any] | None]:
+        """Verified again by the tracer (its differing call re-derived from this run), or not."""
+        outcome, _detail = classify(result)
+        if outcome == "error":
+            return None, None
+        if outcome != "verified" or result is None:
+            return False, None
+        witness = witness_of(result, evidence.function)
+        return (True, witness) if witness is not None else (False, None)
+
     # -- explore -----------------------------------------------------------------------
 
     def explore(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from bot.engine.candidates import differential, existing_tests, symbolic
 from bot.engine.candidates.base import (
     BatchRunner,
+    Confirmer,
     Explorer,
     GenerationContext,
     Generator,
@@ -21,6 +22,7 @@ from bot.engine.candidates.base import (
 
 __all__ = [
     "BatchRunner",
+    "Confirmer",
     "Explorer",
     "GenerationContext",
     "Generator",

@@ -8,7 +8,9 @@ The registry holds the engine's model-free generators (``differential``, ``exist
 ``symbolic``). Other layers bring their own by passing instances in ``Deps.generators`` (the LLM
 layer's ``llm`` generator is wired by the CLI and the App); the engine never imports them.
 Optional capabilities are declared here as protocols: an :class:`Explorer` runs its own
-sandbox rounds through a :data:`BatchRunner`.
+sandbox rounds through a :data:`BatchRunner`; a :class:`Confirmer` confirms its own evidence
+(the pipeline's confirmation run uses the generator's candidate and reading, so a generator
+whose tests are not trusted can keep its tracer in the confirmation run).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from bot.engine.plan import Budget
 from bot.engine.verdict.evidence import Evidence
@@ -73,6 +75,26 @@ class Explorer(Protocol):
     ) -> list[Evidence]: ...
 
 
+@runtime_checkable
+class Confirmer(Protocol):
+    """A generator that confirms its own evidence in the pipeline's confirmation run.
+
+    ``confirmation`` builds the candidate run on base and head (its id is the generator's
+    choice; ``None``: the evidence cannot be confirmed and is not reported). ``confirmed``
+    reads that candidate's result: (True, the witness *re-derived from this run*: ``call``,
+    ``base``, ``head``) when it is confirmed, (False, None) when it did not reproduce, (None,
+    None) when it could not run. Only the re-derived witness is shown, never the evidence's.
+    """
+
+    name: str
+
+    def confirmation(self, evidence: Evidence, cand_id: str) -> Candidate | None: ...
+
+    def confirmed(
+        self, evidence: Evidence, result: CandidateResult | None
+    ) -> tuple[bool | None, dict[str, Any] | None]: ...
+
+
 _REGISTRY: dict[str, Callable[[], Generator]] = {}
 
 
@@ -84,7 +106,15 @@ def register(name: str) -> Callable[[Callable[[], Generator]], Callable[[], Gene
     return deco
 
 
-__all__ = ["BatchRunner", "Explorer", "GenerationContext", "Generator", "register", "registered"]
+__all__ = [
+    "BatchRunner",
+    "Confirmer",
+    "Explorer",
+    "GenerationContext",
+    "Generator",
+    "register",
+    "registered",
+]
 
 
 def registered() -> dict[str, Callable[[], Generator]]:

@@ -1,7 +1,10 @@
 """From evidence to findings: confirm witnesses by execution, cluster, judge.
 
 Execution establishes facts: a difference or an invariant violation becomes *verified* only
-when its ready-to-paste test passes on base and fails on head in the sandbox. Without a model,
+when its ready-to-paste test passes on base and fails on head in the sandbox. Evidence from a
+generator that confirms its own (a ``Confirmer``: the ``llm`` generator, whose tests are the
+model's) is confirmed by the generator's candidate and reading instead, and the witness shown
+is the one that confirmation run re-derived, never the evidence's. Without a model,
 judgment is by invariants: a money invariant that holds on base and fails on head (or a repo
 test that passed and now fails) makes a ``defect``; a bare verified difference is a
 ``behavior-change`` left to the human (the PR may intend it).
@@ -11,7 +14,9 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from bot.engine.verdict.evidence import Evidence
 from bot.engine.verdict.witness import build_test, python_literals
@@ -19,6 +24,9 @@ from bot.fingerprint import finding_id
 from bot.models import ChangedFunction, Finding, Severity, Witness
 from sandbox.results import CandidateResult, Status
 from sandbox.workspace import Candidate
+
+if TYPE_CHECKING:
+    from bot.engine.candidates.base import Confirmer
 
 # Invariant expressions use these names (docs/protocol.md); the test defines the helpers.
 _INVARIANT_HELPERS = """
@@ -40,6 +48,7 @@ class Confirmation:
     candidate: Candidate
     test_name: str
     test_source: str
+    confirmer: Confirmer | None = None  # the generator confirms it (its own candidate)
 
 
 def _keyword_sources(call: str) -> dict[str, str] | None:
@@ -104,14 +113,26 @@ def _invariant_test(ev: Evidence, fid: str) -> tuple[str, str] | None:
 
 
 def confirmations(
-    evidence: list[Evidence], sides: tuple[str, ...] = ("base", "head")
+    evidence: list[Evidence],
+    sides: tuple[str, ...] = ("base", "head"),
+    confirmers: Mapping[str, Confirmer] | None = None,
 ) -> list[Confirmation]:
-    """Witness tests for every difference and invariant violation worth reporting."""
+    """Witness tests for every difference and invariant violation worth reporting.
+
+    Evidence whose source is in ``confirmers`` gets that generator's candidate (on both
+    sides); when it has none to offer the evidence is not confirmed (never reported)."""
     out: list[Confirmation] = []
     for n, ev in enumerate(evidence):
         if ev.status not in ("difference", "violation") or ev.witness is None:
             continue
         fid = finding_id(ev.source, ev.function.path, ev.function.function, ev.anchor)
+        own = (confirmers or {}).get(ev.source)
+        if own is not None:
+            cand = own.confirmation(ev, f"confirm-{n}-{fid[:8]}")
+            if cand is not None and ev.test_source is not None:
+                name = str(ev.witness.get("test_id", ""))
+                out.append(Confirmation(ev, cand, name, ev.test_source, own))
+            continue
         if ev.status == "violation":
             made = _invariant_test(ev, fid)
             if made is None:
@@ -163,6 +184,30 @@ def confirmed(result: CandidateResult | None, *, head_only: bool = False) -> boo
     if base.status in (Status.INFRASTRUCTURE, Status.TIMEOUT, Status.RESOURCE):
         return None
     return False
+
+
+def confirm_states(
+    confs: list[Confirmation],
+    results: Mapping[str, CandidateResult],
+    *,
+    head_only: bool = False,
+) -> tuple[dict[int, bool | None], dict[int, dict[str, Any]]]:
+    """Each confirmation's state (see ``confirmed``) and, for a ``Confirmer``'s, the witness
+    its run re-derived (a confirmation without one is not confirmed)."""
+    states: dict[int, bool | None] = {}
+    rederived: dict[int, dict[str, Any]] = {}
+    for i, conf in enumerate(confs):
+        result = results.get(conf.candidate.id)
+        if conf.confirmer is None:
+            states[i] = confirmed(result, head_only=head_only)
+            continue
+        state, witness = conf.confirmer.confirmed(conf.evidence, result)
+        if state is True and not witness:
+            state = False
+        states[i] = state
+        if state is True and witness:
+            rederived[i] = dict(witness)
+    return states, rederived
 
 
 def _line(fn: ChangedFunction, diff_lines: frozenset[int]) -> tuple[int, bool]:
@@ -226,8 +271,12 @@ def judge(
     diff_lines: dict[str, frozenset[int]],
     risky: set[tuple[str, str]],
     scan: bool = False,
+    rederived: Mapping[int, dict[str, Any]] | None = None,
 ) -> tuple[list[Finding], list[str]]:
-    """Findings from confirmed evidence, clustered per function; notes for the rest."""
+    """Findings from confirmed evidence, clustered per function; notes for the rest.
+
+    ``rederived``: per confirmation, the witness its run re-derived (``confirm_states``); a
+    ``Confirmer``'s evidence is shown with it, and is not a finding without it."""
     notes: list[str] = []
     verified: dict[tuple[str, str], list[tuple[Evidence, Witness]]] = defaultdict(list)
     conf_by_ev = {id(c.evidence): (i, c) for i, c in enumerate(confs)}
@@ -258,11 +307,15 @@ def judge(
             continue
         i, conf = found
         state = confirmations_run.get(i)
-        if state is True and ev.witness is not None:
+        shown = ev.witness
+        if conf.confirmer is not None:
+            shown = (rederived or {}).get(i)
+            state = state if shown is not None or state is not True else False
+        if state is True and shown is not None:
             w = Witness(
-                call=python_literals(str(ev.witness.get("call", ""))),
-                base=str(ev.witness.get("base", "")),
-                head=str(ev.witness.get("head", "")),
+                call=python_literals(str(shown.get("call", ""))),
+                base=str(shown.get("base", "")),
+                head=str(shown.get("head", "")),
                 test=conf.test_source,
             )
             verified[key].append((ev, w))
