@@ -85,8 +85,12 @@ class Spent:
     llm_calls: int = 0
     llm_tokens: int = 0
     cost_usd: float = 0.0
-    llm_input_tokens: int = 0
+    llm_input_tokens: int = 0  # uncached input
     llm_output_tokens: int = 0
+    # Prompt-cache input tokens (in ``llm_tokens`` too): reads are priced at 0.1x the input
+    # price, writes at 1.25x (Anthropic, 5-minute cache), both included in ``cost_usd``.
+    llm_cache_read_tokens: int = 0
+    llm_cache_write_tokens: int = 0
     llm_agreement: float | None = None  # share of samples that sided with their vote's majority
     # CPU seconds the sandboxes spent (every process inside them, as their supervisor measured):
     # on the Docker backend this is compute the host process's own accounting never sees.

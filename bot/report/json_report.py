@@ -102,6 +102,8 @@ def _spent(spent: Spent) -> dict[str, Any]:
         # Extensions of version 1 (design.md keys above are unchanged):
         "llm_input_tokens": int(spent.llm_input_tokens),
         "llm_output_tokens": int(spent.llm_output_tokens),
+        "llm_cache_read_tokens": int(spent.llm_cache_read_tokens),
+        "llm_cache_write_tokens": int(spent.llm_cache_write_tokens),
         "llm_agreement": None if spent.llm_agreement is None else _finite(spent.llm_agreement),
         "sandbox_cpu_s": round(_finite(spent.sandbox_cpu_s), 3),
     }

@@ -51,7 +51,8 @@ def tier_path(report: Report) -> str:
 
 
 def spent_line(spent: Spent) -> str:
-    """``42 sandbox runs · 1,200 examples · 12.3 s · 3 LLM calls (4,500 tokens) · $0.02``."""
+    """``42 sandbox runs · 1,200 examples · 12.3 s · 3 LLM calls (4,500 tokens) · $0.02``; with
+    prompt caching ``(4,500 tokens; cached: 3,000 read, 1,200 written)``."""
     parts = [
         plural(spent.sandbox_runs, "sandbox run"),
         plural(spent.examples, "example"),
@@ -59,7 +60,11 @@ def spent_line(spent: Spent) -> str:
     ]
     if spent.llm_calls or spent.llm_tokens:
         calls = plural(spent.llm_calls, "LLM call")
-        parts.append(f"{calls} ({plural(spent.llm_tokens, 'token')})")
+        tokens = plural(spent.llm_tokens, "token")
+        read, written = spent.llm_cache_read_tokens, spent.llm_cache_write_tokens
+        if read or written:  # prompt cache: part of the tokens, cheaper to read
+            tokens += f"; cached: {read:,} read, {written:,} written"
+        parts.append(f"{calls} ({tokens})")
     else:
         parts.append("no LLM calls")
     parts.append(f"${spent.cost_usd:,.2f}")

@@ -14,8 +14,12 @@ import pytest
 
 from bot.llm.budget import Ledger, LLMSettings, Price
 from bot.llm.propose import LLMBudget, LLMGenerator, PRContext
+from bot.models import Spent
+from bot.report.json_report import to_json
+from bot.report.summary import spent_line
 from tests.fakes.anthropic_api import FakeAnthropicAPI, ScriptedModel, checks_reply
 from tests.llm.test_llm_generator import Change, change, session_for
+from tests.report.report_values import make_report
 
 # A function long enough that its context passes the API's 1,024-token caching minimum.
 _RULES = "\n".join(
@@ -69,6 +73,15 @@ def test_n_samples_of_one_function_pay_for_the_shared_prefix_once(big: Change) -
     assert ledger.cost_usd == pytest.approx(
         ledger.price.cost(ledger.input_tokens, ledger.output_tokens, prefix, (n - 1) * prefix)
     )
+    # The report's Spent carries the cache tokens the SDK's usage reported (JSON and the line).
+    spent = Spent()
+    ledger.fill(spent)
+    assert (spent.llm_cache_write_tokens, spent.llm_cache_read_tokens) == (prefix, (n - 1) * prefix)
+    assert spent.llm_tokens == ledger.tokens and spent.cost_usd == round(ledger.cost_usd, 6)
+    data = to_json(make_report((), spent=spent))["spent"]
+    assert data["llm_cache_read_tokens"] == (n - 1) * prefix
+    assert data["llm_cache_write_tokens"] == prefix
+    assert f"cached: {(n - 1) * prefix:,} read, {prefix:,} written" in spent_line(spent)
 
 
 def test_short_prefixes_are_not_cached(tmp_path: Path) -> None:

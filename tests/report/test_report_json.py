@@ -38,7 +38,14 @@ SPENT_KEYS = {
     "cost_usd",
 }
 # Keys added to version 1 since (the documented ones above stay exactly as they are).
-SPENT_EXTENSIONS = {"llm_input_tokens", "llm_output_tokens", "llm_agreement", "sandbox_cpu_s"}
+SPENT_EXTENSIONS = {
+    "llm_input_tokens",
+    "llm_output_tokens",
+    "llm_cache_read_tokens",
+    "llm_cache_write_tokens",
+    "llm_agreement",
+    "sandbox_cpu_s",
+}
 CHANGED_FUNCTION_KEYS = {"path", "function", "start_line", "end_line"}
 
 
@@ -87,6 +94,9 @@ def test_spent_has_exactly_its_keys(report: Report) -> None:
     assert spent["tier_path"] == ["quick", "standard"]
     assert type(spent["seconds"]) is float and type(spent["cost_usd"]) is float
     assert spent["sandbox_runs"] == 42 and spent["llm_tokens"] == 4500
+    # Extensions a run without a model (or without caching) fills with zero, as ints.
+    assert spent["llm_cache_read_tokens"] == spent["llm_cache_write_tokens"] == 0
+    assert type(spent["llm_cache_read_tokens"]) is int
 
 
 def test_changed_functions_have_the_documented_keys(report: Report) -> None:
