@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from . import strategies
-from .codec import decode, encode
+from .codec import decode, encode, show
 
 KINDS = (
     "positional_only",
@@ -80,7 +80,7 @@ def _encoded_call(args: tuple[Arg, ...], values: dict[str, Any]) -> dict[str, An
 
 def _text(args: tuple[Arg, ...], values: dict[str, Any]) -> str:
     pos, kw = _split(args, values)
-    return ", ".join([repr(v) for v in pos] + [f"{k}={v!r}" for k, v in kw])
+    return ", ".join([show(v) for v in pos] + [f"{k}={show(v)}" for k, v in kw])
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ survive). Everything else is an object with a ``"$"`` tag::
     {"$": "new", "module": "money.core", "class": "Money", "pos": [...], "kw": {...}}
                                           (an argument each call server constructs itself)
     {"$": "cycle"}                        {"$": "truncated", "type": "..."}
+    {"$": "builtin", "name": "len"}       (one of the deterministic builtins in CALLABLES)
 
 Lists are JSON arrays. Values the codec cannot rebuild (objects, enums, repr, raised) decode to
 the inert stand-ins below: the driver compares and prints them without importing PR code.
@@ -24,6 +25,7 @@ the inert stand-ins below: the driver compares and prints them without importing
 from __future__ import annotations
 
 import base64
+import builtins
 import dataclasses
 import datetime as dt
 import enum
@@ -40,6 +42,33 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 class CodecError(ValueError):
     """A document that is not a valid encoded value."""
+
+
+# Builtins a callable parameter is drawn from (``Cache(2, getsizeof=len)``, ``choice=min``):
+# deterministic, no side effects, no I/O; by name both ways, never anything else.
+CALLABLES = (
+    "len", "abs", "str", "repr", "bool", "int", "float", "sorted", "min", "max", "list",
+    "tuple", "sum", "ord", "chr", "round",
+)  # fmt: skip
+_CALLABLE_NAMES = {id(getattr(builtins, n)): n for n in CALLABLES}
+
+
+def builtin_name(value: Any) -> str | None:
+    """The name of ``value`` when it is one of :data:`CALLABLES` itself, else None."""
+    name = _CALLABLE_NAMES.get(id(value))
+    return name if name is not None and getattr(builtins, name) is value else None
+
+
+def show(value: Any) -> str:
+    """``repr``, except a builtin callable reads as its name (``getsizeof=len``)."""
+    name = builtin_name(value)
+    return name if name is not None else repr(value)
+
+
+def _builtin(name: Any) -> Any:
+    if name not in CALLABLES:
+        raise ValueError(f"not an allowed builtin: {str(name)[:40]!r}")
+    return getattr(builtins, name)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,7 +104,7 @@ class New:
     kw: tuple[tuple[str, Any], ...] = ()
 
     def __repr__(self) -> str:
-        inner = [repr(v) for v in self.pos] + [f"{k}={v!r}" for k, v in self.kw]
+        inner = [show(v) for v in self.pos] + [f"{k}={show(v)}" for k, v in self.kw]
         return f"{self.cls}({', '.join(inner)})"
 
 
@@ -127,6 +156,9 @@ class _Encoder:
             return {"$": "truncated", "type": type_name(v)}
         if v is None or type(v) in (bool, int, str):
             return v
+        name = builtin_name(v)
+        if name is not None:
+            return {"$": "builtin", "name": name}
         t = type(v)
         if t is float:
             return {"$": "float", "v": repr(v)}
@@ -273,6 +305,7 @@ def _hashable(v: Any) -> Any:
 
 _DECODERS: dict[Any, Any] = {
     "float": lambda d: float(d["v"]),
+    "builtin": lambda d: _builtin(d["name"]),
     "decimal": lambda d: Decimal(d["v"]),
     "fraction": lambda d: Fraction(d["v"]),
     "complex": lambda d: complex(float(d["re"]), float(d["im"])),

@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from .codec import New, decode
+from .codec import CALLABLES, New, decode
 
 
 class SpecError(ValueError):
@@ -165,6 +165,9 @@ _BUILDERS: dict[str, Any] = {
     "sampled_from": lambda s: st.sampled_from([decode(v) for v in s["values"]]),
     "just": lambda s: st.just(decode(s["value"])),
     "instance": _instances,
+    "callable": lambda s: st.sampled_from(
+        [decode({"$": "builtin", "name": str(n)}) for n in s.get("names") or CALLABLES]
+    ),
     "regex": _regex,
     "splice": _splice,
 }

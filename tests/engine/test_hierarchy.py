@@ -196,3 +196,46 @@ def test_the_other_operand_of_an_operator_may_be_an_instance_of_the_class() -> N
         by_name["Size.scale"], rules=load_rules(), module_source=OPERATORS, classes=classes
     )
     assert "instance" not in str(args)
+
+
+def test_callable_parameters_get_builtin_callables() -> None:
+    from bot.engine.inputs.strategies import CALLABLE, explain_strategy
+    from bot.models import Param
+
+    def spec(name: str, annotation: str | None = None, default: str | None = None) -> object:
+        param = Param(
+            name=name, annotation=annotation, default=default, kind="positional_or_keyword"
+        )
+        return explain_strategy(param, roles=load_rules())
+
+    assert spec("parse_float", "Callable[[str], Any]") == CALLABLE
+    assert spec("hook", "Callable") == CALLABLE
+    assert spec("getsizeof", None, "None") == {
+        "type": "one_of",
+        "options": [{"type": "none"}, CALLABLE],
+    }
+    assert spec("choice", None, "random.choice") == CALLABLE
+    assert "callable" not in str(spec("count", None, "None"))
+    assert "callable" not in str(spec("key"))
+
+
+def test_aliases_imported_under_type_checking_are_resolved() -> None:
+    from bot.engine.inputs.strategies import args_for
+    from bot.engine.source.imports import ImportMap
+
+    types = "from typing import Any, Callable\nParseFloat = Callable[[str], Any]\nPos = int\n"
+    parser = (
+        "TYPE_CHECKING = False\nif TYPE_CHECKING:\n    from ._types import ParseFloat, Pos\n\n\n"
+        "def parse(src: str, pos: Pos, parse_float: ParseFloat):\n"
+        "    return parse_float(src[pos:])\n"
+    )
+    sources = {"pkg/__init__.py": "", "pkg/_types.py": types, "pkg/_parser.py": parser}
+    base = parser.replace("src[pos:]", "src[pos + 1:]")
+    change = FileChange("pkg/_parser.py", "pkg/_parser.py", "modified")
+    (fn,), _ = changed_functions(base, parser, change)
+    imports = ImportMap("pkg/_parser.py", "pkg._parser", sources, None)
+    args, why = args_for(fn, rules=load_rules(), module_source=parser, imports=imports)
+    assert why == []
+    kinds = {a["name"]: a["strategy"] for a in args}
+    assert kinds["parse_float"] == {"type": "callable"}
+    assert "integers" in str(kinds["pos"])

@@ -296,7 +296,7 @@ def test_nothing_known_gives_small_ints_and_decimals(rules: RuleSet) -> None:
         "Account",
         "ledger.Account",
         "set[int]",
-        "Callable[[], int]",
+        "Awaitable[int]",
         "Optional[Account]",
         "list[Money]",
         "bytes",

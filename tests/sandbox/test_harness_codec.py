@@ -208,3 +208,37 @@ def test_regex_and_splice_strategies_draw_what_the_code_looks_for() -> None:
     for bad in ({"type": "regex", "pattern": "("}, {"type": "splice", "pieces": []}):
         with pytest.raises(SpecError):
             build(bad)
+
+
+def test_allowed_builtin_callables_round_trip_by_name_and_nothing_else_decodes() -> None:
+    import builtins
+
+    from sandbox.harness.codec import CALLABLES, New, show
+
+    for name in CALLABLES:
+        fn = getattr(builtins, name)
+        assert encode(fn) == {"$": "builtin", "name": name}
+        assert decode(encode(fn)) is fn
+    assert show(len) == "len" and show("len") == "'len'"
+    assert repr(New("m", "Cache", (2,), (("getsizeof", len),))) == "Cache(2, getsizeof=len)"
+    for hostile in ("eval", "exec", "open", "__import__", "getattr", "hash"):
+        with pytest.raises(CodecError):
+            decode({"$": "builtin", "name": hostile})
+    assert encode(eval)["$"] == "repr"  # not an allowed callable: an opaque value
+
+
+def test_a_callable_strategy_draws_the_allowed_builtins() -> None:
+    from sandbox.harness.codec import CALLABLES
+    from sandbox.harness.strategies import SpecError, build
+
+    drawn = set()
+
+    @given(build({"type": "callable"}))
+    @settings(max_examples=200, database=None)
+    def collect(fn: Any) -> None:
+        drawn.add(fn.__name__)
+
+    collect()
+    assert drawn <= set(CALLABLES) and len(drawn) > 5
+    with pytest.raises(SpecError):
+        build({"type": "callable", "names": ["open"]})

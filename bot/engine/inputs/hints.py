@@ -79,7 +79,9 @@ def _looks_like_a_type(node: ast.expr) -> bool:
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         return _looks_like_a_type(node.left) and _looks_like_a_type(node.right)
     if isinstance(node, ast.Subscript):
-        return _name(node.value) in (_LISTS | _TUPLES | _DICTS | _UNIONS | {"Literal", "Annotated"})
+        return _name(node.value) in (
+            _LISTS | _TUPLES | _DICTS | _UNIONS | {"Literal", "Annotated", "Callable"}
+        )
     if isinstance(node, ast.Constant):
         return node.value is None
     return _name(node) in _SCALARS
@@ -211,7 +213,11 @@ def _hint_of(node: ast.expr, aliases: Aliases | None, depth: int) -> Hint:
                 raise NoStrategy(f"Literal of non-literal values: {exc}") from None
         if outer == "Annotated":
             return sub(args[0])
+        if outer == "Callable":  # drawn from deterministic builtins (sandbox codec CALLABLES)
+            return ("callable",)
     name = _name(node) if isinstance(node, ast.Name | ast.Attribute) else ""
+    if name == "Callable":
+        return ("callable",)
     if name in _SCALARS:
         return ("scalar", _SCALARS[name])
     if name in _SUPPORTS:  # typing.SupportsInt and friends: the numbers that satisfy them

@@ -206,6 +206,8 @@ def _spec(
         return _leaf(hint[1], role, literals, constants)
     if kind == "any":
         return _unknown(role, literals, constants)
+    if kind == "callable":
+        return dict(CALLABLE)
     if kind == "literal":
         return {"type": "sampled_from", "values": [encode(v) for v in hint[1]]}
     if kind == "union":
@@ -460,6 +462,8 @@ def explain_strategy(
             inner = (
                 _inferred(inferred, role, values, constants)
                 if inferred
+                else dict(CALLABLE)
+                if _callable_like(param)
                 else _unknown(role, values, constants)
             )
             return {
@@ -468,12 +472,30 @@ def explain_strategy(
             }
         if family is not None and family in _DEFAULTS:
             return _bounded(_leaf(family, role, [default, *values], constants), family, usage)
+    if not inferred and _callable_like(param):  # choice=random.choice, parse_float=float
+        return dict(CALLABLE)
     if inferred == "list":
         return _with_usage(_inferred(inferred, role, values, constants), ("list", ("any",)), usage)
     if inferred:
         return _bounded(_inferred(inferred, role, values, constants), inferred, usage)
     family = role.type if role is not None else None
     return _bounded(_unknown(role, values, constants), family, usage)
+
+
+CALLABLE: Spec = {"type": "callable"}  # deterministic builtins: len, min, str... (the codec's)
+_CALLABLE_NAME = re.compile(
+    r"(func|fn|factory|callback|hook|sizeof|timer|choice|predicate|converter)$|^(parse|on)_"
+)
+_DOTTED_CALLABLE = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+")
+
+
+def _callable_like(param: Param) -> bool:
+    """An unannotated parameter that takes a function: by its name (``getsizeof``,
+    ``key_func``, ``parse_float``) or a default that names one (``choice=random.choice``)."""
+    if _CALLABLE_NAME.search(param.name.lower()):
+        return True
+    default = param.default or ""
+    return _DOTTED_CALLABLE.fullmatch(default) is not None
 
 
 def _find_role(name: str, roles: RuleSet | Sequence[RoleSpec]) -> RoleSpec | None:

@@ -72,7 +72,7 @@ class ImportMap:
     def _read(self) -> dict[str, tuple[str, str]]:
         tree = parse_module(self.sources.get(self.path, ""))
         names: dict[str, tuple[str, str]] = {}
-        for node in tree.body if tree is not None else []:
+        for node in _module_level(tree.body if tree is not None else []):
             if isinstance(node, ast.ImportFrom):
                 target = self._absolute(node)
                 if target:
@@ -90,3 +90,17 @@ class ImportMap:
             return None
         base = package[: len(package) - (node.level - 1)]
         return ".".join([*base, node.module] if node.module else base) or None
+
+
+def _module_level(body: list[ast.stmt]) -> list[ast.stmt]:
+    """The module's statements, those inside module-level ``if`` (``if TYPE_CHECKING:``) and
+    ``try`` blocks included; never a function's or a class's."""
+    out: list[ast.stmt] = []
+    for node in body:
+        out.append(node)
+        if isinstance(node, ast.If):
+            out.extend(_module_level(node.body + node.orelse))
+        elif isinstance(node, ast.Try):
+            handlers = [s for h in node.handlers for s in h.body]
+            out.extend(_module_level(node.body + handlers + node.orelse + node.finalbody))
+    return out
