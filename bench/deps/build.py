@@ -459,7 +459,8 @@ def process(case: dict, samples: int, seed: int = SEED) -> dict:
             h = run_child({**job, "root": str(head_repo / root)})
             diffs = [(x, y) for x, y in zip(b, h, strict=False) if x != y]
             if diffs or len(b) != len(h):
-                raise ValueError(f"refactor not equivalent, e.g. {diffs[:2]}")
+                shown = [(x[:300], y[:300]) for x, y in diffs[:2]]
+                raise ValueError(f"refactor not equivalent ({len(diffs)} differ), e.g. {shown}")
             ok = sum(x.startswith("ok:") for x in b)
             distinct = len(set(b))
             if ok < len(b) / 2 or "hang" in b:
