@@ -15,7 +15,11 @@ it too. A proposed test is refused before it runs when it could reach any of thi
 - the harness: the test passed on base and failed on head;
 - the tracer (head, in the failing test): the changed function was called and a changed line ran;
 - the tracer (both sides, same test): one call with the same arguments returned or raised
-  differently on base than on head.
+  differently on base than on head, made while the function's module (its bindings, small
+  containers and its classes' attributes) and the decimal context were as they were before
+  any test module ran (the conftest imports the module and snapshots it first): a test that
+  tells the sides apart (a helper that vanished) and then changes a constant, replaces a
+  helper or narrows the precision on one side is not showing the change's behaviour.
 
 A test that fails on head without that (the function not called, or returning the same on both
 sides) is ``unwitnessed``: never a finding. ``witness_of`` shows that differing call; the
@@ -81,9 +85,10 @@ def confirm_id(cand_id: str) -> str:
     return cand_id + "-confirm"
 
 
-def _report_config(fn: ChangedFunction) -> dict[str, Any]:
+def _report_config(fn: ChangedFunction, module: str) -> dict[str, Any]:
     lines = list(fn.changed_lines) or list(range(fn.start_line, fn.end_line + 1))
     return {
+        "module": module,
         "files": sorted({"/" + fn.path, "/" + (fn.base_path or fn.path)}),
         "name": fn.function.rsplit(".", 1)[-1],
         "qualname": fn.function,
@@ -96,6 +101,8 @@ def _report_config(fn: ChangedFunction) -> dict[str, Any]:
 # Trusted text: traces the target function in the candidate's own tests. Its findings ride
 # back in the skip message of the report test, which alone requests the nonce'd fixture.
 _CONFTEST = '''"""Trusted tracer: changed lines run and calls of the target, per test."""
+import decimal as _decimal
+import importlib as _importlib
 import json as _json
 import re as _re
 import sys as _sys
@@ -110,6 +117,55 @@ _tests = {}
 _open = {}
 _raised = {}
 _now = [None]
+
+
+def _shape(value):
+    if isinstance(value, (dict, list, set, bytearray)):
+        try:
+            return repr(value)[:4000]
+        except Exception:  # noqa: BLE001
+            return None
+    return None
+
+
+def _context():
+    c = _decimal.getcontext()
+    traps = tuple(sorted(k.__name__ for k, v in c.traps.items() if v))
+    return (c.prec, c.rounding, c.Emin, c.Emax, c.capitals, c.clamp, traps)
+
+
+def _state():
+    """What the target's module holds (bindings, small containers, its classes' attributes)
+    and the decimal context: a test that changes any of it is not showing a behaviour."""
+    out = {"decimal context": (None, _context())}
+    mod = _sys.modules.get(_CFG["module"])
+    if mod is None:
+        return out
+    for name, value in list(vars(mod).items()):
+        if name.startswith("__"):
+            continue
+        out[name] = (id(value), _shape(value))
+        if isinstance(value, type) and getattr(value, "__module__", None) == mod.__name__:
+            for attr, item in list(vars(value).items()):
+                if not attr.startswith("__"):
+                    out[name + "." + attr] = (id(item), _shape(item))
+    return out
+
+
+try:  # before any test module runs (their top level could change the module's state)
+    _importlib.import_module(_CFG["module"])
+except Exception:  # noqa: BLE001
+    pass
+_BASELINE = _state() if _CFG["module"] in _sys.modules else None
+
+
+def _changed():
+    """The state that differs from the baseline (names; "module not imported": unknown)."""
+    if _BASELINE is None:
+        return "the module was not imported before the tests"
+    now = _state()
+    names = [k for k in sorted(set(_BASELINE) | set(now)) if _BASELINE.get(k) != now.get(k)]
+    return ", ".join(names[:5])
 
 
 def _short(value):
@@ -143,7 +199,7 @@ def _local(frame, event, arg):
         raised = _raised.pop(id(frame), None)
         if call is not None and len(data["calls"]) < _CFG["max_calls"]:
             result = "raises " + _short(raised) if raised is not None else _short(arg)
-            data["calls"].append([call, result])
+            data["calls"].append([call[0], result, call[1]])
     return _local
 
 
@@ -156,7 +212,9 @@ def _global(frame, event, arg):
         args = ", ".join(
             "%s=%s" % (n, _short(frame.f_locals.get(n))) for n in names if n not in ("self", "cls")
         )
-        _open[id(frame)] = "%s(%s)" % (_CFG["qualname"], args)
+        data = _tests.get(_now[0])
+        changed = _changed() if data is not None and len(data["calls"]) < _CFG["max_calls"] else ""
+        _open[id(frame)] = ("%s(%s)" % (_CFG["qualname"], args), changed)
     return _local
 
 
@@ -197,13 +255,21 @@ def test_zz_report(__FIXTURE__, part):
 
 
 def check_candidate(
-    cand_id: str, fn: ChangedFunction, test_source: str, *, timeout_s: float = 60.0
+    cand_id: str,
+    fn: ChangedFunction,
+    test_source: str,
+    *,
+    module: str = "",
+    timeout_s: float = 60.0,
 ) -> Candidate:
-    """A pytest candidate: the proposed test plus the trusted tracer and its report test."""
+    """A pytest candidate: the proposed test plus the trusted tracer and its report test.
+
+    ``module``: the function's import name on head (default: from its path)."""
     nonce = _nonce(cand_id)
     fixture = f"_dc_{nonce}"
+    module = module or fn.path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
     conftest = (
-        _CONFTEST.replace("__CFG__", repr(_report_config(fn)))
+        _CONFTEST.replace("__CFG__", repr(_report_config(fn, module)))
         .replace("__FIXTURE__", fixture)
         .replace("__CHUNK__", str(_CHUNK))
     )
@@ -256,14 +322,27 @@ def _own_tests(outcome: Outcome) -> list[dict[str, Any]]:
 
 
 def _calls(data: dict[str, Any] | None, test: str) -> list[tuple[str, str]]:
+    """The test's calls of the function made while the module's state (and the decimal
+    context) was what it was before the tests ran: the others show the test's doing."""
     entry = (data or {}).get(test)
     if not isinstance(entry, dict):
         return []
     out = []
     for item in entry.get("calls") or []:
-        if isinstance(item, list) and len(item) == 2:
+        if isinstance(item, list) and len(item) == 3 and not item[2]:
             out.append((str(item[0]), str(item[1])))
     return out
+
+
+def _tampered(data: dict[str, Any] | None, test: str) -> str:
+    """What the test changed before a call of the function ("" : nothing)."""
+    entry = (data or {}).get(test)
+    if not isinstance(entry, dict):
+        return ""
+    for item in entry.get("calls") or []:
+        if isinstance(item, list) and len(item) == 3 and item[2]:
+            return str(item[2])
+    return ""
 
 
 def _pairs(base: list[tuple[str, str]], head: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
@@ -297,13 +376,18 @@ def _differing_call(result: CandidateResult) -> tuple[str, tuple[str, str, str]]
             why = "no changed line ran on head"
             continue
         head_calls = _calls(head, name)
+        changed = _tampered(head, name) or _tampered(base, name)
         if not head_calls:
             why = "the changed function was not called"
+            if changed:
+                why = f"the test changed state the function reads ({changed})"
             continue
         for call, b, h in _pairs(_calls(base, name), head_calls):
             if b != h:
                 return name, (call, b, h)
         why = "the changed function returned and raised the same on base and head"
+        if changed:
+            why += f" (calls after the test changed state it reads not counted: {changed})"
     return why
 
 

@@ -193,7 +193,8 @@ class LLMGenerator:
         test = evidence.test_source
         if test is None or refusal(test) is not None:
             return None
-        return check_candidate(f"{cand_id}-{secrets.token_hex(6)}", evidence.function, test)
+        cid = f"{cand_id}-{secrets.token_hex(6)}"
+        return check_candidate(cid, evidence.function, test, module=evidence.module)
 
     def confirmed(
         self, evidence: Evidence, result: CandidateResult | None
@@ -351,7 +352,9 @@ class LLMGenerator:
         cands: dict[str, tuple[tuple[int, str], Candidate]] = {}
         for n, (key, group) in enumerate(pending.items()):
             cid = f"llm-{tag}-{n}"
-            cands[cid] = (key, check_candidate(cid, targets[key[0]].fn, group[0].test))
+            target = targets[key[0]]
+            cand = check_candidate(cid, target.fn, group[0].test, module=target.module)
+            cands[cid] = (key, cand)
         results = run([cand for _k, cand in cands.values()])
         runs: dict[tuple[int, str], _Run] = {}
         for cid, (key, _cand) in cands.items():
@@ -363,7 +366,12 @@ class LLMGenerator:
         again = {
             confirm_id(cid): (
                 key,
-                check_candidate(confirm_id(cid), targets[key[0]].fn, c.files[TEST_FILE]),
+                check_candidate(
+                    confirm_id(cid),
+                    targets[key[0]].fn,
+                    c.files[TEST_FILE],
+                    module=targets[key[0]].module,
+                ),
             )
             for cid, (key, c) in cands.items()
             if runs[key].outcome == "verified"
