@@ -24,12 +24,14 @@ __all__ = [
     "COMMAND",
     "DEFAULT_TIER",
     "MAX_PATHS",
+    "NO_WRITE_ACCESS",
     "USAGE",
     "CommandError",
     "DeepCheckRequest",
     "HelpRequest",
     "is_command",
     "parse_command",
+    "refusal",
 ]
 
 COMMAND = "/deep-check"
@@ -48,6 +50,9 @@ USAGE = """\
 
 Tier and paths combine: `/deep-check standard ledger/`. Only people with write access to the
 repository can run it."""
+
+NO_WRITE_ACCESS = "it needs write access to the repository"
+_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
 
 _COMMAND_LINE = re.compile(r"^\s*/deep-check(?:\s|$)")
 _PATH_CHARS = re.compile(r"^[A-Za-z0-9_.\-/+@]+$")
@@ -122,3 +127,10 @@ def _quote(word: str) -> str:
     """A user's word, safe to echo inside inline code in a reply (short, no backticks)."""
     shown = word.replace("`", "'")
     return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def refusal(login: str, reason: str, asked: str = COMMAND) -> str:
+    """The reply to a command that was not run, saying why (``asked``: the command as
+    understood, e.g. ``/deep-check deep ledger/``; plain words, no backticks)."""
+    who = f"@{login}: " if _LOGIN.match(login or "") else ""
+    return f"{who}`{asked.replace('`', '')}` was not run: {reason}."

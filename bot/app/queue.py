@@ -9,8 +9,9 @@ and a worker built from the same settings agree) and turns webhook commands into
 
 - ``CheckPR`` with a head: the store gets the job first (keyed by repository, PR, head SHA; a
   second event for a head whose job is running or done adds nothing, one still queued gets a
-  second message and only one of them leases it), a newer head supersedes the PR's queued
-  jobs, then huey gets the message. Comments (no head yet) go straight to huey.
+  second message and only one of them leases it), then huey gets the message. Which head is
+  the newest is GitHub's answer, asked by the worker, never the arrival order. Comments (no
+  head yet) go straight to huey.
 - jobs of one PR are serialized by the store's per-PR lock (a lease on the PR row that
   expires with a dead worker, unlike a huey lock on SQLite or Redis < 7.4, which has no TTL):
   a task that finds the PR busy is rescheduled with ``RetryTask`` — waiting is not an attempt;
@@ -125,6 +126,9 @@ class Queue:
         with self._lock:
             if self._resolved is None:
                 self._resolved = self._handlers()
+                attach = getattr(self._resolved, "attach_queue", None)
+                if callable(attach):  # so a revived job can be queued again
+                    attach(self.submit)
             return self._resolved
 
     def _register(self, retries: int, retry_delay: float, nightly: Any, reap: Any) -> None:
@@ -185,11 +189,12 @@ class Queue:
                     cmd.key, base_sha=cmd.base_sha, payload=command_payload(cmd),
                     rerun=cmd.trigger == "rerequest",
                 )  # fmt: skip
-                if not created and job.state != "queued":
+                if not created and job.state not in ("queued", "superseded"):
                     return False  # running or settled: nothing to add
                 # queued: enqueue again (harmless: one message leases it), so a delivery
-                # whose enqueue failed is not lost when GitHub redelivers it
-                self.store.supersede_older(cmd.repo.full_name, cmd.number, cmd.head_sha)
+                # whose enqueue failed is not lost when GitHub redelivers it; superseded: the
+                # worker asks GitHub, and runs it if its head is current again. Arrival order
+                # supersedes nothing: a late delivery of an older push is not the newest head.
             self.check_pr(cmd)
         elif isinstance(cmd, Reply):
             self.reply(cmd)

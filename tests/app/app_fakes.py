@@ -149,6 +149,10 @@ class FakeHost:
         self.calls.append("pull_request")
         return self.prs[(repo, number)]
 
+    def head_sha(self, repo: str, number: int) -> str:
+        self.calls.append("head_sha")
+        return self.prs[(repo, number)].head_sha
+
     def can_write(self, repo: str, user: str) -> bool:
         self.calls.append("can_write")
         return user in self.writers

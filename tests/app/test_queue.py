@@ -106,22 +106,26 @@ def test_immediate_mode_runs_each_command_and_completes_the_delivery(
     assert rec.seen[-1] == NightlyScan(ref(), ("ledger/**",))
 
 
-def test_a_newer_push_supersedes_the_queued_older_job(tmp_path: Path, store: Store) -> None:
+def test_arrival_order_supersedes_nothing(tmp_path: Path, store: Store) -> None:
     huey = make_huey(Settings(data_dir=tmp_path))  # a real SQLite queue, no consumer yet
     queue = Queue(huey, store, Recorder)
-    older = CheckPR(ref(), 3, head_sha="a" * 40, base_sha="c" * 40)
     newer = CheckPR(ref(), 3, head_sha="b" * 40, base_sha="c" * 40)
-    queue.submit(older)
+    older = CheckPR(ref(), 3, head_sha="a" * 40, base_sha="c" * 40)
     queue.submit(newer)
+    queue.submit(older)  # a late delivery of the older push
     assert huey.pending_count() == 2
     assert [(j.head_sha[0], j.state) for j in store.jobs(REPO, 3)] == [
-        ("a", "superseded"),
         ("b", "queued"),
+        ("a", "queued"),
     ]
-    assert store.lease_job(older.key, "w", 60).outcome == "gone"
+    assert store.latest_head(REPO, 3) is None  # only GitHub's answer (the worker asks) sets it
     # a queued job submitted again (its first enqueue may have failed) gets a second message;
     # only one of them will lease it
     assert queue.submit(newer) and huey.pending_count() == 3
+    # a superseded job whose head a delivery names again (pushed back) gets a message too: the
+    # worker asks GitHub and runs it when it is current
+    assert store.mark_superseded(older.key)
+    assert queue.submit(older) and huey.pending_count() == 4
 
 
 def test_redis_queue_with_a_real_consumer_thread(
@@ -226,7 +230,7 @@ def test_the_per_pr_lock_serializes_jobs_of_one_pr(
     assert runner.max_active == 1
     by_head = {c.head_sha: c for c in host.checks.values()}
     assert by_head[origin.head].conclusion == "neutral"  # superseded while it ran
-    assert by_head[origin.head].title == "Superseded by a newer push"
+    assert by_head[origin.head].title == f"Superseded by {newer_sha[:12]}"
     assert by_head[newer_sha].conclusion == "success"
     assert [r.head_sha for r in host.reviews] == [newer_sha]  # a stale review is never posted
 

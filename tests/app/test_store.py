@@ -66,23 +66,43 @@ def test_upsert_job_is_idempotent(store: Store) -> None:
     assert created and job.state == "queued" and job.key == KEY
     again, created = store.upsert_job(KEY)
     assert not created and again.id == job.id
-    assert store.latest_head("octo/ledger", 7) == KEY[2]
+    assert store.latest_head("octo/ledger", 7) is None  # arrival order moves no head
 
 
-def test_newer_push_supersedes_a_queued_older_job(store: Store) -> None:
+def test_a_superseded_job_is_revived_when_its_head_is_current(store: Store) -> None:
     store.upsert_job(KEY)
     store.upsert_job(NEWER)
-    assert store.supersede_older("octo/ledger", 7, NEWER[2]) == 1
+    assert store.mark_superseded(KEY)  # GitHub said the head is NEWER
+    assert not store.mark_superseded(KEY)  # once: its check run is concluded once
     old = store.job(KEY)
     assert old is not None and old.state == "superseded"
     assert store.lease_job(KEY, "w1", 60).outcome == "gone"
-    assert store.lease_job(NEWER, "w1", 60).outcome == "leased"
-    assert store.latest_head("octo/ledger", 7) == NEWER[2]
+    held = store.lease_job(NEWER, "w1", 60)
+    assert held.outcome == "leased" and held.job is not None
+    assert not store.mark_superseded(NEWER)  # running: settled by its worker, not here
+    revived = store.revive_job(KEY)  # GitHub says KEY is the head again (pushed back)
+    assert revived is not None and revived.state == "queued"
+    assert store.revive_job(KEY) is None and store.revive_job(NEWER) is None
+    assert store.finish_job(held.job.id, "w1", "superseded")
+    assert store.lease_job(KEY, "w2", 60).outcome == "leased"
+
+
+def test_holds_lease(store: Store, clock: Clock) -> None:
+    store.upsert_job(KEY)
+    lease = store.lease_job(KEY, "w1", 60)
+    assert lease.job is not None
+    assert store.holds_lease(lease.job.id, "w1") and not store.holds_lease(lease.job.id, "w2")
+    clock.advance(61)
+    assert not store.holds_lease(lease.job.id, "w1")  # expired: another worker may own it
+    store.requeue_expired()
+    assert store.lease_job(KEY, "w2", 60).outcome == "leased"
+    assert not store.holds_lease(lease.job.id, "w1") and store.holds_lease(lease.job.id, "w2")
 
 
 def test_stale_result_never_overwrites_a_newer_one(store: Store) -> None:
     store.upsert_job(KEY)
     store.upsert_job(NEWER)
+    store.note_head("octo/ledger", 7, NEWER[2])  # GitHub's answer
     assert store.record_findings(*NEWER, ["f-new"], "failure")
     assert not store.record_findings(*KEY, ["f-old"], "success")  # arrived late
     latest = store.latest_result("octo/ledger", 7)
@@ -92,12 +112,14 @@ def test_stale_result_never_overwrites_a_newer_one(store: Store) -> None:
     assert store.posted_finding_ids("octo/ledger", 7) == {"f-new"}
 
 
-def test_note_head_corrects_arrival_order(store: Store) -> None:
+def test_only_github_moves_the_head(store: Store) -> None:
     store.upsert_job(NEWER)
     store.upsert_job(KEY)  # a delayed delivery for the older head arrives last
-    assert store.latest_head("octo/ledger", 7) == KEY[2]
+    assert store.latest_head("octo/ledger", 7) is None
     store.note_head("octo/ledger", 7, NEWER[2])  # GitHub says the head is NEWER
+    assert store.latest_head("octo/ledger", 7) == NEWER[2]
     assert store.record_findings(*NEWER, ["x"], "success")
+    assert not store.record_findings(*KEY, ["y"], "success")
 
 
 def test_findings_accumulate_per_head(store: Store) -> None:
@@ -112,7 +134,7 @@ def test_killed_worker_leaves_the_job_retried_not_lost(store: Store, clock: Cloc
     first = store.lease_job(KEY, "worker-1", ttl=60)
     assert first.outcome == "leased" and first.job is not None and first.job.attempts == 1
     # worker-1 is killed: it never finishes. The lease is live for a while ...
-    assert store.lease_job(KEY, "worker-2", ttl=60).outcome == "gone"  # running elsewhere
+    assert store.lease_job(KEY, "worker-2", ttl=60).outcome == "running"  # elsewhere
     assert store.expired_jobs() == []
     assert store.requeue_expired() == []
     clock.advance(61)
@@ -146,8 +168,21 @@ def test_attempts_are_bounded(store_factory: Callable[..., Store], clock: Clock)
         assert store.lease_job(KEY, "w", 10).outcome == "leased"
         clock.advance(11)
     lease = store.lease_job(KEY, "w", 10)
-    assert lease.outcome == "gone" and lease.job is not None and lease.job.state == "failed"
+    assert lease.outcome == "exhausted" and lease.job is not None
+    assert lease.job.state == "failed"
     assert "2 attempts" in lease.job.error
+
+
+def test_an_expired_job_out_of_attempts_is_handed_to_the_reaper_as_failed(
+    store_factory: Callable[..., Store], clock: Clock
+) -> None:
+    store = store_factory(clock=clock, max_attempts=1)
+    store.upsert_job(KEY)
+    assert store.lease_job(KEY, "killed", 10).outcome == "leased"
+    clock.advance(11)
+    [job] = store.requeue_expired()  # the reaper finishes its check run
+    assert job.state == "failed" and "1 attempts (lease expired)" in job.error
+    assert store.requeue_expired() == []
 
 
 def test_the_pr_lock_serializes_jobs_of_one_pr(store: Store, clock: Clock) -> None:
@@ -242,6 +277,6 @@ def test_concurrent_leases_of_one_job_have_one_winner(store_factory: Callable[..
         t.start()
     for t in threads:
         t.join()
-    assert sorted(outcomes) == ["gone", "gone", "gone", "leased"]
+    assert sorted(outcomes) == ["leased", "running", "running", "running"]
     job = workers[0].job(KEY)
     assert job is not None and job.attempts == 1

@@ -132,28 +132,53 @@ def test_a_new_push_does_not_repost_known_findings(
     )
 
 
-def test_a_job_for_an_older_head_is_superseded(
-    repo: PullRequestRepo, sqlite_store: Store, settings: Settings, rules: RuleSet
-) -> None:
-    host = FakeHost()
-    host.add_pr(REPO, 3, repo)
-    sqlite_store.upsert_job((REPO, 3, repo.head))
-    sqlite_store.upsert_job((REPO, 3, "f" * 40))  # a newer push is known
-    assert run(command(repo), host, sqlite_store, settings, rules) == "superseded"
-    assert host.checks == {} and host.reviews == []
-
-
-def test_the_host_has_the_last_word_on_the_head(
+def test_a_job_for_an_older_head_is_superseded_by_githubs_head(
     repo: PullRequestRepo, sqlite_store: Store, settings: Settings, rules: RuleSet
 ) -> None:
     host = FakeHost()
     info = host.add_pr(REPO, 3, repo)
     host.prs[(REPO, 3)] = replace(info, head_sha="e" * 40)  # pushed again, delivery not here yet
     assert run(command(repo), host, sqlite_store, settings, rules) == "superseded"
-    assert host.checks == {} and host.reviews == []
+    [check] = host.checks.values()  # concluded at once, never left in progress
+    assert (check.head_sha, check.status, check.conclusion) == (repo.head, "completed", "neutral")
+    assert check.title == f"Superseded by {'e' * 12}"
+    assert host.reviews == [] and "pull_request" not in host.calls  # nothing cloned or read
     assert sqlite_store.latest_head(REPO, 3) == "e" * 40
     job = sqlite_store.job((REPO, 3, repo.head))
     assert job is not None and job.state == "superseded"
+    # the same (late) delivery again adds nothing
+    assert run(command(repo), host, sqlite_store, settings, rules) == "superseded"
+    assert len(host.checks) == 1
+
+
+def test_arrival_order_does_not_decide_the_head(
+    repo: PullRequestRepo, sqlite_store: Store, settings: Settings, rules: RuleSet
+) -> None:
+    host = FakeHost()
+    host.add_pr(REPO, 3, repo)
+    sqlite_store.upsert_job((REPO, 3, repo.head))
+    sqlite_store.upsert_job((REPO, 3, "f" * 40))  # a later-arriving delivery for another head
+    assert run(command(repo), host, sqlite_store, settings, rules) == "done"  # GitHub: repo.head
+    assert len(host.reviews) == 1
+
+
+def test_a_superseded_job_runs_when_its_head_is_current_again(
+    repo: PullRequestRepo, sqlite_store: Store, settings: Settings, rules: RuleSet
+) -> None:
+    host = FakeHost()
+    info = host.add_pr(REPO, 3, repo)
+    requeued: list[CheckPR] = []
+    stale = command(repo, head_sha="0" * 40, delivery_id="d0")
+    sqlite_store.upsert_job(command(repo).key, payload=command_payload(command(repo)))
+    assert sqlite_store.mark_superseded(command(repo).key)  # an earlier answer said otherwise
+    outcome = run_check_pr(
+        stale, host=host, store=sqlite_store, runner=FakeRunner(), rules=rules,
+        settings=settings, requeue=requeued.append,
+    )  # fmt: skip
+    assert outcome == "superseded" and requeued == [command(repo)]  # the current head: again
+    assert run(requeued[0], host, sqlite_store, settings, rules) == "done"
+    assert [c.conclusion for c in host.checks.values()] == ["neutral", "success"]
+    assert [r.head_sha for r in host.reviews] == [info.head_sha]
 
 
 def test_a_sandbox_failure_is_a_neutral_check_run(
@@ -206,19 +231,25 @@ def test_scrub() -> None:
     assert scrub("token tok-1 here", "tok-1") == "token *** here"
 
 
-def test_a_comment_gets_eyes_first_and_needs_write_access(
+def test_a_refused_comment_gets_a_reason_and_no_eyes(
     repo: PullRequestRepo, sqlite_store: Store, settings: Settings, rules: RuleSet
 ) -> None:
     host = FakeHost()
     host.add_pr(REPO, 3, repo)
-    cmd = command(repo, head_sha="", base_sha="", trigger="comment", comment_id=77)
-    # CheckPR carries no commenter yet (bot.app.jobs): without one, write access cannot be
-    # proven, so the command is refused (fail closed) after the 👀.
+    cmd = command(repo, head_sha="", base_sha="", trigger="comment", comment_id=77, tier="deep")
+    # a command that does not say who asked cannot prove write access: refused (fail closed)
     assert run(cmd, host, sqlite_store, settings, rules) == "refused"
-    assert host.calls[0] == "react" and host.reactions == [(REPO, 77, "eyes")]
-    assert host.checks == {}
-    run(cmd, host, sqlite_store, settings, rules)  # a retry (e.g. the PR was busy)
-    assert host.reactions == [(REPO, 77, "eyes")]  # 👀 once
+    assert host.reactions == [] and host.checks == {}
+    [(_, _, body)] = host.comments
+    assert "was not run: the comment does not say who asked" in body
+    nobody = replace(cmd, comment_id=78, requested_by="mallory")
+    assert run(nobody, host, sqlite_store, settings, rules) == "refused"
+    assert host.calls[-2:] == ["can_write", "comment"]  # the permission first, no 👀
+    assert host.comments[-1][2] == (
+        "@mallory: `/deep-check deep` was not run: it needs write access to the repository."
+    )
+    run(nobody, host, sqlite_store, settings, rules)  # a retry: answered once
+    assert len(host.comments) == 2 and host.reactions == [] and host.checks == {}
 
 
 def test_the_pr_lock_makes_a_second_job_wait(
@@ -266,12 +297,18 @@ def test_a_comment_from_a_writer_checks_the_current_head(
 ) -> None:
     host = FakeHost(writers={"maria"})
     host.add_pr(REPO, 3, repo)
-    base = command(repo, head_sha="", base_sha="", trigger="comment", comment_id=78)
+    base = command(repo, head_sha="", base_sha="", trigger="comment", comment_id=78, tier="deep")
     cmd = replace(base, requested_by="maria")
     assert run(cmd, host, sqlite_store, settings, rules) == "done"
-    assert host.calls[:3] == ["react", "can_write", "pull_request"]
+    assert host.calls[:3] == ["can_write", "react", "head_sha"]  # permission, then 👀
     [check] = host.checks.values()
     assert check.head_sha == repo.head and check.status == "completed"
-    # the same head again on request: it runs again (more compute was asked for)
+    assert len(host.reviews) == 1  # new findings: the review is the answer
+    assert host.comments == []
+    # the same head again on request: it runs again (more compute was asked for), and says
+    # what it did, since everything it found was posted above
     assert run(replace(cmd, comment_id=79), host, sqlite_store, settings, rules) == "done"
-    assert len(host.checks) == 2
+    assert len(host.checks) == 2 and len(host.reviews) == 1
+    [(_, _, body)] = host.comments
+    assert body.startswith(f"`/deep-check deep` on `{repo.head[:12]}`: no new findings; ")
+    assert "2 findings already posted above" in body and "Ran " in body and "sandbox run" in body

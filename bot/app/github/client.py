@@ -210,6 +210,14 @@ class GitHubHost:
 
         return self._call(f"read pull request {repo}#{number}", fetch)
 
+    def head_sha(self, repo: str, number: int) -> str:
+        """The PR's head as GitHub has it now (one read; arrival order of deliveries lies)."""
+
+        def fetch() -> str:
+            return str(self._repo(repo).get_pull(number).head.sha)
+
+        return self._call(f"read the head of {repo}#{number}", fetch)
+
     def can_write(self, repo: str, user: str) -> bool:
         def fetch() -> bool:
             try:

@@ -19,8 +19,8 @@ class Jobs(PullRequests):
         """The job for ``key`` and whether this call queued it.
 
         An existing queued or running job is returned as is (a redelivery). A finished one is
-        queued again only with ``rerun`` (``/deep-check`` on the same head). A new head
-        becomes the PR's latest head.
+        queued again only with ``rerun`` (``/deep-check`` on the same head). Arrival order
+        says nothing about the PR's head: only ``note_head`` (GitHub's answer) moves it.
         """
         repo, number, head = key
         if not head:
@@ -35,14 +35,7 @@ class Jobs(PullRequests):
             inserted = s.execute(ins.on_conflict_do_nothing().returning(ins.table.c.id)).first()
             created = inserted is not None
             row = self._job_row(s, key)
-            if created:
-                s.execute(
-                    update(PullRequestRow)
-                    .where(col(PullRequestRow.repo) == repo)
-                    .where(col(PullRequestRow.number) == number)
-                    .values(head_sha=head, updated_at=now)
-                )
-            elif rerun and row.state in ("done", "failed", "superseded"):
+            if not created and rerun and row.state in ("done", "failed", "superseded"):
                 row.state, row.attempts, row.error = "queued", 0, ""
                 row.lease_owner, row.lease_expires = None, None
                 row.payload = payload or row.payload
@@ -82,18 +75,42 @@ class Jobs(PullRequests):
             ).all()
             return [to_job(r) for r in rows]
 
-    def supersede_older(self, repo: str, number: int, head_sha: str) -> int:
-        """Mark queued jobs of this PR for any other head superseded; how many were."""
+    def mark_superseded(self, key: JobKey) -> bool:
+        """A queued job whose head is no longer the PR's (GitHub said so): ``superseded``.
+        True when this call changed it (its check run is to be concluded once)."""
+        repo, number, head = key
         with self._session() as s:
             res = s.execute(
                 update(JobRow)
-                .where(col(JobRow.repo) == repo)
-                .where(col(JobRow.number) == number)
-                .where(col(JobRow.head_sha) != head_sha)
-                .where(col(JobRow.state) == "queued")
+                .where(col(JobRow.repo) == repo, col(JobRow.number) == number)
+                .where(col(JobRow.head_sha) == head, col(JobRow.state) == "queued")
                 .values(state="superseded", updated_at=self.clock())
             )
-            return int(res.rowcount)  # type: ignore[attr-defined]
+            return int(res.rowcount) == 1  # type: ignore[attr-defined]
+
+    def revive_job(self, key: JobKey) -> Job | None:
+        """A ``superseded`` job whose head turned out to be current goes back to ``queued``;
+        the job when it did (None: it was not superseded)."""
+        repo, number, head = key
+        with self._session() as s:
+            res = s.execute(
+                update(JobRow)
+                .where(col(JobRow.repo) == repo, col(JobRow.number) == number)
+                .where(col(JobRow.head_sha) == head, col(JobRow.state) == "superseded")
+                .values(state="queued", error="", updated_at=self.clock())
+            )
+            if int(res.rowcount) != 1:  # type: ignore[attr-defined]
+                return None
+            return to_job(self._job_row(s, key))
+
+    def holds_lease(self, job_id: int, owner: str) -> bool:
+        """True while ``owner`` holds the job's live lease (checked before writing to GitHub)."""
+        with self._session() as s:
+            row = s.get(JobRow, job_id)
+            return (
+                row is not None and row.state == "running" and row.lease_owner == owner
+                and (row.lease_expires or 0) > self.clock()
+            )  # fmt: skip
 
     def lease_job(self, key: JobKey, owner: str, ttl: float) -> Lease:
         """Take the job and its PR's lock for ``ttl`` seconds (see :class:`Lease`)."""
@@ -112,14 +129,14 @@ class Jobs(PullRequests):
                 return Lease("gone", None if row is None else to_job(row))
             assert row.id is not None
             if row.state == "running" and (row.lease_expires or 0) > now:
-                return Lease("gone", to_job(row))  # a duplicate message: the job is running
+                return Lease("running", to_job(row))  # a duplicate message, or a rerun
             if row.attempts >= self.max_attempts:
                 row.state, row.updated_at = "failed", now
                 row.error = row.error or f"gave up after {row.attempts} attempts"
                 row.lease_owner = row.lease_expires = None
                 s.add(row)
                 self._unlock_pr(s, repo, number, row.id)
-                return Lease("gone", to_job(row))
+                return Lease("exhausted", to_job(row))
             self._ensure_pr(s, repo, number, now)
             took = s.execute(
                 update(PullRequestRow)
@@ -200,11 +217,12 @@ class Jobs(PullRequests):
             return [to_job(r) for r in rows]
 
     def requeue_expired(self, *, stale_queued: float | None = 3600.0) -> list[Job]:
-        """Jobs for the reaper to hand to the queue again: running jobs whose lease ran out
-        (their worker died) go back to ``queued`` (their PR lock released; out of attempts:
-        ``failed``), and jobs ``queued`` for more than ``stale_queued`` seconds (a message
-        lost with a queue) are returned too. A job handed out twice is harmless: only one
-        message leases it."""
+        """Jobs for the reaper: running jobs whose lease ran out (their worker died) go back
+        to ``queued`` (their PR lock released), and jobs ``queued`` for more than
+        ``stale_queued`` seconds (a message lost with a queue) are returned too: hand those to
+        the queue again (a job handed out twice is harmless: only one message leases it).
+        An expired job out of attempts becomes ``failed`` and is returned as such: the reaper
+        finishes its check run."""
         now = self.clock()
         out: list[Job] = []
         with self._session() as s:
@@ -223,8 +241,7 @@ class Jobs(PullRequests):
                 row.updated_at = now
                 s.add(row)
                 self._unlock_pr(s, row.repo, row.number, row.id)
-                if row.state == "queued":
-                    out.append(to_job(row))
+                out.append(to_job(row))
             if stale_queued is not None:
                 query = select(JobRow).where(
                     col(JobRow.state) == "queued", col(JobRow.updated_at) < now - stale_queued

@@ -58,10 +58,11 @@ class Job:
 @dataclass(frozen=True)
 class Lease:
     """What ``lease_job`` answered: ``leased`` (run it), ``busy`` (another job of this PR
-    holds the PR lock: try later), ``gone`` (nothing to run: superseded, finished, running
-    under a live lease elsewhere, unknown, or out of attempts)."""
+    holds the PR lock: try later), ``running`` (the job runs under a live lease elsewhere),
+    ``exhausted`` (out of attempts: the job is ``failed`` now, its check run must be finished),
+    ``gone`` (nothing to run: superseded, finished or unknown)."""
 
-    outcome: Literal["leased", "busy", "gone"]
+    outcome: Literal["leased", "busy", "running", "exhausted", "gone"]
     job: Job | None = None
 
 

@@ -64,14 +64,6 @@ class JobRow(SQLModel, table=True):
     updated_at: float
 
 
-class JobCheckRow(SQLModel, table=True):
-    """The check run a job started: a retry (another worker, another attempt) finishes it."""
-
-    __tablename__ = "job_checks"
-    job_id: int = Field(primary_key=True)
-    check_id: int
-
-
 class QuotaRow(SQLModel, table=True):
     """LLM use per installation per UTC day, shared by every process (added atomically)."""
 
@@ -105,7 +97,7 @@ TABLES = [
     t.__table__  # type: ignore[union-attr]
     for t in (
         DeliveryRow, InstallationRow, RepositoryRow, PullRequestRow, JobRow, ResultRow,
-        NightlyRow, JobCheckRow, QuotaRow,
+        NightlyRow, QuotaRow,
     )
 ]  # fmt: skip
 

@@ -21,12 +21,15 @@ from bot.app.worker.tasks import (
     LEASE_SECONDS,
     CheckOutcome,
     ImageFor,
+    Requeue,
     command_from_payload,
+    give_up,
     run_check_pr,
     run_reply,
     run_sync_installation,
 )
 from bot.engine.repo_image import docker_image_for
+from bot.errors import DeepcheckError
 from bot.llm.client import LLMSession
 from rules.ruleset import RuleSet
 
@@ -55,6 +58,11 @@ class AppHandlers:
     lease_seconds: float = LEASE_SECONDS
     generators: list[str] | None = None  # None: every candidate generator
     llm_for: Callable[[int], LLMSession | None] | None = None  # per installation (quota)
+    requeue: Requeue | None = None  # the queue's door for a revived job (``attach_queue``)
+
+    def attach_queue(self, requeue: Requeue) -> None:
+        """The queue hands over how to queue a command again (a superseded job revived)."""
+        self.requeue = requeue
 
     def check_pr(self, cmd: CheckPR, owner: str) -> CheckOutcome:
         image_for: ImageFor | None = None
@@ -67,6 +75,7 @@ class AppHandlers:
                 runner=self.runner, rules=self.rules, settings=self.settings,
                 owner=worker_id(owner), lease_seconds=self.lease_seconds,
                 generators=self.generators, image_for=image_for, llm=llm,
+                requeue=self.requeue,
             )  # fmt: skip
         finally:
             if llm is not None:
@@ -90,10 +99,20 @@ class AppHandlers:
         )
 
     def expired_checks(self) -> list[CheckPR]:
+        """Jobs whose worker died, to queue again; a job out of attempts is given up here:
+        its check run ends ``neutral`` with the reason, never left in progress."""
         out = []
         for job in self.store.requeue_expired():
             try:
-                out.append(command_from_payload(job.payload))
+                cmd = command_from_payload(job.payload)
             except (ValueError, TypeError, KeyError) as exc:
                 log.warning("job %s: unreadable payload (%s); dropped", job.id, exc)
+                continue
+            if job.state != "failed":
+                out.append(cmd)
+                continue
+            try:
+                give_up(self.host_for(cmd.repo.installation_id), cmd, job.error)
+            except DeepcheckError as exc:
+                log.warning("job %s: its check run could not be finished: %s", job.id, exc)
         return out

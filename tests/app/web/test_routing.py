@@ -168,14 +168,30 @@ def test_a_bad_command_replies_with_the_reason_and_usage(body: str) -> None:
         ),
         ("/deep-check", {"sender__login": "renovate[bot]"}),
         ("/deep-check", {"comment__user__type": "Bot"}),
-        ("/deep-check", {"comment__author_association": "NONE"}),
-        ("/deep-check", {"comment__author_association": "FIRST_TIME_CONTRIBUTOR"}),
-        ("/deep-check help", {"comment__author_association": "NONE"}),
         ("/deep-check", {"issue__pull_request": None}),
     ],
 )
 def test_comments_that_do_nothing(body: str, changes: dict[str, Any]) -> None:
     assert isinstance(only(route("issue_comment", comment(body, **changes), settings())), Ignore)
+
+
+@pytest.mark.parametrize(
+    ("body", "association"),
+    [
+        ("/deep-check", "NONE"),
+        ("/deep-check", "FIRST_TIME_CONTRIBUTOR"),
+        ("/deep-check help", "NONE"),
+    ],
+)
+def test_an_outsiders_command_is_answered_with_the_reason(body: str, association: str) -> None:
+    payload = comment(body, comment__author_association=association)
+    reply = only(route("issue_comment", payload, settings()))
+    assert isinstance(reply, Reply)  # an answer, no check and no reaction
+    login = payload["comment"]["user"]["login"]
+    assert reply.body == (
+        f"@{login}: `/deep-check` was not run: it needs write access to the repository."
+    )
+    assert reply.comment_id == payload["comment"]["id"]
 
 
 def test_the_apps_own_login_is_a_bot_even_as_a_user_account() -> None:

@@ -332,13 +332,9 @@ def test_metric_labels_cannot_be_chosen_by_an_unverified_sender(
     [
         ({"sender": {"type": "Bot", "login": "some-app[bot]"}}, "issue_comment: from a bot"),
         ({"sender": {"type": "User", "login": "deepcheck[bot]"}}, "issue_comment: from a bot"),
-        (
-            {"comment": {"author_association": "NONE"}},
-            "issue_comment: commenter without write access (NONE)",
-        ),
     ],
 )
-def test_commands_from_bots_and_outsiders_do_nothing(
+def test_commands_from_bots_do_nothing(
     who: dict[str, dict[str, str]], reason: str, client: TestClient, queue: FakeQueue
 ) -> None:
     payload = load(DERIVED_COMMENT)
@@ -347,6 +343,15 @@ def test_commands_from_bots_and_outsiders_do_nothing(
     response = post(client, "issue_comment", payload)
     assert (response.status_code, response.json()) == (200, {"ignored": [reason]})
     assert queue.claimed == set() and queue.enqueued == []
+
+
+def test_a_command_from_an_outsider_is_answered(client: TestClient, queue: FakeQueue) -> None:
+    payload = load(DERIVED_COMMENT)
+    payload["comment"]["author_association"] = "NONE"
+    response = post(client, "issue_comment", payload)
+    assert (response.status_code, response.json()) == (202, {"accepted": ["Reply"]})
+    [reply] = queue.enqueued[-1][1]
+    assert "needs write access" in reply.body
 
 
 def test_a_bad_command_is_answered(client: TestClient, queue: FakeQueue) -> None:
