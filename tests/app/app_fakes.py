@@ -167,6 +167,10 @@ class FakeHost:
 
     def start_check(self, repo: str, head_sha: str, name: str, external_id: str) -> int:
         self.calls.append("start_check")
+        for run in self.checks.values():  # as GitHub's adapter: an unfinished one is reused
+            same = (run.head_sha, run.external_id) == (head_sha, external_id)
+            if same and run.status == "in_progress":
+                return run.id
         run = CheckRun(len(self.checks) + 1, head_sha, name, external_id)
         self.checks[run.id] = run
         return run.id

@@ -132,7 +132,8 @@ class Jobs(PullRequests):
                 return Lease("running", to_job(row))  # a duplicate message, or a rerun
             if row.attempts >= self.max_attempts:
                 row.state, row.updated_at = "failed", now
-                row.error = row.error or f"gave up after {row.attempts} attempts"
+                last = f" (the last: {row.error})" if row.error else ""
+                row.error = f"gave up after {row.attempts} attempts{last}"
                 row.lease_owner = row.lease_expires = None
                 s.add(row)
                 self._unlock_pr(s, repo, number, row.id)

@@ -261,7 +261,7 @@ def give_up(host: CodeHost, cmd: CheckPR, reason: str) -> None:
     """A job that will not run again: its check run ends ``neutral`` with the reason."""
     log.warning("%s#%s@%s: giving up: %s", cmd.repo.full_name, cmd.number, cmd.head_sha[:12],
                 reason)  # fmt: skip
-    conclude(host, cmd, infrastructure_failure(f"gave up: {reason}", head=cmd.head_sha))
+    conclude(host, cmd, infrastructure_failure(reason, head=cmd.head_sha))
 
 
 def _external_id(cmd: CheckPR) -> str:
