@@ -19,6 +19,8 @@ one freely; ``validate_for_serving()`` is the gate a server passes at start, and
 | ``DEEPCHECK_ALLOW_PROCESS_SANDBOX`` | ``false`` |
 | ``DEEPCHECK_BOT_LOGIN`` | ``deepcheck[bot]`` |
 | ``DEEPCHECK_SKIP_DRAFTS`` / ``DEEPCHECK_SKIP_BOTS`` | ``true`` |
+| ``DEEPCHECK_ANALYSIS_MEMORY_BYTES`` | ``2147483648`` (2 GiB: the analysis child's address space) |
+| ``DEEPCHECK_ANALYSIS_CPU_S`` / ``DEEPCHECK_ANALYSIS_TIMEOUT_S`` | ``1800`` / ``3600`` |
 """
 
 from __future__ import annotations
@@ -79,6 +81,10 @@ class Settings(BaseSettings):
     max_diff_bytes: int = Field(default=TreeLimits.max_diff_bytes, gt=0)
     keep_trees: int = Field(default=TreeLimits.keep_trees, ge=2)
     trees_budget_bytes: int = Field(default=TreeLimits.trees_budget_bytes, gt=0)
+    # The per-job analysis child (bot.app.worker.isolation): address space, CPU, wall clock.
+    analysis_memory_bytes: int = Field(default=2 << 30, ge=64 << 20)
+    analysis_cpu_s: int = Field(default=1800, gt=0)
+    analysis_timeout_s: float = Field(default=3600.0, gt=0)
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

@@ -60,8 +60,9 @@ from bot.app.worker.answers import (
     superseded_publication,
 )
 from bot.app.worker.branch_config import default_branch_config
+from bot.app.worker.isolation import check_isolated, limits_from
 from bot.app.worker.lease import Heartbeat, worker_id
-from bot.engine.pipeline import CheckRequest, Deps, check
+from bot.engine.pipeline import CheckRequest, Deps
 from bot.engine.repo_config import RepoConfig, path_matches
 from bot.errors import DeepcheckError
 from bot.llm.client import LLMSession
@@ -354,7 +355,9 @@ def _verify(run: _Run, base: str, config: RepoConfig, problems: list[str]) -> Re
     )  # fmt: skip
     # The default branch's config, so a PR cannot weaken its own checks.
     request = CheckRequest(repo=path, base=base, head=cmd.head_sha, tier=cmd.tier, config=config)
-    report = check(request, deps)
+    report = check_isolated(
+        request, deps, llm=run.llm, generators=run.generators, limits=limits_from(settings)
+    )  # a child process with a memory limit: a PR cannot take this worker down
     notes = [f"config: {p}" for p in problems]
     findings = report.findings
     if cmd.paths:  # `/deep-check path/to/file.py`: only what was asked about
