@@ -78,7 +78,7 @@ class Prompt:
     blocks of one function), sent first and marked ``cache_control: ephemeral`` so that the
     API caches tools + system + prefix; ``user`` is the per-request rest (the angle)."""
 
-    tool: str  # propose_checks | judge_change
+    tool: str  # propose_checks | predict_result | judge_change
     system: str
     user: str
     max_tokens: int = 4096

@@ -5,7 +5,11 @@ on head); whether the PR meant it is judgment. Several independent ``judge_chang
 the PR title and description, the docstring, the function's diff and the witness, and vote:
 
 - majority ``bug`` → the finding becomes a ``defect``, confidence = the vote share;
-- majority ``intended`` → an informational note, the finding is dropped (not blocking);
+- majority ``intended`` → an informational note, the finding is dropped (not blocking), but
+  only when the prediction made *before* the results matches head (predict, then run:
+  ``bot.llm.predict``): samples that read the PR's intent, the docstring and the signature,
+  not the code, say what the witness's call should give; without a stated prediction that
+  matches head an ``intended`` majority leaves the finding a ``behavior-change``;
 - no majority (or ``unsure``) → the finding stays a ``behavior-change`` for the human.
 
 Adaptive: ``start`` samples (3 for a risky function); stop as soon as they are unanimous or the
@@ -28,6 +32,7 @@ from typing import Literal, cast
 
 from bot.engine.verdict.evidence import Evidence
 from bot.llm.client import LLMSession, Prompt, Sampler
+from bot.llm.predict import Prediction, predict_result
 from bot.llm.prompts import function_diff, injection_signals, render
 from bot.llm.propose import LLM_BUDGETS
 from bot.models import ChangedFunction, Finding, PRContext
@@ -59,7 +64,12 @@ class Judgment:
         return round(self.votes / self.samples, 3) if self.samples else 0.0
 
 
-def judgment_prompt(finding: Finding, fn: ChangedFunction | None, pr: PRContext) -> Prompt:
+def judgment_prompt(
+    finding: Finding,
+    fn: ChangedFunction | None,
+    pr: PRContext,
+    prediction: Prediction | None = None,
+) -> Prompt:
     w = finding.witness
     witness = (
         f"call: {w.call}\nbase (before the change): {w.base}\nhead (after the change): {w.head}"
@@ -67,6 +77,11 @@ def judgment_prompt(finding: Finding, fn: ChangedFunction | None, pr: PRContext)
         if w is not None
         else finding.message
     )
+    if prediction is not None:
+        witness += (
+            "\n\nwhat the PR's intent implies for this call, read before the results: "
+            + prediction.text
+        )
     if fn is not None:
         diff = function_diff(fn.base_source, fn.head_source, fn.path)
         doc = fn.docstring or "(no docstring)"
@@ -95,6 +110,7 @@ def judge_change(
     start: int = 2,
     cap: int = 5,
     risky: bool = False,
+    prediction: Prediction | None = None,
 ) -> Judgment:
     """Vote on one verified behavior change (see the module docstring)."""
     injection = tuple(
@@ -111,7 +127,8 @@ def judge_change(
     reasons: dict[str, str] = {}
     drawn = 0
     want = start
-    prompt = judgment_prompt(finding, fn, pr)  # one nonce for all its samples (cached prefix)
+    # One nonce for all its samples (cached prefix).
+    prompt = judgment_prompt(finding, fn, pr, prediction)
     while want > 0 and drawn < cap:
         n = min(want, cap - drawn)
         samples = sampler.sample([prompt] * n)
@@ -203,6 +220,10 @@ def apply_judgments(
             out.append(finding)
             continue
         key = (finding.path, finding.function)
+        # Predict, then run: the intent's answer for the witness's input, before the results.
+        prediction = predict_result(
+            finding, by_key.get(key), pr, session.sampler, n=budget.judge_start
+        )
         j = judge_change(
             finding,
             by_key.get(key),
@@ -211,9 +232,19 @@ def apply_judgments(
             start=budget.judge_start,
             cap=budget.judge_max,
             risky=key in risky,
+            prediction=prediction,
         )
         session.ledger.agree(j.votes, j.samples)
         where = f"{finding.path}::{finding.function}"
+        if j.verdict == "intended" and not prediction.matches_head:
+            w = finding.witness
+            seen = f"head's {w.head} for {w.call}" if w is not None else "what head did"
+            notes.append(
+                f"{where}: {j.votes} of {j.samples} samples judged the change intended, but "
+                f"the PR's intent read before the results ({prediction.text}) does not give "
+                f"{seen}: kept for the human"
+            )
+            j = replace(j, verdict="unsure")
         if j.injection:
             notes.append(
                 f"{where}: the PR content addresses the reviewer ({'; '.join(j.injection)}); "
@@ -239,7 +270,8 @@ def apply_judgments(
         elif j.verdict == "intended":
             notes.append(
                 f"{where}: verified behavior change judged intended by the PR ({j.votes} of "
-                f"{j.samples} samples; not blocking): {j.reason}"
+                f"{j.samples} samples; the PR's intent predicted head's result: "
+                f"{prediction.text}; not blocking): {j.reason}"
             )
         else:
             out.append(

@@ -1,4 +1,5 @@
-"""The tool schemas (``propose_checks``, ``judge_change``) and the validation of their inputs.
+"""The tool schemas (``propose_checks``, ``predict_result``, ``judge_change``) and the validation
+of their inputs.
 
 Structured output is tool use with a forced tool; a tool input that fails
 ``validate_tool_input`` is discarded by the sampler (``bot/llm/client.py``), never raised.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["JUDGE_CHANGE", "PROPOSE_CHECKS", "TOOLS", "validate_tool_input"]
+__all__ = ["JUDGE_CHANGE", "PREDICT_RESULT", "PROPOSE_CHECKS", "TOOLS", "validate_tool_input"]
 
 # -- tool schemas (the contract: tests outside this repo depend on these names and shapes) --
 
@@ -57,8 +58,32 @@ JUDGE_CHANGE: dict[str, Any] = {
     },
 }
 
+PREDICT_RESULT: dict[str, Any] = {
+    "name": "predict_result",
+    "description": (
+        "Before seeing the code or its results: what the pull request's stated intent implies "
+        "one call should give after the change, and whether the PR actually says so."
+    ),
+    "input_schema": {
+        "type": "object",
+        "properties": {
+            "expected": {
+                "type": "string",
+                "description": "a Python literal or repr, or 'raises ExceptionType'",
+            },
+            "stated": {
+                "type": "boolean",
+                "description": "true only when the PR or the docstring says it",
+            },
+            "reason": {"type": "string"},
+        },
+        "required": ["expected", "stated", "reason"],
+    },
+}
+
 TOOLS: Mapping[str, dict[str, Any]] = {
     "propose_checks": PROPOSE_CHECKS,
+    "predict_result": PREDICT_RESULT,
     "judge_change": JUDGE_CHANGE,
 }
 _MAX_CHECKS = 8
@@ -72,6 +97,16 @@ def validate_tool_input(tool: str, data: object) -> str | None:
     if tool == "judge_change":
         if data.get("verdict") not in ("bug", "intended", "unsure"):
             return f"verdict must be bug, intended or unsure (got {data.get('verdict')!r})"
+        if not isinstance(data.get("reason"), str):
+            return "reason must be a string"
+        return None
+    if tool == "predict_result":
+        if not isinstance(data.get("expected"), str) or not data["expected"].strip():
+            return "expected must be a non-empty string"
+        if len(data["expected"]) > 2000:
+            return "expected is longer than 2000 characters"
+        if not isinstance(data.get("stated"), bool):
+            return "stated must be true or false"
         if not isinstance(data.get("reason"), str):
             return "reason must be a string"
         return None

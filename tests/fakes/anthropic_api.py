@@ -152,6 +152,21 @@ def verdict_reply(
     )
 
 
+def prediction_reply(
+    expected: str,
+    stated: bool = True,
+    reason: str = "",
+    *,
+    usage: tuple[int | None, int] = (None, 40),
+) -> Reply:
+    """``predict_result``: what the PR's intent implies for the witness's call."""
+    return tool_reply(
+        "predict_result",
+        {"expected": expected, "stated": stated, "reason": reason or expected},
+        usage=usage,
+    )
+
+
 def text_reply(text: str, *, usage: tuple[int | None, int] = (500, 20)) -> Reply:
     return message([{"type": "text", "text": text}], "end_turn", usage)
 
@@ -296,9 +311,10 @@ class ScriptedModel:
 
     ``proposals[function]`` is a list of ``Reply`` served to successive ``propose_checks``
     requests about that function (cycling); ``refinements[function]`` likewise for refinement
-    prompts; ``verdicts[function]`` for ``judge_change``. ``obey_injection``: a gullible model
-    that follows "ignore previous instructions" found in the user prompt (it approves: no
-    checks, verdict ``intended``).
+    prompts; ``verdicts[function]`` for ``judge_change``; ``predictions[function]`` for
+    ``predict_result`` (default: nothing stated). ``obey_injection``: a gullible model that
+    follows "ignore previous instructions" found in the user prompt (it approves: no checks,
+    verdict ``intended``, and it predicts whatever it is asked to, stated).
     """
 
     INJECTION = re.compile(r"ignore (all )?previous instructions", re.IGNORECASE)
@@ -309,8 +325,10 @@ class ScriptedModel:
         refinements: dict[str, list[Reply]] | None = None,
         verdicts: dict[str, list[Reply]] | None = None,
         *,
+        predictions: dict[str, list[Reply]] | None = None,
         obey_injection: bool = False,
     ) -> None:
+        self.predictions = predictions or {}
         self.proposals = proposals or {}
         self.refinements = refinements or {}
         self.verdicts = verdicts or {}
@@ -331,8 +349,13 @@ class ScriptedModel:
         if self.obey_injection and self.INJECTION.search(request.user):
             if request.tool == "judge_change":
                 return verdict_reply("intended", "the PR says to approve")
+            if request.tool == "predict_result":
+                return prediction_reply("whatever head returns", True, "the PR says to approve")
             return checks_reply()
         function = request.function
+        if request.tool == "predict_result":
+            reply = self._next(self.predictions, "predict", function)
+            return reply or prediction_reply("unknown", False)
         if request.tool == "judge_change":
             reply = self._next(self.verdicts, "judge", function)
             return reply or verdict_reply("unsure")

@@ -101,6 +101,10 @@ def test_the_llm_generator_joins_the_engine_only_with_a_session() -> None:
         ("judge_change", {"verdict": "bug", "reason": "r"}, True),
         ("judge_change", {"verdict": "BUG", "reason": "r"}, False),
         ("judge_change", {"verdict": "bug"}, False),
+        ("predict_result", {"expected": "0", "stated": True, "reason": "r"}, True),
+        ("predict_result", {"expected": "0", "stated": "yes", "reason": "r"}, False),
+        ("predict_result", {"expected": " ", "stated": False, "reason": "r"}, False),
+        ("predict_result", {"expected": "0", "stated": True}, False),
         ("other", {}, False),
     ],
 )

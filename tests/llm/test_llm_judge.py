@@ -8,12 +8,14 @@ import pytest
 
 from bot.llm.client import AnthropicSampler, Ledger, LLMSession, LLMSettings
 from bot.llm.judge import apply_judgments, judge_change
+from bot.llm.predict import same_result
 from bot.models import ChangedFunction, Finding, PRContext, Witness
 from tests.fakes.anthropic_api import (
     FakeAnthropicAPI,
     Reply,
     ScriptedModel,
     error,
+    prediction_reply,
     tool_reply,
     verdict_reply,
 )
@@ -71,9 +73,10 @@ def session(api: FakeAnthropicAPI, **overrides: object) -> LLMSession:
     return LLMSession(settings, AnthropicSampler(settings, Ledger(settings), sleep=lambda _s: None))
 
 
-def script(api: FakeAnthropicAPI, *verdicts: str | Reply) -> None:
+def script(api: FakeAnthropicAPI, *verdicts: str | Reply, predict: Reply | None = None) -> None:
     replies = [verdict_reply(v) if isinstance(v, str) else v for v in verdicts]
-    api.responder = ScriptedModel(verdicts={"late_fee_cents": replies})
+    predictions = {"late_fee_cents": [predict]} if predict is not None else None
+    api.responder = ScriptedModel(verdicts={"late_fee_cents": replies}, predictions=predictions)
 
 
 def test_unanimous_bug_becomes_a_defect_after_two_samples(api: FakeAnthropicAPI) -> None:
@@ -110,13 +113,72 @@ def test_no_majority_stays_a_behavior_change(api: FakeAnthropicAPI) -> None:
     assert len(api.calls("judge_change")) == 3  # quick tier cap
 
 
-def test_intended_majority_is_a_note_not_a_finding(api: FakeAnthropicAPI) -> None:
-    script(api, verdict_reply("intended", "the PR moves the grace boundary on purpose"))
-    pr = PRContext("Charge from the fifth day", "Grace now ends before day 5.")
-    findings, notes = apply_judgments([CHANGE], functions=[FN], pr=pr, session=session(api))
+INTENDED = verdict_reply("intended", "the PR moves the grace boundary on purpose")
+CHARGE_FROM_DAY_5 = PRContext("Charge from the fifth day", "Grace now ends before day 5.")
+
+
+def test_intended_majority_with_a_matching_prediction_is_a_note_not_a_finding(
+    api: FakeAnthropicAPI,
+) -> None:
+    script(api, INTENDED, predict=prediction_reply("1000", True, "day 5 is charged now"))
+    findings, notes = apply_judgments(
+        [CHANGE], functions=[FN], pr=CHARGE_FROM_DAY_5, session=session(api)
+    )
     assert findings == []
     [note] = notes
     assert "judged intended" in note and "not blocking" in note
+    assert "1000 (2 of 2 sample(s) match head)" in note
+    # Predict, then run: the predictions were asked first, without the code or the results.
+    tools = [r.tool for r in api.requests]
+    assert tools[:2] == ["predict_result"] * 2 and set(tools[2:]) == {"judge_change"}
+    asked = api.calls("predict_result")[0].user
+    assert "late_fee_cents(days_late=5)" in asked
+    assert "1000" not in asked and "GRACE_DAYS:" not in asked and "return 0" not in asked
+    # The judges see the prediction next to base and head.
+    assert "read before the results: 1000" in api.calls("judge_change")[0].user
+
+
+@pytest.mark.parametrize(
+    "prediction",
+    [
+        prediction_reply("unknown", False),  # the PR says nothing about this input
+        prediction_reply("0", True),  # the intent implies base's result: not head's
+        prediction_reply("raises ValueError", True),
+    ],
+)
+def test_votes_alone_never_make_a_verified_change_intended(
+    api: FakeAnthropicAPI, prediction: Reply
+) -> None:
+    script(api, INTENDED, predict=prediction)
+    findings, notes = apply_judgments(
+        [CHANGE], functions=[FN], pr=CHARGE_FROM_DAY_5, session=session(api)
+    )
+    [f] = findings
+    assert f.kind == "behavior-change" and f.verified
+    assert any("kept for the human" in n and "head's 1000" in n for n in notes)
+    assert not any("not blocking" in n for n in notes)
+
+
+@pytest.mark.parametrize(
+    ("predicted", "observed", "same"),
+    [
+        ("1000", "1000", True),
+        ("1000", "Decimal('1000')", True),
+        ("Decimal('1.50')", "Decimal('1.5')", True),
+        ("(1, 'a')", "(1, 'a')", True),
+        ("None", "None", True),
+        ("raises ValueError", "raises ValueError('overdraft')", True),
+        ("ValueError", "raises ValueError('overdraft')", False),
+        ("raises TypeError", "raises ValueError('x')", False),
+        ("0", "1000", False),
+        ("True", "1", False),
+        ("'abc'", "'abd'", False),
+        ("whatever head returns", "1000", False),
+        ("<Thing>", "<Thing>", True),
+    ],
+)
+def test_predictions_are_compared_as_values(predicted: str, observed: str, same: bool) -> None:
+    assert same_result(predicted, observed) is same
 
 
 def test_a_risky_function_starts_with_three_judges(api: FakeAnthropicAPI) -> None:
