@@ -5,7 +5,9 @@ DeepcheckError                  base of everything deepcheck raises on purpose
 │   ├── RepositoryError         not a git repository, unknown revision, empty range
 │   └── ConfigError             a broken .deepcheck.yml / rules file (path:line: message)
 └── InfrastructureError         the machinery failed, not the code under review: exit 3,
-    └── SandboxUnavailable      a neutral check run, never a finding
+    ├── SandboxUnavailable      a neutral check run, never a finding
+    └── DependencyUnavailable   the repository's dependencies cannot be installed (the
+                                package and the fix in the message)
 """
 
 from __future__ import annotations
@@ -40,3 +42,8 @@ class InfrastructureError(DeepcheckError):
 
 class SandboxUnavailable(InfrastructureError):
     """No usable sandbox backend (engine down, image missing, refused by policy)."""
+
+
+class DependencyUnavailable(InfrastructureError):
+    """The repository's declared dependencies cannot be installed (a package that does not
+    resolve, has no wheel, or breaks a budget); the message names the package and the fix."""

@@ -74,9 +74,11 @@ def _base_env(pythonpath: str) -> dict[str, str]:
     }
 
 
-def _interpreter_dirs() -> list[str]:
+def _interpreter_dirs(python: str | None = None) -> list[str]:
     """Directories the harness interpreter runs from (venv and base installation)."""
     dirs = {sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    if python is not None:  # a dependency environment's venv (sandbox.envs)
+        dirs.add(os.path.dirname(os.path.dirname(os.path.abspath(python))))
     return sorted(os.path.realpath(d) for d in dirs if d)
 
 
@@ -200,7 +202,7 @@ class ProcessRunner:
         cmd += ["--size", str(limits.tmpfs_mb * 1024 * 1024), "--tmpfs", "/tmp"]
         # The interpreter (a venv under /tmp, say, as in a CI clone) stays visible read-only
         # on top of the private /tmp.
-        for keep in _interpreter_dirs():
+        for keep in _interpreter_dirs(self._python):
             if keep == "/tmp" or keep.startswith("/tmp/"):
                 cmd += ["--ro-bind", keep, keep]
         cmd += ["--ro-bind", str(tmp / "harness"), "/harness"]

@@ -166,9 +166,10 @@ def _execute(
                 elif not quiet:
                     err.print(f"deepcheck: {msg}", markup=False)
 
-            from bot.engine.repo_image import docker_image_for
+            from bot.engine.repo_image import with_environments
 
-            image_for = docker_image_for if runner.name == "docker" else None
+            # the repository's declared dependencies: a cached layer / virtualenv
+            runner, image_for = with_environments(runner)
             from bot.llm.client import DailyQuota, from_env
             from bot.llm.plugins import engine_parts
 

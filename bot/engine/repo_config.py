@@ -74,9 +74,16 @@ class TierPath(_Frozen):
     tier: Tier
 
 
+_PACKAGE_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+
 class SandboxConfig(_Frozen):
     image: str | None = None  # a locally built image; None = deepcheck's default image
     install: str | None = None  # baked into a per-repo image (docs/configuration.md)
+    # Install what the repository declares (pyproject, requirements, locks) into a cached
+    # environment (docs/configuration.md, "Dependencies"); sdists: True, or only these names.
+    dependencies: bool = True
+    sdists: bool | tuple[Annotated[str, Field(pattern=_PACKAGE_NAME)], ...] = False
 
 
 class NightlyConfig(_Frozen):

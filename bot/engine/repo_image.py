@@ -1,22 +1,31 @@
-"""The sandbox image a repository asks for in ``.deepcheck.yml`` (Docker backend).
+"""The sandbox environment a repository's checks run in.
 
-``sandbox.image`` names a locally built image; ``sandbox.install`` is an install step baked
-into a per-repository image on top of deepcheck's, built with the network off from the
-repository's dependency files (requirements/constraints files and wheels under ``wheels/``),
-cached by their content. The files are read from the tree given (the base side, so a PR
-cannot change what is installed for its own check).
+Docker backend (``docker_image_for``): ``sandbox.image`` names a locally built image;
+``sandbox.install`` is an install step baked into a per-repository image on top of deepcheck's,
+built with the network off from the repository's dependency files (requirements/constraints
+files and wheels under ``wheels/``), cached by their content. Without ``sandbox.install``, what
+the repository declares (pyproject, requirements, locks) is installed into a cached layer
+(:mod:`bot.engine.environment.provision`). Process backend (``process_image_for``): the same
+declaration in a cached virtualenv, whose python the wrapped runner uses
+(``with_environments``). Files are read from the tree given (the base side, so a PR cannot
+change what is installed for its own check).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from bot.engine.environment.provision import docker_environment, process_environment
 from bot.engine.repo_config import RepoConfig
 from bot.errors import InfrastructureError
 from bot.git import read_tree_file
+from sandbox.envs.process import EnvironmentRunner
 from sandbox.images import default_image
 from sandbox.images.builder import build_repo_image
 from sandbox.images.errors import ImageError
+from sandbox.process_runner import ProcessRunner
+from sandbox.runner import Runner
 
 _PATTERNS = ("requirements*.txt", "constraints*.txt", "wheels/*.whl")
 _MAX_BYTES = 200_000_000
@@ -48,4 +57,28 @@ def docker_image_for(config: RepoConfig, tree: Path) -> str | None:
             )
         except ImageError as exc:
             raise InfrastructureError(f"sandbox.install failed: {exc}") from exc
-    return config.sandbox.image
+    from sandbox.docker_runner import DockerEngine
+
+    base = config.sandbox.image or default_image()
+    with DockerEngine() as engine:
+        layer = docker_environment(config, tree, base_image=base, engine=engine)
+    return layer or config.sandbox.image
+
+
+def process_image_for(config: RepoConfig, tree: Path) -> str | None:
+    """The python of the repository's dependency virtualenv (None: the default interpreter);
+    the runner must be wrapped by ``with_environments``."""
+    return process_environment(config, tree)
+
+
+ImageFor = Callable[[RepoConfig, Path], "str | None"]
+
+
+def with_environments(runner: Runner) -> tuple[Runner, ImageFor | None]:
+    """The runner and the ``image_for`` hook that give checks the repository's dependencies
+    (Docker: a layer per repository; process: a virtualenv per repository)."""
+    if runner.name == "docker":
+        return runner, docker_image_for
+    if isinstance(runner, ProcessRunner):
+        return EnvironmentRunner(runner), process_image_for
+    return runner, None

@@ -1,0 +1,106 @@
+"""The environment a repository's checks run in: its declared dependencies, installed.
+
+``docker_environment`` (an image tag) and ``process_environment`` (a virtualenv's python) read
+the declaration from the **base** tree (a pull request cannot change what is installed for its
+own check), turn it into an :class:`~sandbox.envs.request.EnvRequest` with the repository's
+``sandbox.sdists`` choice and the sandbox's own pinned packages, and let
+:class:`~sandbox.envs.build.Environments` resolve, build or reuse it. A dependency that cannot
+be installed raises :class:`~bot.errors.DependencyUnavailable` naming the package and the fix:
+the CLI exits 3 with that line, the App's check run ends neutral with it; never a silent pass.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.cache import cache_dir
+from bot.engine.environment.declared import Declaration
+from bot.engine.environment.reading import read_declaration
+from bot.engine.repo_config import RepoConfig
+from bot.errors import DependencyUnavailable
+from sandbox.envs.build import Built, Environments
+from sandbox.envs.errors import EnvError
+from sandbox.envs.request import DOCKER_TARGET, EnvRequest
+from sandbox.envs.settings import EnvSettings
+from sandbox.images.builder import ImageEngine
+from sandbox.images.errors import ImageError
+from sandbox.images.recipe import pinned_requirements
+
+__all__ = ["docker_environment", "environments", "process_environment", "request_for"]
+
+Log = Callable[[str], None]
+
+
+def request_for(
+    declaration: Declaration, config: RepoConfig, harness: tuple[str, ...]
+) -> EnvRequest:
+    sdists = config.sandbox.sdists
+    project = declaration.project
+    return EnvRequest(
+        requirements=declaration.requirements,
+        harness=harness,
+        constraints=declaration.pins,
+        project=(project.name, project.version) if project is not None else None,
+        sdists=tuple(sdists) if isinstance(sdists, tuple) and sdists else bool(sdists),
+        notes=declaration.notes,
+    )
+
+
+def environments(log: Log | None = None) -> Environments:
+    """The host's environment cache (``<cache>/envs``), budgets from ``DEEPCHECK_ENV_*``."""
+    try:
+        settings = EnvSettings.from_environ(os.environ)
+    except EnvError as exc:
+        raise DependencyUnavailable(str(exc)) from None
+    return Environments(cache_dir() / "envs", settings, os.environ, log=log or (lambda _m: None))
+
+
+def _request(config: RepoConfig, tree: Path) -> EnvRequest | None:
+    if not config.sandbox.dependencies:
+        return None
+    declaration = read_declaration(tree)
+    if declaration.empty:
+        return None
+    try:
+        harness = pinned_requirements()
+    except ImageError as exc:
+        raise DependencyUnavailable(f"dependencies: {exc}") from None
+    return request_for(declaration, config, harness)
+
+
+def _built(make: Callable[[], Built]) -> Built:
+    try:
+        return make()
+    except EnvError as exc:
+        raise DependencyUnavailable(
+            f"cannot install the repository's dependencies: {exc}"
+        ) from None
+
+
+def process_environment(
+    config: RepoConfig, tree: Path, *, envs: Environments | None = None
+) -> str | None:
+    """The python of the repository's virtualenv (None: nothing declared, use the host's)."""
+    request = _request(config, tree)
+    if request is None:
+        return None
+    envs = envs or environments()
+    return _built(lambda: envs.venv(request)).location
+
+
+def docker_environment(
+    config: RepoConfig,
+    tree: Path,
+    *,
+    base_image: str,
+    engine: ImageEngine,
+    envs: Environments | None = None,
+) -> str | None:
+    """The tag of the repository's layer on ``base_image`` (None: nothing declared)."""
+    request = _request(config, tree)
+    if request is None:
+        return None
+    envs = envs or environments()
+    return _built(lambda: envs.layer(request, DOCKER_TARGET, base_image, engine)).location
