@@ -18,12 +18,14 @@ import pytest
 from app_fakes import Clock, FakeHost, FakeRunner, PullRequestRepo, github_patches, pr_repo
 
 from bot.app.github.client import GitHubApp
+from bot.app.github.host import PullRequestInfo
 from bot.app.jobs import CheckPR, RepoRef
 from bot.app.queue import Queue, make_huey, start_consumer, stop_consumer
 from bot.app.settings import Settings
 from bot.app.store import Store
 from bot.app.worker.handlers import AppHandlers
 from bot.app.worker.tasks import command_payload, run_check_pr
+from bot.errors import InfrastructureError
 from rules.loader import RuleSet, load_rules
 from sandbox.results import RunResult
 from sandbox.spec import SandboxSpec
@@ -51,6 +53,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(sys.argv[2]) / "tests" / "app"))
 from app_fakes import FakeRunner
 from bot.app.github.client import GitHubApp
+from bot.app.github.host import PullRequestInfo
 from bot.app.jobs import CheckPR, RepoRef
 from bot.app.settings import Settings
 from bot.app.store import Store
@@ -180,6 +183,38 @@ def test_a_job_out_of_attempts_finishes_its_check_run(
     assert (run.id, run.status, run.conclusion) == (check_id, "completed", "neutral")
     assert "gave up after 1 attempts (the last: interrupted; will be retried)" in run.summary
     assert host.reviews == []
+    store.close()
+
+
+class BrokenHost(FakeHost):
+    def pull_request(self, repo: str, number: int) -> PullRequestInfo:
+        raise InfrastructureError("GitHub answered 502 for the pull request")
+
+
+def test_a_job_failing_on_its_last_attempt_finishes_its_check_run(
+    tmp_path: Path, repo: PullRequestRepo, rules: RuleSet
+) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}", max_attempts=2)
+    host = BrokenHost()
+    host.add_pr(REPO, 3, repo)
+    cmd = CheckPR(RepoRef(1, REPO, repo.url), 3, head_sha=repo.head, base_sha=repo.base)
+    settings = Settings(data_dir=tmp_path / "data")
+
+    def attempt() -> str:
+        return run_check_pr(
+            cmd, host=host, store=store, runner=FakeRunner(), rules=rules, settings=settings
+        )
+
+    with pytest.raises(InfrastructureError):
+        attempt()  # the queue retries it
+    job = store.job(cmd.key)
+    assert job is not None and job.state == "queued" and host.checks == {}
+    assert attempt() == "neutral"  # the last attempt gives up, and says why
+    [run] = host.checks.values()
+    assert (run.status, run.conclusion) == ("completed", "neutral")
+    assert "gave up after 2 attempts: GitHub answered 502 for the pull request" in run.summary
+    job = store.job(cmd.key)
+    assert job is not None and job.state == "failed" and host.reviews == []
     store.close()
 
 

@@ -45,7 +45,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.app.commands import NO_WRITE_ACCESS
 from bot.app.github.host import CodeHost, Runner
 from bot.app.github.publish import Publication, infrastructure_failure, publication
 from bot.app.jobs import CheckPR, Reply, RepoRef, SyncInstallation
@@ -60,6 +59,7 @@ from bot.app.worker.answers import (
     superseded_publication,
 )
 from bot.app.worker.branch_config import default_branch_config
+from bot.app.worker.conversation import one_line, react_once, reacted, refused, say_once
 from bot.app.worker.isolation import check_isolated, limits_from
 from bot.app.worker.lease import Heartbeat, worker_id
 from bot.engine.pipeline import CheckRequest, Deps
@@ -159,14 +159,14 @@ def run_check_pr(
     picks the repository's sandbox image (Docker); ``llm`` is the model session, if any;
     ``requeue`` queues a command again (a superseded job whose head turned out current)."""
     repo, number = cmd.repo.full_name, cmd.number
-    if cmd.trigger == "comment":
-        why = _refused(host, cmd)  # before the 👀: a refused command gets no reaction
+    if cmd.trigger == "comment" and not reacted(store, cmd):  # a retry was let in already
+        why = refused(host, cmd)  # before the 👀: a refused command gets no reaction
         if why is not None:
             log.info("%s#%s: /deep-check refused (%s)", repo, number, why)
-            _say_once(host, store, cmd, refusal(cmd, reason=why))
+            say_once(host, store, cmd, refusal(cmd, reason=why))
             return "refused"
         if cmd.comment_id is not None:
-            _react_once(host, store, repo, cmd.comment_id)
+            react_once(host, store, repo, cmd.comment_id)
     current = host.head_sha(repo, number)  # GitHub's head, whatever order deliveries came in
     store.note_head(repo, number, current)
     if not cmd.head_sha:
@@ -200,44 +200,22 @@ def run_check_pr(
         except LeaseLost as exc:
             log.warning("%s#%s@%s: %s; nothing written", repo, number, cmd.head_sha[:12], exc)
             return "lost"
+        except Exception as exc:
+            if lease.job.attempts < store.max_attempts:
+                store.finish_job(lease.job.id, owner, "queued", "interrupted; will be retried")
+                raise
+            # the last attempt: give up now rather than leave the check run in progress
+            why = f"gave up after {lease.job.attempts} attempts: {one_line(exc, run.token)}"
+            store.finish_job(lease.job.id, owner, "failed", why)
+            try:
+                give_up(host, cmd, why)
+            except DeepcheckError as again:
+                log.warning("%s#%s: the check run could not be finished: %s", repo, number, again)
+            return "neutral"
         except BaseException:
             store.finish_job(lease.job.id, owner, "queued", "interrupted; will be retried")
             raise
     return outcome
-
-
-def _refused(host: CodeHost, cmd: CheckPR) -> str | None:
-    """Why a ``/deep-check`` may not run (None: the commenter can write)."""
-    if not cmd.requested_by:
-        return "the comment does not say who asked"
-    if not host.can_write(cmd.repo.full_name, cmd.requested_by):
-        return NO_WRITE_ACCESS
-    return None
-
-
-def _react_once(host: CodeHost, store: Store, repo: str, comment_id: int) -> None:
-    """👀 on the comment, once: a job waiting for its PR's lock is retried many times."""
-    _once(store, f"reaction:{repo}:{comment_id}", lambda: host.react(repo, comment_id, "eyes"))
-
-
-def _say_once(host: CodeHost, store: Store, cmd: CheckPR, body: str) -> None:
-    """One reply per command comment, however often its job is retried."""
-    repo = cmd.repo.full_name
-    key = f"answer:{repo}:{cmd.comment_id}" if cmd.comment_id is not None else ""
-    _once(store, key, lambda: host.comment(repo, cmd.number, body))
-
-
-def _once(store: Store, claim: str, act: Callable[[], None]) -> None:
-    if claim and not store.claim_delivery(claim):
-        return
-    try:
-        act()
-    except BaseException:
-        if claim:
-            store.release_delivery(claim)
-        raise
-    if claim:
-        store.complete_delivery(claim)
 
 
 def _revive(store: Store, key: tuple[str, int, str], requeue: Requeue | None) -> None:
@@ -301,7 +279,7 @@ def _leased(run: _Run, job: Job, requeue: Requeue | None) -> CheckOutcome:
             _guard(run, job)
             _finish(host, run.repo, check_id, superseded_publication(cmd.head_sha, current))
             if cmd.trigger == "comment":
-                _say_once(host, store, cmd, moved_on(cmd, current))
+                say_once(host, store, cmd, moved_on(cmd, current))
             store.finish_job(job.id, run.owner, "superseded", f"the PR head is now {current}")
             _revive(store, (run.repo, cmd.number, current), requeue)
             return "superseded"
@@ -314,7 +292,7 @@ def _leased(run: _Run, job: Job, requeue: Requeue | None) -> CheckOutcome:
         store.record_findings(run.repo, cmd.number, cmd.head_sha, ids, pub.conclusion)
         if cmd.trigger == "comment" and not pub.new_ids:  # new findings: the review answers
             _guard(run, job)
-            _say_once(host, store, cmd, command_answer(cmd, report, pub))
+            say_once(host, store, cmd, command_answer(cmd, report, pub))
         _guard(run, job)
         _finish(host, run.repo, check_id, pub)
     except LeaseLost:
@@ -337,7 +315,7 @@ def _failed(run: _Run, job: Job, check_id: int, reason: str) -> CheckOutcome:
     _guard(run, job)
     _finish(run.host, run.repo, check_id, infrastructure_failure(reason, head=run.cmd.head_sha))
     if run.cmd.trigger == "comment":
-        _say_once(run.host, run.store, run.cmd, could_not_finish(run.cmd, reason))
+        say_once(run.host, run.store, run.cmd, could_not_finish(run.cmd, reason))
     run.store.finish_job(job.id, run.owner, "failed", reason)
     return "neutral"
 
