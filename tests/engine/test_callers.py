@@ -141,3 +141,54 @@ def test_a_helper_that_only_another_module_calls_is_driven_through_it(tmp_path: 
     assert finding["function"] == "match_to_number" and finding["path"] == "pkg/_re.py"
     assert finding["witness"]["call"].startswith("loads(text=")
     assert "from pkg.parser import loads" in finding["witness"]["test"]
+
+
+PRIVATE_PARSER = """def loads(text: str) -> dict:
+    return parse_document(text, 0)
+
+
+def parse_document(src: str, pos: int) -> dict:
+    out = {}
+    while pos < len(src):
+        pos, key, value = parse_pair(src, pos)
+        out[key] = value
+    return out
+
+
+def parse_pair(src: str, pos: int):
+    key, _, rest = src[pos:].partition("=")
+    pos, value = parse_value(rest, 0)
+    return len(src), key.strip(), value
+
+
+def parse_value(src: str, pos: int):
+    return len(src), src.strip()
+"""
+
+
+def test_in_a_private_module_only_what_the_package_imports_is_an_entry_point() -> None:
+    # without the package's view, the nearest public-looking name is taken
+    [near] = entry_points(PRIVATE_PARSER, "parse_value", depth=2, limit=1)
+    assert near.qualname == "parse_pair"
+    # with it, the chain is climbed to loads, which the package exports
+    [entry] = entry_points(
+        PRIVATE_PARSER, "parse_value", depth=5, limit=4, exported=frozenset({"loads"})
+    )
+    assert entry.qualname == "loads"
+    assert entry.via == ("loads", "parse_document", "parse_pair", "parse_value")
+    # too shallow a climb finds nothing rather than a hidden helper
+    assert entry_points(PRIVATE_PARSER, "parse_value", depth=2, exported=frozenset({"loads"})) == []
+
+
+def test_private_modules_and_the_names_the_package_imports_from_them() -> None:
+    from bot.engine.candidates.differential import private_module
+    from bot.engine.source.imports import ImportMap
+
+    assert private_module("tomli/_parser.py") and private_module("pkg/_impl/core.py")
+    assert not private_module("pkg/__init__.py") and not private_module("pkg/parser.py")
+    sources = {
+        "tomli/__init__.py": "from ._parser import loads, TOMLDecodeError as Error\n",
+        "tomli/_parser.py": PRIVATE_PARSER,
+    }
+    imports = ImportMap("tomli/__init__.py", "tomli", sources)
+    assert imports.names_from("tomli/_parser.py") == {"loads", "TOMLDecodeError"}

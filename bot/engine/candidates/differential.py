@@ -180,7 +180,13 @@ def _entries(
     root = module_of(fn.path, ctx)
     near = constants_near(fn, source).values()  # what reaches the helper's changed lines
     out = []
-    found = [(fn.path, c) for c in entry_points(source, fn.function, depth=2, limit=4)]
+    exported = _exported(fn.path, ctx) if private_module(fn.path) else None
+    found = [
+        (fn.path, c)
+        for c in entry_points(
+            source, fn.function, depth=5 if exported else 2, limit=4, exported=exported or None
+        )
+    ]
     if len(found) < 2 and fn.class_name is None:
         found += _importers(fn, ctx)  # then the package: modules that import it
     for path, caller in found:
@@ -204,6 +210,30 @@ def _entries(
 
 
 _MAX_IMPORTERS = 30
+
+
+def private_module(path: str) -> bool:
+    """``tomli/_parser.py``, ``pkg/_impl/core.py``: a module the package does not expose."""
+    parts = PurePosixPath(path).with_suffix("").parts
+    return any(p.startswith("_") and not p.startswith("__") for p in parts)
+
+
+def _exported(path: str, ctx: GenerationContext) -> frozenset[str]:
+    """The names the package's public modules import from the private module ``path``
+    (``from ._parser import loads`` in ``tomli/__init__.py``), nearest packages first."""
+    names: set[str] = set()
+    scanned = 0
+    public = [p for p in ctx.head_sources if not private_module(p) and not is_test_path(p)]
+    near = sorted(public, key=lambda p: (not p.endswith("__init__.py"), p.count("/"), p))
+    for other in near:
+        ref = module_of(other, ctx)
+        if ref is None:
+            continue
+        scanned += 1
+        if scanned > _MAX_IMPORTERS:
+            break
+        names |= ImportMap(other, ref[1], ctx.head_sources).names_from(path)
+    return frozenset(names)
 
 
 def _guessed(fn: ChangedFunction) -> bool:
@@ -264,7 +294,12 @@ class DifferentialGenerator:
                 cand = self._planned(fn, ctx, f"differential-{ctx.tier}-{n}")
                 if cand is not None:
                     out.append((cand, [fn]))
-            if cand is not None and not is_private(fn.function) and not _guessed(fn):
+            if (
+                cand is not None
+                and not is_private(fn.function)
+                and not private_module(fn.path)
+                and not _guessed(fn)
+            ):
                 continue
             # A private helper, or a function that cannot be called directly: drive the public
             # functions of its module that reach it too (the bug is reachable through them).

@@ -43,21 +43,36 @@ def _definitions(tree: ast.Module) -> Iterator[tuple[str, ast.FunctionDef | ast.
                     yield f"{node.name}.{item.name}", item
 
 
-def _refers_to(node: ast.AST, short: str) -> bool:
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name) and sub.id == short:
-            return True
-        if isinstance(sub, ast.Attribute) and sub.attr == short:
-            return True
-    return False
+def _names_used(node: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+    """Every plain name and attribute name the body mentions (calls, references)."""
+    out: set[str] = set()
+    for stmt in node.body:
+        for sub in ast.walk(stmt):
+            if isinstance(sub, ast.Name):
+                out.add(sub.id)
+            elif isinstance(sub, ast.Attribute):
+                out.add(sub.attr)
+    return frozenset(out)
 
 
-def entry_points(source: str, qualname: str, *, depth: int = 2, limit: int = 3) -> list[Caller]:
-    """Public functions of the module (``source``) that reach ``qualname``, nearest first."""
+def entry_points(
+    source: str,
+    qualname: str,
+    *,
+    depth: int = 2,
+    limit: int = 3,
+    exported: frozenset[str] | None = None,
+) -> list[Caller]:
+    """Public functions of the module (``source``) that reach ``qualname``, nearest first.
+
+    For a private module (``tomli/_parser.py``), ``exported`` are the names the package
+    imports from it (``loads``): only those are entry points, every other caller is climbed
+    through like a private one (``parse_value`` -> ``parse_key_value_pair`` -> ``loads``)."""
     tree = parse_module(source)
     if tree is None:
         return []
     defs = dict(_definitions(tree))
+    used = {name: _names_used(node) for name, node in defs.items()}
     found: list[Caller] = []
     frontier: list[tuple[str, tuple[str, ...]]] = [(qualname, (qualname,))]
     seen = {qualname}
@@ -65,13 +80,14 @@ def entry_points(source: str, qualname: str, *, depth: int = 2, limit: int = 3) 
         nxt: list[tuple[str, tuple[str, ...]]] = []
         for target, chain in frontier:
             short = target.rsplit(".", 1)[-1]
-            for name, node in defs.items():
+            for name in defs:
                 if name in seen or name.rsplit(".", 1)[-1].startswith("test"):
                     continue
-                if not any(_refers_to(stmt, short) for stmt in node.body):
+                if short not in used[name]:
                     continue
                 seen.add(name)
-                if is_private(name):
+                hidden = exported is not None and name.split(".", 1)[0] not in exported
+                if is_private(name) or hidden:
                     nxt.append((name, (name, *chain)))
                 else:
                     found.append(Caller(name, (name, *chain)))

@@ -69,6 +69,16 @@ class ImportMap:
         path = self.index.get(module)
         return Origin(module, path, original) if path is not None else None
 
+    def names_from(self, path: str) -> set[str]:
+        """The names this module imports from the repository file ``path`` (as defined there)."""
+        if self._names is None:
+            self._names = self._read()
+        return {
+            original
+            for module, original in self._names.values()
+            if self.index.get(module) == path
+        }
+
     def _read(self) -> dict[str, tuple[str, str]]:
         tree = parse_module(self.sources.get(self.path, ""))
         names: dict[str, tuple[str, str]] = {}
