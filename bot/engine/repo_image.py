@@ -57,11 +57,7 @@ def docker_image_for(config: RepoConfig, tree: Path) -> str | None:
             )
         except ImageError as exc:
             raise InfrastructureError(f"sandbox.install failed: {exc}") from exc
-    from sandbox.docker_runner import DockerEngine
-
-    base = config.sandbox.image or default_image()
-    with DockerEngine() as engine:
-        layer = docker_environment(config, tree, base_image=base, engine=engine)
+    layer = docker_environment(config, tree, base_image=config.sandbox.image or default_image())
     return layer or config.sandbox.image
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import re
 import sys
 from dataclasses import dataclass, field
 
@@ -20,7 +21,7 @@ class Target:
     (pip picks its own tags); else pip's ``--python-version``/``--platform``/``--abi`` flags."""
 
     python_version: str  # "3.11"
-    platform: str | None = None  # e.g. "manylinux_2_36_x86_64" (pip adds the older ones)
+    platform: str | None = None  # e.g. "manylinux_2_36_x86_64": it and every older glibc
     abi: str | None = None
     implementation: str = "cp"
 
@@ -29,13 +30,27 @@ class Target:
         if self.platform is None:
             return []
         flags = ["--python-version", self.python_version, "--implementation", self.implementation]
-        flags += ["--platform", self.platform]
+        for tag in platform_tags(self.platform):
+            flags += ["--platform", tag]
         return flags + (["--abi", self.abi] if self.abi else [])
 
     def describe(self) -> str:
         if self.platform is None:
             return f"CPython {self.python_version} on this host ({platform.machine()})"
         return f"CPython {self.python_version} {self.platform}"
+
+
+def platform_tags(platform: str) -> list[str]:
+    """``manylinux_2_36_x86_64`` and every tag a glibc 2.36 machine accepts (pip does not
+    expand a ``--platform`` itself): ``manylinux_2_35`` ... ``manylinux_2_5`` and the legacy
+    ``manylinux2014`` / ``manylinux2010`` / ``manylinux1`` names."""
+    found = re.fullmatch(r"manylinux_2_(\d+)_(\w+)", platform)
+    if found is None:
+        return [platform]
+    glibc, arch = int(found.group(1)), found.group(2)
+    tags = [f"manylinux_2_{minor}_{arch}" for minor in range(glibc, 4, -1)]
+    legacy = {17: "manylinux2014", 12: "manylinux2010", 5: "manylinux1"}
+    return tags + [f"{name}_{arch}" for minor, name in legacy.items() if glibc >= minor]
 
 
 # The sandbox image: Debian bookworm (glibc 2.36), CPython 3.11, x86_64.

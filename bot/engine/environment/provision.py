@@ -95,12 +95,18 @@ def docker_environment(
     tree: Path,
     *,
     base_image: str,
-    engine: ImageEngine,
+    engine: ImageEngine | None = None,
     envs: Environments | None = None,
 ) -> str | None:
-    """The tag of the repository's layer on ``base_image`` (None: nothing declared)."""
+    """The tag of the repository's layer on ``base_image`` (None: nothing declared). Without
+    ``engine``, the local Docker engine (opened only when there is something to install)."""
     request = _request(config, tree)
     if request is None:
         return None
-    envs = envs or environments()
-    return _built(lambda: envs.layer(request, DOCKER_TARGET, base_image, engine)).location
+    chosen = envs or environments()
+    if engine is not None:
+        return _built(lambda: chosen.layer(request, DOCKER_TARGET, base_image, engine)).location
+    from sandbox.docker_runner import DockerEngine
+
+    with DockerEngine() as own:
+        return _built(lambda: chosen.layer(request, DOCKER_TARGET, base_image, own)).location
