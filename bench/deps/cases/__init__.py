@@ -6,6 +6,7 @@ from . import (  # noqa: F401  (imported for their side effect: they fill CASES)
     arrow,
     croniter,
     hyperlink,
+    inflect,
     moneyed,
     price_parser,
     slugify,
