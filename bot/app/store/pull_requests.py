@@ -13,7 +13,7 @@ class PullRequests(StoreBase):
     """The PR rows: their latest head (the PR row also carries the per-PR lock)."""
 
     def latest_head(self, repo: str, number: int) -> str | None:
-        """The newest head SHA known for a PR (arrival order, corrected by ``note_head``)."""
+        """The PR's head as GitHub last reported it (``note_head``); None before any answer."""
         with self._session() as s:
             row = s.get(PullRequestRow, (repo, number))
             return row.head_sha if row is not None and row.head_sha else None
