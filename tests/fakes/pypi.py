@@ -21,7 +21,7 @@ from types import TracebackType
 
 from packaging.utils import canonicalize_name
 
-__all__ = ["SimpleIndex", "make_sdist", "make_wheel"]
+__all__ = ["SimpleIndex", "make_sdist", "make_wheel", "slugkit_index"]
 
 _DATE = (2020, 1, 1, 0, 0, 0)
 
@@ -146,3 +146,18 @@ class SimpleIndex:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+def slugkit_index(folder: Path) -> Path:
+    """A small index folder: ``slugkit`` 1.0 (needs ``tinydep``), ``tinydep`` 1.2, and
+    ``sourceonly`` 0.1 published as an sdist only."""
+    make_wheel(
+        folder,
+        "slugkit",
+        "1.0",
+        {"slugkit/__init__.py": "import tinydep\n\ndef norm(s):\n    return s.strip().lower()\n"},
+        requires=("tinydep>=1",),
+    )
+    make_wheel(folder, "tinydep", "1.2", {"tinydep.py": "VALUE = 12\n"})
+    make_sdist(folder, "sourceonly", "0.1")
+    return folder

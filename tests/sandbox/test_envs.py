@@ -24,7 +24,7 @@ from sandbox.envs.settings import DEFAULT_WHEELHOUSE, EnvSettings
 from sandbox.images.recipe import pinned_requirements
 from sandbox.images.wheelhouse import missing_wheels
 from tests.fakes.availability import unavailable
-from tests.fakes.pypi import SimpleIndex, make_sdist, make_wheel
+from tests.fakes.pypi import SimpleIndex, slugkit_index
 
 HARNESS = pinned_requirements()
 
@@ -43,16 +43,7 @@ def wheelhouse() -> Path:
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleIndex]:
-    folder = tmp_path_factory.mktemp("index")
-    make_wheel(
-        folder,
-        "slugkit",
-        "1.0",
-        {"slugkit/__init__.py": "import tinydep\n\ndef norm(s):\n    return s.strip().lower()\n"},
-        requires=("tinydep>=1",),
-    )
-    make_wheel(folder, "tinydep", "1.2", {"tinydep.py": "VALUE = 12\n"})
-    make_sdist(folder, "sourceonly", "0.1")
+    folder = slugkit_index(tmp_path_factory.mktemp("index"))
     with SimpleIndex(folder) as served:
         yield served
 
