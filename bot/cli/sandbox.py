@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -117,8 +118,9 @@ def doctor(
 
     with err.status("deepcheck: probing the sandbox") if show else _Quiet():
         report = diagnose(sandbox, allow_process=allow_process, progress=progress)
+    envs = _environments()
     if as_json:
-        sys.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
+        sys.stdout.write(json.dumps({**report.to_json(), "environments": envs}, indent=2) + "\n")
         raise typer.Exit(report.exit_code)
     out = Console(highlight=False)
     out.print(f"sandbox mode   {report.mode}", markup=False)
@@ -126,6 +128,7 @@ def doctor(
     present = {True: "present", False: "missing (deepcheck sandbox build)", None: "unknown"}
     image = f"{report.image or '-'}: {present[report.image_present]}"
     out.print(f"sandbox image  {image}", markup=False)
+    _print_environments(out, envs)
     if report.no_backend is not None:
         _fail(3, report.no_backend)
     out.print(f"backend        {report.backend}: {report.isolation}", markup=False)
@@ -142,6 +145,36 @@ def doctor(
     held = sum(p.contained for p in report.probes)
     out.print(f"{held}/{len(report.probes)} probes contained", markup=False)
     raise typer.Exit(report.exit_code)
+
+
+def _environments() -> dict[str, object]:
+    """The dependency environment cache (``<cache>/envs``, sandbox.envs)."""
+    from bot.cache import cache_dir
+    from sandbox.envs.cache import EnvCache
+
+    return EnvCache(cache_dir() / "envs").summary()
+
+
+def _print_environments(out: Console, envs: dict[str, object]) -> None:
+    entries = envs["entries"]
+    assert isinstance(entries, list)
+    size = int(str(envs["bytes"])) >> 20
+    wheels = int(str(envs["wheel_store_bytes"])) >> 20
+    out.print(
+        f"dependency envs {len(entries)} cached, {size} MB (+{wheels} MB of wheels) in "
+        f"{envs['root']}",
+        markup=False,
+    )
+    if not entries:
+        return
+    table = Table(title="dependency environments (most recently used first)", title_justify="left")
+    for column in ("key", "kind", "packages", "size", "last used"):
+        table.add_column(column)
+    for e in entries:
+        used = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(e["last_used"])))
+        packages = ", ".join(e["packages"][:6]) + (" …" if len(e["packages"]) > 6 else "")
+        table.add_row(e["key"], e["kind"], Text(packages), f"{e['bytes'] >> 20} MB", used)
+    out.print(table)
 
 
 class _Quiet:

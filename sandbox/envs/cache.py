@@ -208,6 +208,21 @@ class EnvCache:
                 found.append(entry)
         return sorted(found, key=lambda e: e.last_used, reverse=True)
 
+    def summary(self) -> dict[str, object]:
+        """What ``deepcheck doctor`` shows: every environment (most recent first) and sizes."""
+        entries = self.entries()
+        store = self.root / "store"
+        return {
+            "root": str(self.root),
+            "entries": [
+                {"key": e.key[:16], "kind": e.kind, "location": e.location, "bytes": e.bytes,
+                 "last_used": e.last_used, "packages": e.packages}
+                for e in entries
+            ],
+            "bytes": sum(e.bytes for e in entries),
+            "wheel_store_bytes": tree_bytes(store) if store.is_dir() else 0,
+        }  # fmt: skip
+
     def forget(self, entry: Entry) -> None:
         (self.root / "entries" / f"{entry.key}.json").unlink(missing_ok=True)
         if entry.kind == "venv":

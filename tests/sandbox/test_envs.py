@@ -6,7 +6,10 @@ The index serves wheels written here (tests/fakes/pypi.py); the sandbox's own pa
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -218,3 +221,24 @@ def test_builds_past_the_global_limit_wait_then_give_up(tmp_path: Path) -> None:
         pass
     with cache.slot(1, timeout=0.3):  # released: free again
         pass
+
+
+def test_doctor_shows_the_environment_cache(tmp_path: Path) -> None:
+    cache = EnvCache(tmp_path / "cache" / "envs")
+    entry = _entry(cache, "a" * 64, used=time.time(), size=3 << 20)
+    entry.packages = ["babel", "text-unidecode"]
+    cache.save(entry)
+    env = {
+        **os.environ,
+        "DEEPCHECK_CACHE_DIR": str(tmp_path / "cache"),
+        "DOCKER_HOST": f"unix://{tmp_path}/none.sock",  # no backend: doctor stops before probes
+    }
+    run = [sys.executable, "-m", "bot.cli.main", "doctor", "--refuse-process"]
+    proc = subprocess.run([*run, "--json"], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 3, proc.stderr
+    [shown] = json.loads(proc.stdout)["environments"]["entries"]
+    assert (shown["key"], shown["kind"], shown["bytes"]) == ("a" * 16, "venv", 3 << 20)
+    assert shown["packages"] == ["babel", "text-unidecode"]
+    text = subprocess.run(run, capture_output=True, text=True, env=env, timeout=120)
+    assert "dependency envs 1 cached, 3 MB" in text.stdout
+    assert "babel, text-unidecode" in text.stdout
