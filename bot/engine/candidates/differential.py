@@ -91,10 +91,14 @@ def differential_candidate(
     *,
     equivalence: bool = True,
     reaches: ChangedFunction | None = None,
+    chain: tuple[str, ...] = (),
 ) -> Candidate | None:
     """The differential candidate for ``fn`` (None when its arguments cannot be generated).
 
     ``equivalence=False`` (``deepcheck scan``) checks only the invariants, on head alone.
+    ``reaches``: the changed helper ``fn`` is driven for; ``chain``: the functions of ``fn``'s
+    module between them (``parse_value`` between ``loads`` and ``parse_array``), whose
+    characters and patterns the drawn text needs too (``=`` for a key, quotes...).
     """
     rules = ctx.rules
     budget = ctx.budget
@@ -118,6 +122,10 @@ def differential_candidate(
     pattern_src = module_src  # the module-level patterns the bodies may read by name
     if reaches is not None:  # driven for a changed helper: what the helper looks for counts
         bodies += [reaches.head_source, reaches.base_source]
+        for name in chain:
+            between = unchanged_function(fn.path, module_src, name)
+            if between is not None:
+                bodies.append(between.head_source)
         if reaches.path != fn.path:
             pattern_src += "\n" + ctx.head_sources.get(reaches.path, "")
     args, why_not = args_for(
@@ -172,7 +180,7 @@ def _base_module_source(fn: ChangedFunction, ctx: GenerationContext) -> str | No
 
 def _entries(
     fn: ChangedFunction, ctx: GenerationContext, changed: set[str]
-) -> list[ChangedFunction]:
+) -> list[tuple[ChangedFunction, tuple[str, ...]]]:
     """Up to two public functions that reach ``fn`` (its module's first, then modules of the
     package that import it) and did not change themselves, described for the driver, with
     ``fn``'s boundary constants."""
@@ -203,7 +211,8 @@ def _entries(
         elif path not in ctx.base_files:
             continue  # the caller's module must exist on base too
         constants = tuple(dict.fromkeys((*fn.constants, *near, *entry.constants)))
-        out.append(replace(entry, constants=constants))
+        between = caller.via[1:-1] if path == fn.path else ()
+        out.append((replace(entry, constants=constants), between))
         if len(out) == 2:
             break
     return out
@@ -304,8 +313,9 @@ class DifferentialGenerator:
             # A private helper, or a function that cannot be called directly: drive the public
             # functions of its module that reach it too (the bug is reachable through them).
             changed = {f.function for f in functions if f.path == fn.path}
-            for k, entry in enumerate(_entries(fn, ctx, changed)):
-                via = self._planned(entry, ctx, f"differential-{ctx.tier}-{n}-via-{k}", fn)
+            for k, (entry, chain) in enumerate(_entries(fn, ctx, changed)):
+                cid = f"differential-{ctx.tier}-{n}-via-{k}"
+                via = self._planned(entry, ctx, cid, fn, chain)
                 if via is not None:
                     out.append((via, [fn, entry]))
         return out
@@ -316,9 +326,10 @@ class DifferentialGenerator:
         ctx: GenerationContext,
         cid: str,
         reaches: ChangedFunction | None = None,
+        chain: tuple[str, ...] = (),
     ) -> Candidate | None:
         try:
-            return differential_candidate(fn, ctx, cid, reaches=reaches)
+            return differential_candidate(fn, ctx, cid, reaches=reaches, chain=chain)
         except (ValueError, TypeError, ArithmeticError, RecursionError, KeyError) as exc:
             # Reading the repository's source is best effort: one odd function must not
             # stop the others being checked. Said in the report, never a traceback.
