@@ -19,7 +19,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
@@ -85,6 +85,7 @@ class Environments:
         key = sha256_json(
             {
                 "v": _VERSION, "requirements": request.requirements, "harness": request.harness,
+                "optional": request.optional,
                 "constraints": request.constraints, "sdists": request.sdists,
                 "target": [target.python_version, target.platform, target.abi],
                 "index": sha256_json(self.index),  # a hash: credentials never on disk
@@ -101,13 +102,35 @@ class Environments:
             if found is not None:
                 return found[0], found[1]
             self.log("resolving the declared dependencies")
-            scratch = self.cache.scratch()
-            try:
-                wheels, notes = self._download(request, target, scratch)
-            finally:
-                shutil.rmtree(scratch, ignore_errors=True)
+            wheels, notes = self._download_with_optional(request, target)
             self.cache.save_resolution(key, wheels, notes)
             return wheels, notes
+
+    def _download_with_optional(
+        self, request: EnvRequest, target: Target
+    ) -> tuple[list[StoredWheel], list[str]]:
+        """The requirements with the optional ones; when those break the resolution, without
+        them (and a note saying which failure left them out)."""
+        attempts = [replace(request, requirements=(*request.requirements, *request.optional))]
+        if request.optional:
+            attempts.append(request)
+        for n, attempt in enumerate(attempts):
+            scratch = self.cache.scratch()
+            try:
+                wheels, notes = self._download(attempt, target, scratch)
+            except EnvError as exc:
+                if n + 1 == len(attempts):
+                    raise
+                optional_failure = str(exc)
+                continue
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+            if n > 0:
+                notes.append(
+                    f"optional dependencies left out ({len(request.optional)}): {optional_failure}"
+                )
+            return wheels, notes
+        raise AssertionError("unreachable")
 
     def _download(
         self, request: EnvRequest, target: Target, scratch: Path

@@ -63,12 +63,14 @@ def host_target() -> Target:
 
 @dataclass(frozen=True)
 class EnvRequest:
-    """Install ``requirements`` (PEP 508) under ``constraints`` (pins), together with the
+    """Install ``requirements`` (PEP 508) and, when they resolve, the ``optional`` ones, under
+    ``constraints`` (pins), together with the
     sandbox's own ``harness`` pins (pytest, hypothesis, crosshair...: resolved jointly, so a
     conflict fails loudly), plus the project's metadata (``project``: name, version)."""
 
     requirements: tuple[str, ...]
     harness: tuple[str, ...]
+    optional: tuple[str, ...] = ()  # installed when they resolve, else left out with a note
     constraints: tuple[str, ...] = ()
     project: tuple[str, str] | None = None
     # Source distributions: False = wheels only; True = any; a tuple = only these names.

@@ -12,7 +12,7 @@ from bot.engine.environment.reading import read_declaration
 from bot.engine.environment.requirements_txt import include_path, parse_requirements
 
 
-def test_pep621_dependencies_and_every_optional_group() -> None:
+def test_pep621_dependencies_and_optional_groups_apart() -> None:
     d = declared(
         {
             "pyproject.toml": b"""
@@ -25,11 +25,8 @@ dates = ["python-dateutil>=2.8"]
 """
         }
     )
-    assert d.requirements == (
-        "attrs>=20.3.0",
-        'babel>=2.5; python_version >= "3.8"',
-        "python-dateutil>=2.8",
-    )
+    assert d.requirements == ("attrs>=20.3.0", 'babel>=2.5; python_version >= "3.8"')
+    assert d.optional == ("python-dateutil>=2.8",)
     assert d.project == Project("price-parser", "0.4.0")
     assert d.sources == ("pyproject.toml",)
     assert not d.empty
@@ -87,14 +84,37 @@ tests = pytest
 """
         }
     )
-    assert d.requirements == ("idna>=2.5", 'typing; python_version < "3.5"', "pytest")
+    assert d.requirements == ("idna>=2.5", 'typing; python_version < "3.5"')
+    assert d.optional == ("pytest",)
     assert d.project == Project("hyperlink", "21.0.0")
 
 
-def test_setup_py_alone_is_never_run_and_says_so() -> None:
+def test_setup_py_is_read_never_run_and_only_its_literals_count() -> None:
     d = declared({"setup.py": b"import os; os.system('rm -rf /')\n"})
     assert d.empty
-    assert any("setup.py is not run" in n for n in d.notes)
+    assert any("setup.py is read, never run" in n for n in d.notes)
+    slugify = b"""
+import os
+from setuptools import setup
+install_requires = ['text-unidecode>=1.3']
+extras_requires = {'unidecode': ['Unidecode>=1.1.1']}
+about = {}
+with open(os.path.join('slugify', '__version__.py')) as f:
+    exec(f.read(), about)
+setup(name=about['__title__'], version=about['__version__'],
+      install_requires=install_requires, extras_require=extras_requires)
+"""
+    d = declared({"setup.py": slugify})
+    assert (d.requirements, d.optional, d.project) == (
+        ("text-unidecode>=1.3",),
+        ("Unidecode>=1.1.1",),
+        None,
+    )
+    literal = b'__version__ = "21.0.0"\nsetup(name="hyperlink", version=__version__,\n'
+    literal += b'      install_requires=["idna>=2.5"])\n'
+    d = declared({"setup.py": literal})
+    assert d.requirements == ("idna>=2.5",)
+    assert d.project == Project("hyperlink", "21.0.0")
 
 
 def test_requirements_with_includes_constraints_and_ignored_lines() -> None:
@@ -108,6 +128,8 @@ def test_requirements_with_includes_constraints_and_ignored_lines() -> None:
     }
     d = declared(files)
     assert d.requirements == ("babel", "text-unidecode==1.3", "attrs>=20")
+    dev = declared({**files, "requirements-dev.txt": b"-r requirements.txt\nmypy\n"})
+    assert dev.requirements == d.requirements and dev.optional == ("mypy",)
     assert d.pins == ("attrs==26.1.0",)
     notes = " | ".join(d.notes)
     assert "editable install ignored" in notes

@@ -91,6 +91,16 @@ def test_a_venv_holds_the_dependencies_and_the_projects_metadata_then_is_reused(
     assert after is not None and after.last_used > before.last_used
 
 
+def test_optional_dependencies_that_do_not_resolve_are_left_out_with_a_note(
+    envs: Environments,
+) -> None:
+    request = _request("slugkit>=1", optional=("no-such-extra",), project=("demo-app", "2.3"))
+    built = envs.venv(request)
+    assert built.packages == ("slugkit", "tinydep")
+    [note] = [n for n in built.notes if n.startswith("optional dependencies left out (1)")]
+    assert "'no-such-extra' cannot be resolved" in note
+
+
 def test_an_unresolvable_dependency_names_the_package_and_the_fix(envs: Environments) -> None:
     with pytest.raises(EnvError) as caught:
         envs.venv(_request("no-such-package>=1"))

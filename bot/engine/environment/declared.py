@@ -3,10 +3,13 @@
 ``declared(files)`` takes repository-relative paths to bytes (read from the base tree by
 :mod:`bot.engine.environment.reading`) and returns a :class:`Declaration`:
 
-* requirements: ``pyproject.toml`` ``[project] dependencies`` and every
-  ``[project.optional-dependencies]`` group, Poetry's ``[tool.poetry.dependencies]`` (``^``
-  and ``~`` translated to PEP 440), ``setup.cfg`` ``install_requires`` / ``extras_require``,
-  and ``requirements*.txt`` (``requirements/*.txt`` too) with their ``-r`` includes;
+* requirements: ``pyproject.toml`` ``[project] dependencies``, Poetry's
+  ``[tool.poetry.dependencies]`` (``^`` and ``~`` translated to PEP 440), ``setup.cfg``
+  ``install_requires``, a ``setup.py``'s literal ``install_requires`` (read, never run), and
+  ``requirements.txt`` with its ``-r`` includes;
+* optional requirements (installed when they resolve, left out with a note when they do not):
+  every ``[project.optional-dependencies]`` group, ``extras_require``, and the other
+  ``requirements*.txt`` / ``requirements/*.txt`` files (dev, test, docs);
 * pins (constraints, never requirements): ``-c`` includes, ``uv.lock``, ``poetry.lock`` and
   ``pylock.toml`` (``name==version`` of each locked registry package);
 * the project itself (name and version) when it has build metadata, so that the sandbox can
@@ -31,6 +34,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from bot.engine.environment.requirements_txt import parse_requirements
+from bot.engine.environment.setup_py import parse_setup_py
 
 __all__ = ["Declaration", "Project", "declared", "poetry_requirement", "version_in_source"]
 
@@ -47,6 +51,7 @@ class Project:
 @dataclass(frozen=True)
 class Declaration:
     requirements: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
     pins: tuple[str, ...] = ()
     project: Project | None = None
     sources: tuple[str, ...] = ()  # the files that declared something
@@ -57,7 +62,7 @@ class Declaration:
 
     @property
     def empty(self) -> bool:
-        return not self.requirements and self.project is None
+        return not self.requirements and not self.optional and self.project is None
 
 
 def _text(data: bytes) -> str:
@@ -166,6 +171,7 @@ class _Collector:
     def __init__(self, files: Mapping[str, bytes]) -> None:
         self.files = files
         self.requirements: list[str] = []
+        self.optional: list[str] = []
         self.pins: list[str] = []
         self.sources: list[str] = []
         self.notes: list[str] = []
@@ -173,11 +179,12 @@ class _Collector:
         self.version_files: list[str] = []  # files that may hold a literal __version__
         self.wanted: list[str] = []
 
-    def add(self, path: str, specs: list[str]) -> None:
+    def add(self, path: str, specs: list[str], *, optional: bool = False) -> None:
         kept = [s for s in (_valid(x, path, self.notes) for x in specs) if s]
         if kept and path not in self.sources:
             self.sources.append(path)
-        self.requirements += [s for s in kept if s not in self.requirements]
+        into = self.optional if optional else self.requirements
+        into += [s for s in kept if s not in into]
 
     def set_project(self, name: object, version: object, where: str) -> None:
         if self.project is not None or not isinstance(name, str) or not name.strip():
@@ -206,7 +213,7 @@ class _Collector:
         if isinstance(project, dict):
             self.add("pyproject.toml", [str(d) for d in project.get("dependencies", []) or []])
             for group in (project.get("optional-dependencies") or {}).values():
-                self.add("pyproject.toml", [str(d) for d in group or []])
+                self.add("pyproject.toml", [str(d) for d in group or []], optional=True)
             hatch = _get(tool, "hatch", "version")
             if isinstance(hatch, dict) and isinstance(hatch.get("path"), str):
                 self.version_files.append(hatch["path"])
@@ -214,7 +221,12 @@ class _Collector:
             if isinstance(attr, dict) and isinstance(attr.get("attr"), str):
                 self.version_files += _module_files(attr["attr"].rpartition(".")[0])
             if isinstance(project.get("name"), str):
-                self.version_files += _module_files(project["name"].replace("-", "_").lower())
+                package = project["name"].replace("-", "_").lower()
+                self.version_files += _module_files(package)
+                for layout in ("src/", ""):  # flit and friends: __version__ in a side module
+                    self.version_files += [
+                        f"{layout}{package}/{m}.py" for m in ("_version", "__about__", "version")
+                    ]
             self.set_project(project.get("name"), project.get("version"), "pyproject.toml")
         poetry = tool.get("poetry")
         if isinstance(poetry, dict):
@@ -238,18 +250,33 @@ class _Collector:
             self.notes.append(f"setup.cfg: unreadable, ignored ({exc.__class__.__name__})")
             return
         lines = parser.get("options", "install_requires", fallback="")
-        specs = [x.strip() for x in lines.splitlines() if x.strip()]
+        self.add("setup.cfg", [x.strip() for x in lines.splitlines() if x.strip()])
         if parser.has_section("options.extras_require"):
             for _key, value in parser.items("options.extras_require"):
-                specs += [x.strip() for x in value.splitlines() if x.strip()]
-        self.add("setup.cfg", specs)
+                extras = [x.strip() for x in value.splitlines() if x.strip()]
+                self.add("setup.cfg", extras, optional=True)
         version = parser.get("metadata", "version", fallback=None)
         if version and version.startswith(("attr:", "file:")):
             self.version_files += _module_files(version[5:].strip().rpartition(".")[0])
             version = None
         self.set_project(parser.get("metadata", "name", fallback=None), version, "setup.cfg")
 
-    def requirements_file(self, path: str, *, constraints: bool, seen: set[str]) -> None:
+    def setup_py(self, data: bytes) -> None:
+        found = parse_setup_py(_text(data))
+        self.add("setup.py", found.install_requires)
+        self.add("setup.py", found.extras_require, optional=True)
+        if found.name is not None:
+            self.set_project(found.name, found.version, "setup.py")
+        if not found.install_requires and self.project is None:
+            self.notes.append(
+                "setup.py is read, never run (that would execute the repository's code on the "
+                "host): only literal install_requires count; declare dependencies in "
+                "pyproject.toml, setup.cfg or requirements.txt"
+            )
+
+    def requirements_file(
+        self, path: str, *, constraints: bool, seen: set[str], optional: bool = False
+    ) -> None:
         if path in seen:
             return
         seen.add(path)
@@ -260,10 +287,10 @@ class _Collector:
             return
         parsed = parse_requirements(_text(data), path, as_constraints=constraints)
         self.notes += parsed.notes
-        self.add(path, parsed.requirements)
+        self.add(path, parsed.requirements, optional=optional)
         self.pins += [p for p in parsed.constraints if p not in self.pins]
         for inc in parsed.requirement_includes:
-            self.requirements_file(inc, constraints=False, seen=seen)
+            self.requirements_file(inc, constraints=False, seen=seen, optional=optional)
         for inc in parsed.constraint_includes:
             self.requirements_file(inc, constraints=True, seen=seen)
 
@@ -305,14 +332,12 @@ def declared(files: Mapping[str, bytes]) -> Declaration:
         c.pyproject(files["pyproject.toml"])
     if "setup.cfg" in files:
         c.setup_cfg(files["setup.cfg"])
-    if "setup.py" in files and c.project is None:
-        c.notes.append(
-            "setup.py is not run (that would execute the repository's code on the host); "
-            "declare dependencies in pyproject.toml, setup.cfg or requirements.txt"
-        )
+    if "setup.py" in files:
+        c.setup_py(files["setup.py"])
     seen: set[str] = set()
-    for path in top_requirement_files(list(files)):
-        c.requirements_file(path, constraints=False, seen=seen)
+    tops = top_requirement_files(list(files))
+    for path in sorted(tops, key=lambda p: p != "requirements.txt"):  # the main file first
+        c.requirements_file(path, constraints=False, seen=seen, optional=path != "requirements.txt")
     for path in sorted(p for p in files if re.fullmatch(r"constraints[^/]*\.txt", p)):
         c.requirements_file(path, constraints=True, seen=seen)
     for path in LOCK_FILES:
@@ -320,6 +345,7 @@ def declared(files: Mapping[str, bytes]) -> Declaration:
             c.lock(path, files[path])
     return Declaration(
         requirements=tuple(c.requirements),
+        optional=tuple(o for o in c.optional if o not in c.requirements),
         pins=tuple(c.pins),
         project=c.project,
         sources=tuple(c.sources),

@@ -40,6 +40,7 @@ def request_for(
     project = declaration.project
     return EnvRequest(
         requirements=declaration.requirements,
+        optional=declaration.optional,
         harness=harness,
         constraints=declaration.pins,
         project=(project.name, project.version) if project is not None else None,
