@@ -123,6 +123,13 @@ def test_pull_request_carries_the_patches(host: GitHubHost) -> None:
     assert pr.patches == {PATH: PATCH, "logo.png": None}
 
 
+def test_head_sha_is_githubs_current_head(host: GitHubHost, fake: FakeGitHub) -> None:
+    assert host.head_sha(REPO, PR) == HEAD
+    fake.push(REPO, PR, "c" * 40, {PATH: PATCH})
+    assert host.head_sha(REPO, PR) == "c" * 40
+    assert not fake.calls("GET", rf"/pulls/{PR}/files$")  # one read of the PR, no files
+
+
 def test_a_review_with_inline_comments_on_the_right_lines_and_the_test_collapsed(
     host: GitHubHost, fake: FakeGitHub
 ) -> None:
