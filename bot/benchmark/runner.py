@@ -125,6 +125,7 @@ def run_one(
 ) -> CaseResult:
     """Materialize and check one case in this process (then the peers, when given a budget)."""
     from bot.engine.pipeline import CheckRequest, Deps, check
+    from bot.engine.repo_image import with_environments
     from bot.engine.rulebook import load_rules
     from sandbox.select import select_runner
 
@@ -133,7 +134,11 @@ def run_one(
         repo = materialize(case, corpus, Path(tmp) / "repo")
         runner = select_runner(sandbox, allow_process=True, warn=lambda _m: None)
         try:
-            deps = Deps(runner=runner, rules=load_rules(), cache_dir=cache_dir)
+            # the case's declared dependencies, installed as `deepcheck check` installs them
+            checked, image_for = with_environments(runner)
+            deps = Deps(
+                runner=checked, rules=load_rules(), cache_dir=cache_dir, image_for=image_for
+            )
             report = check(CheckRequest(repo, "main~1", "main", tier=tier, seed=seed), deps)
             res = classify(case, tier, report)
             host_cpu = cpu_seconds() - started_cpu
