@@ -85,14 +85,22 @@ class EnvRequest:
         """(constraints kept, notes): a pin of a package the sandbox itself pins is dropped
         (the sandbox's version is the one that runs the checks)."""
         kept, notes = [], []
-        ours = self.harness_names
+        ours = {
+            canonicalize_name(name): version
+            for name, _, version in (p.partition("==") for p in self.harness)
+        }
         for pin in self.constraints:
             try:
-                name = canonicalize_name(Requirement(pin).name)
+                req = Requirement(pin)
             except InvalidRequirement:
                 continue
+            name = canonicalize_name(req.name)
             if name in ours:
-                notes.append(f"the lock's {pin} is not used: the sandbox brings its own {name}")
+                if not req.specifier.contains(ours[name], prereleases=True):
+                    notes.append(
+                        f"the lock's {pin} is not used: the sandbox brings its own "
+                        f"{name} {ours[name]}"
+                    )
             else:
                 kept.append(pin)
         return tuple(kept), tuple(notes)
