@@ -18,7 +18,14 @@ from typing import Any
 
 from sandbox.spec import Limits
 
-SANDBOX_USER = "10001:10001"
+# The supervisor starts as uid 0 holding only CAP_SETUID, CAP_SETGID (to drop each side to its
+# uid) and CAP_KILL (to kill those processes at their timeouts), with no-new-privileges; every
+# process that runs PR code drops to its side's uid first and keeps no capability.
+SANDBOX_USER = "0:0"
+CAPABILITIES = ("SETUID", "SETGID", "KILL")
+SIDE_USERS = {"base": (10001, 10001), "head": (10002, 10002)}
+# Each side's scratch: a tmpfs of its own, 0700, owned by that side's uid.
+SIDE_DIRS = {"base": "/tmp/sides/base", "head": "/tmp/sides/head"}
 LABEL_SANDBOX = "deepcheck.sandbox"
 LABEL_RUN = "deepcheck.run"
 LABEL_DEADLINE = "deepcheck.deadline"
@@ -34,12 +41,13 @@ ENVIRONMENT = {
     "PYTHONDONTWRITEBYTECODE": "1",
     "PYTHONHASHSEED": "0",
 }
-# Docker creates a missing working dir as root: make the scratch dir as the sandbox user, then
+# /tmp is the supervisor's (0755: Docker copies the image's 1777 up into the tmpfs), then
 # exec, so the supervisor is PID 1.
 COMMAND = [
     "/bin/sh",
     "-c",
-    "mkdir -p /tmp/work && cd /tmp/work && exec python3 -m dc_harness /job/manifest.json",
+    "chmod 0755 /tmp && mkdir -p -m 0700 /tmp/work && cd /tmp/work"
+    " && exec python3 -m dc_harness /job/manifest.json",
 ]
 
 
@@ -53,19 +61,29 @@ def host_config(limits: Limits, mounts: list[tuple[str, str]]) -> dict[str, Any]
         "binds": [f"{src}:{dst}:ro" for src, dst in mounts],
         "network_mode": "none",
         "cap_drop": ["ALL"],
+        "cap_add": list(CAPABILITIES),
         "security_opt": ["no-new-privileges"],
         "read_only": True,
-        "tmpfs": {"/tmp": f"rw,exec,nosuid,nodev,size={limits.tmpfs_mb}m,mode=1777"},
+        "tmpfs": tmpfs(limits),
         "pids_limit": limits.pids,
         "mem_limit": f"{limits.memory_mb}m",
         "memswap_limit": f"{limits.memory_mb}m",  # no swap
         "nano_cpus": int(limits.cpus * 1e9),
-        "shm_size": "16m",
         "ipc_mode": "private",
         "ulimits": [{"name": "core", "soft": 0, "hard": 0}],
         "log_config": {"type": "json-file", "config": {"max-size": LOG_MAX_SIZE, "max-file": "1"}},
         "init": False,
     }
+
+
+def tmpfs(limits: Limits) -> dict[str, str]:
+    """The writable places: the supervisor's /tmp, one private tmpfs per side (each with the
+    full size: a side cannot fill the other's), and a /dev/shm no side can write."""
+    opts = f"rw,exec,nosuid,nodev,size={limits.tmpfs_mb}m"
+    mounts = {"/tmp": f"{opts},mode=0755", "/dev/shm": "rw,nosuid,nodev,noexec,size=1m,mode=0755"}
+    for side, (uid, gid) in SIDE_USERS.items():
+        mounts[SIDE_DIRS[side]] = f"{opts},mode=0700,uid={uid},gid={gid}"
+    return mounts
 
 
 def run_name(image: str, sources: list[str], manifest_text: str) -> tuple[str, str]:
@@ -168,7 +186,7 @@ def classify(
 
 
 def make_readable(root: Path) -> None:
-    """The sandbox user (10001) reads the job dir: dirs 0755, files 0644."""
+    """The sides' users (10001, 10002) read the job dir: dirs 0755, files 0644."""
     for path in [root, *root.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
 

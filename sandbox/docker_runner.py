@@ -8,9 +8,11 @@ One ``run`` is one container start holding every candidate of the workspace::
                  PID 1: python3 -m dc_harness /job/manifest.json (the supervisor)
                  stdout of PID 1 = the answer (json-file log, read after exit)
 
-Hardening: no network, all capabilities dropped, no-new-privileges, read-only root, a small
-tmpfs at /tmp (exec allowed: Python needs it), pids / memory (no swap) / CPU limits, user
-10001:10001, an explicit minimal environment (nothing from the host, no proxy settings from
+Hardening: no network, every capability dropped but CAP_SETUID/SETGID/KILL, no-new-privileges,
+read-only root, a small tmpfs at /tmp (exec allowed: Python needs it) and one per side,
+pids / memory (no swap) / CPU limits; the supervisor starts as uid 0 and every process that
+runs PR code drops to its side's uid (base 10001, head 10002; docker_policy), an explicit
+minimal environment (nothing from the host, no proxy settings from
 the client config), no Docker socket, a capped log, a wall-clock kill, removal in ``finally``.
 Leftovers of a crashed run (labelled; owner process gone, or past their deadline) are removed
 at the next start. Every engine call has a timeout.
@@ -225,8 +227,9 @@ class DockerRunner:
 
     name = "docker"
     isolation = (
-        "Docker container: no network, no capabilities, read-only root, non-root user, "
-        "pids/memory/CPU limits, wall-clock kill"
+        "Docker container: no network, read-only root, PR code without capabilities as one "
+        "uid per side (base 10001, head 10002, private scratch), pids/memory/CPU limits, "
+        "wall-clock kill"
     )
 
     def __init__(
@@ -305,7 +308,9 @@ class DockerRunner:
                 if problem:
                     return self._infra(problem, t0)
                 mounts.append((str(tree.resolve()), f"/src/{side}"))
-        manifest = write_job(job, workspace, spec, trees)
+        manifest = write_job(
+            job, workspace, spec, trees, users=policy.SIDE_USERS, side_dirs=policy.SIDE_DIRS
+        )
         policy.make_readable(job)
         sources = [f"{src}:{dst}" for src, dst in mounts]
         run_hash, name = policy.run_name(image, sources, manifest.read_text(encoding="utf-8"))

@@ -41,11 +41,16 @@ def write_job(
     workspace: Workspace,
     spec: SandboxSpec,
     trees: dict[str, str | None],
+    *,
+    users: dict[str, tuple[int, int]] | None = None,
+    side_dirs: dict[str, str] | None = None,
 ) -> Path:
     """Write manifest and candidate files into job_dir; returns the manifest path.
 
     ``trees`` maps side -> path of that checkout *as the harness sees it* (``/src/base`` in
-    Docker, the host path for the process backend), or None when absent.
+    Docker, the host path for the process backend), or None when absent. ``users``: the
+    (uid, gid) each side's processes drop to; ``side_dirs``: each side's own scratch directory
+    (the supervisor makes them when not given).
     """
     job_dir.mkdir(parents=True, exist_ok=True)
     candidates: list[dict[str, Any]] = []
@@ -70,6 +75,10 @@ def write_job(
         "import_roots": list(workspace.import_roots),
         "candidates": candidates,
     }
+    if users:
+        manifest["users"] = {side: list(ids) for side, ids in users.items()}
+    if side_dirs:
+        manifest["side_dirs"] = dict(side_dirs)
     path = job_dir / "manifest.json"
     path.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return path

@@ -72,11 +72,18 @@ class CallClient:
     # -- lifecycle -----------------------------------------------------------------------
 
     def start(self) -> dict[str, Any]:
-        """Start the server; returns its ready message (see callserver.py)."""
+        """Start the server; returns its ready message (see callserver.py).
+
+        Each incarnation gets a fresh scratch (``<cwd>-<restarts>``: HOME, TMPDIR, its cwd),
+        which the server creates itself after dropping to the side's uid."""
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
         log_r, log_w = os.pipe()
         argv = [sys.executable, "-P", "-m", f"{__package__}.callserver", str(req_r), str(resp_w)]
+        root = f"{self.cwd}-{self.restarts}"
+        env = {**self.env, "HOME": root, "TMPDIR": root}
+        env["HYPOTHESIS_STORAGE_DIRECTORY"] = os.path.join(root, ".hypothesis")
+        config = {**self.config, "scratch": {"root": root, "cand_dir": None, "copy_from": None}}
         try:
             self.proc = subprocess.Popen(
                 argv,
@@ -85,8 +92,8 @@ class CallClient:
                 stderr=log_w,
                 pass_fds=(req_r, resp_w),
                 start_new_session=True,
-                env=self.env,
-                cwd=self.cwd,
+                env=env,
+                cwd="/",
             )
         finally:
             for fd in (req_r, resp_w, log_w):
@@ -95,7 +102,7 @@ class CallClient:
         drain.start()
         self._drains.append(drain)
         self._req, self._resp, self._buf, self._pending = req_w, resp_r, b"", False
-        self._write(self.config)
+        self._write(config)
         answer = self._read(time.monotonic() + READY_TIMEOUT_S)
         if isinstance(answer, Raised):
             self.ready = {

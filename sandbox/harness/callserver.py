@@ -209,7 +209,6 @@ class _Watch:
 
 def main(argv: list[str]) -> int:
     hardening.set_non_dumpable()
-    hardening.die_with_parent()
     hardening.raise_oom_score()
     req_fd, resp_fd = int(argv[0]), int(argv[1])
     for fd in (req_fd, resp_fd):
@@ -218,6 +217,9 @@ def main(argv: list[str]) -> int:
     config = requests.read()
     if config is None:
         return 2
+    hardening.become(config.get("identity"))  # this side's uid, before any PR code
+    hardening.die_with_parent()
+    hardening.enter_scratch(config.get("scratch"))
     sys_path = [str(p) for p in config["sys_path"]]
     os.environ["PYTHONPATH"] = os.pathsep.join(sys_path)
     sys.path[0:0] = sys_path

@@ -30,13 +30,13 @@ def _start_clients(config: dict[str, Any], spec: CallSpec) -> dict[str, CallClie
     for side, sys_path in config["sys_paths"].items():
         if sys_path is None:
             continue
-        cwd = os.path.join(os.getcwd(), side)
-        os.makedirs(cwd, exist_ok=True)
+        server = (config.get("servers") or {}).get(side) or {}
         module = spec.base_module if side == "base" else spec.module
         server_config: dict[str, Any] = {
             "sys_path": sys_path,
             "module": module,
             "qualname": spec.qualname,
+            "identity": server.get("identity"),  # the side's uid (Docker)
         }
         if spec.receiver is not None:
             server_config["receiver"] = spec.receiver.class_name
@@ -45,8 +45,9 @@ def _start_clients(config: dict[str, Any], spec: CallSpec) -> dict[str, CallClie
         watch = (params.get("watch") or {}).get(side)
         if watch:  # the changed lines whose execution this side records
             server_config["watch"] = watch
+        scratch = str(server.get("root") or os.path.join(os.getcwd(), side))
         client = CallClient(
-            side, server_config, dict(os.environ), cwd, call_timeout, int(config["log_bytes"])
+            side, server_config, dict(os.environ), scratch, call_timeout, int(config["log_bytes"])
         )
         clients[side] = client
         client.start()

@@ -10,8 +10,10 @@ import contextlib
 import ctypes
 import ctypes.util
 import os
+import shutil
 import signal
 import sys
+from typing import Any
 
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
@@ -55,6 +57,57 @@ def raise_oom_score() -> None:
             fh.write("1000")
     except OSError as exc:
         warn(f"cannot raise oom_score_adj: {exc}")
+
+
+def become(identity: Any) -> None:
+    """Drop for good to ``identity`` = (uid, gid): no supplementary groups, no capability left,
+    umask 077. Called by a process that will run PR code, before it reads any; a drop that does
+    not hold ends the process (fail closed). ``None``: stay as we are (one-uid backends)."""
+    os.umask(0o077)
+    if identity is None:
+        return
+    uid, gid = int(identity[0]), int(identity[1])
+    try:
+        os.setgroups([])
+        os.setresgid(gid, gid, gid)
+        os.setresuid(uid, uid, uid)
+    except OSError as exc:
+        raise SystemExit(f"dc_harness: cannot become uid {uid}: {exc}") from None
+    if os.getresuid() != (uid, uid, uid) or os.getresgid() != (gid, gid, gid) or os.getgroups():
+        raise SystemExit(f"dc_harness: the drop to uid {uid} did not hold")
+    if effective_capabilities() != 0:
+        raise SystemExit(f"dc_harness: capabilities left after the drop to uid {uid}")
+    set_non_dumpable()
+
+
+def effective_capabilities() -> int:
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("CapEff:"):
+                    return int(line.split()[1], 16)
+    except OSError:
+        pass
+    return 0
+
+
+def enter_scratch(scratch: Any) -> None:
+    """Create this process's scratch as itself (0700), copy the candidate's files in, chdir.
+
+    ``scratch``: {"root": dir to create, "cand_dir": working dir inside it (or None: root),
+    "copy_from": read-only candidate dir to copy (or None)}."""
+    if not scratch:
+        return
+    root = str(scratch["root"])
+    os.mkdir(root, 0o700)
+    cwd = scratch.get("cand_dir") or root
+    source = scratch.get("copy_from")
+    if cwd != root:
+        if source and os.path.isdir(source):
+            shutil.copytree(source, cwd, symlinks=False)
+        else:
+            os.mkdir(cwd, 0o700)
+    os.chdir(cwd)
 
 
 def kill_group(pgid: int) -> None:

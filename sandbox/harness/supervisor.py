@@ -5,6 +5,13 @@ is moved to a private descriptor and fd 1 becomes a copy of stderr, so nothing b
 JSON answer can reach the host. It is non-dumpable (same-uid code cannot ptrace it or open its
 /proc entries) and a child subreaper (daemonized leftovers come back to it and are killed after
 the batch; as PID 1 in Docker it sends ``kill(-1, SIGKILL)`` instead).
+
+Base and head apart: with ``users`` in the manifest (Docker) the supervisor runs as uid 0 with
+only CAP_SETUID/SETGID/KILL, and every process that runs PR code — a pytest worker, a call
+server, the CrossHair worker (head's uid: it runs both versions) — drops to its side's uid
+before it reads anything, then creates its scratch (HOME, TMPDIR, Hypothesis storage, cwd)
+in that side's own 0700 directory (``side_dirs``). The trusted driver and the zygote keep our
+uid. Without ``users`` (the process backend) the sides share this process's uid.
 """
 
 from __future__ import annotations
@@ -43,8 +50,18 @@ class CandidateJob:
 
 @dataclass(frozen=True)
 class Scratch:
+    """Where one worker works. The worker creates it itself, after dropping to ``identity``."""
+
     root: str  # HOME, TMPDIR and Hypothesis storage of one worker
     cand_dir: str  # writable copy of the candidate's files; the worker's cwd
+    identity: tuple[int, int] | None = None  # (uid, gid) the worker drops to; None: ours
+    copy_from: str | None = None  # the candidate's files (read-only job dir)
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "identity": list(self.identity) if self.identity else None,
+            "scratch": {"root": self.root, "cand_dir": self.cand_dir, "copy_from": self.copy_from},
+        }
 
 
 class Job:
@@ -77,6 +94,17 @@ class Job:
         self._lock = threading.Lock()
         self.ready_s: float | None = None
         self.scratch_root = Path(tempfile.mkdtemp(prefix="dc-scratch-", dir=os.getcwd()))
+        # Per side: the uid its processes drop to and the directory only that uid can write
+        # (Docker: a tmpfs per side, 0700, owned by that uid). Without ``users`` every side
+        # runs as this process's uid in a 0700 directory of ours: no boundary between sides.
+        self.users: dict[str, tuple[int, int]] = {
+            str(side): (int(ids[0]), int(ids[1]))
+            for side, ids in (manifest.get("users") or {}).items()
+        }
+        self.side_dirs: dict[str, str] = {
+            str(k): str(v) for k, v in (manifest.get("side_dirs") or {}).items()
+        }
+        self._serial = 0
         self.fork_server = bool(manifest.get("fork_server", True))
         self.zygote: ZygoteClient | None = None
 
@@ -89,6 +117,32 @@ class Job:
             self.zygote = ZygoteClient(self.worker_env(Scratch(root, root)), root)
         except OSError as exc:
             hardening.warn(f"cannot start the zygote ({exc}); workers start from scratch")
+
+    def prepare_sides(self) -> str | None:
+        """Check (or make) each side's directory; why a side cannot be isolated, or None."""
+        for side in ("base", "head"):
+            path = self.side_dirs.setdefault(side, str(self.scratch_root / "sides" / side))
+            if side not in self.users:
+                os.makedirs(path, mode=0o700, exist_ok=True)
+                continue
+            if os.geteuid() != 0:
+                return f"the {side} side needs uid {self.users[side][0]} but we are not root"
+            try:
+                st = os.stat(path)
+            except OSError as exc:
+                return f"the {side} side's directory {path}: {exc.strerror}"
+            if st.st_uid != self.users[side][0] or st.st_mode & 0o077:
+                return f"the {side} side's directory {path} is not private to its uid"
+        return None
+
+    def identity(self, side: str | None) -> tuple[int, int] | None:
+        return self.users.get(side) if side else None
+
+    def side_scratch(self, side: str, name: str) -> str:
+        """A fresh path in the side's own directory (created by the side's process)."""
+        with self._lock:
+            self._serial += 1
+            return os.path.join(self.side_dirs[side], f"{name}-{self._serial}")
 
     def close(self) -> None:
         if self.zygote is not None:
@@ -103,14 +157,21 @@ class Job:
             return []
         return [os.path.normpath(os.path.join(tree, root)) for root in self.import_roots]
 
-    def scratch(self, cand: CandidateJob, label: str) -> Scratch:
-        root = tempfile.mkdtemp(prefix=f"{cand.index}-{label}-", dir=self.scratch_root)
-        cand_dir = os.path.join(root, "candidate")
-        if cand.dir.is_dir():
-            shutil.copytree(cand.dir, cand_dir, symlinks=False)
+    def scratch(self, cand: CandidateJob, label: str, side: str | None = None) -> Scratch:
+        """A worker's scratch: in ``side``'s directory, as that side's uid; without a side
+        (the trusted driver), in ours."""
+        if side is None:
+            with self._lock:
+                self._serial += 1
+                root = str(self.scratch_root / f"{cand.index}-{label}-{self._serial}")
         else:
-            os.mkdir(cand_dir)
-        return Scratch(root=root, cand_dir=cand_dir)
+            root = self.side_scratch(side, f"{cand.index}-{label}")
+        return Scratch(
+            root=root,
+            cand_dir=os.path.join(root, "candidate"),
+            identity=self.identity(side),
+            copy_from=str(cand.dir),
+        )
 
     def worker_env(self, scratch: Scratch) -> dict[str, str]:
         return {
@@ -135,9 +196,9 @@ class Job:
     ) -> WorkerRun:
         spec = WorkerSpec(
             entry=entry,
-            config=config,
+            config={**config, **scratch.config()},
             env=self.worker_env(scratch),
-            cwd=scratch.cand_dir,
+            cwd="/",  # the worker makes its scratch and enters it after its uid drop
             timeout_s=timeout_s,
             output_bytes=self.output_bytes if output_bytes is None else output_bytes,
         )
@@ -229,6 +290,11 @@ def main(argv: list[str]) -> int:
         job = Job(manifest, manifest_path.parent, started)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         hardening.warn(f"cannot read manifest {manifest_path}: {exc}")
+        return 2
+    problem = job.prepare_sides()
+    if problem:
+        hardening.warn(f"cannot keep the sides apart: {problem}")
+        shutil.rmtree(job.scratch_root, onerror=_cleanup_failed)
         return 2
     try:
         job.start_zygote()

@@ -16,10 +16,16 @@ def test_hardening_is_pinned() -> None:
     hc = policy.host_config(Limits(), [("/x", "/src/base"), ("/x", "/src/head")])
     assert hc["network_mode"] == "none"
     assert hc["cap_drop"] == ["ALL"]
+    # only what the supervisor needs to drop each side to its uid and to kill it at a timeout
+    assert sorted(hc["cap_add"]) == ["KILL", "SETGID", "SETUID"]
     assert hc["security_opt"] == ["no-new-privileges"]
     assert hc["read_only"] is True
-    assert set(hc["tmpfs"]) == {"/tmp"}
+    assert set(hc["tmpfs"]) == {"/tmp", "/dev/shm", "/tmp/sides/base", "/tmp/sides/head"}
     assert "exec" in hc["tmpfs"]["/tmp"] and "size=128m" in hc["tmpfs"]["/tmp"]
+    assert hc["tmpfs"]["/tmp"].endswith("mode=0755")  # no side writes the supervisor's /tmp
+    assert hc["tmpfs"]["/dev/shm"].endswith("mode=0755")  # nor a shared /dev/shm
+    assert hc["tmpfs"]["/tmp/sides/base"].endswith("mode=0700,uid=10001,gid=10001")
+    assert hc["tmpfs"]["/tmp/sides/head"].endswith("mode=0700,uid=10002,gid=10002")
     assert hc["pids_limit"] == 256
     assert hc["mem_limit"] == hc["memswap_limit"] == "1024m"
     assert hc["nano_cpus"] == 2_000_000_000
@@ -37,7 +43,8 @@ def test_environment_is_explicit_and_minimal() -> None:
         "PYTHONDONTWRITEBYTECODE",
         "PYTHONHASHSEED",
     }
-    assert policy.SANDBOX_USER == "10001:10001"
+    assert policy.SANDBOX_USER == "0:0"  # the supervisor; PR code runs as a side's uid
+    assert policy.SIDE_USERS == {"base": (10001, 10001), "head": (10002, 10002)}
     assert policy.COMMAND[-1].endswith("exec python3 -m dc_harness /job/manifest.json")
 
 

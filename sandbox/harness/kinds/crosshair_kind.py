@@ -29,7 +29,8 @@ class CrosshairKind:
     def _run(self, cand: CandidateJob, job: Job) -> WorkerRun | str:
         if not all(side in cand.sides and job.tree(side) for side in ("base", "head")):
             return "crosshair compares two versions: needs both base and head"
-        scratch = job.scratch(cand, "crosshair")
+        # CrossHair runs both versions in one process: the head side's uid (it runs head code).
+        scratch = job.scratch(cand, "crosshair", "head")
         config = {
             "params": cand.params,
             "sys_paths": {"base": job.sys_path("base"), "head": job.sys_path("head")},

@@ -30,10 +30,21 @@ class DifferentialKind:
             side: job.sys_path(side) if side in cand.sides and job.tree(side) else None
             for side in ("base", "head")
         }
+        # The driver is trusted and stays our uid; each side's call server drops to that
+        # side's uid and works in that side's directory.
+        servers = {
+            side: {
+                "identity": list(ids) if (ids := job.identity(side)) else None,
+                "root": job.side_scratch(side, f"{cand.index}-server"),
+            }
+            for side, path in sys_paths.items()
+            if path is not None
+        }
         config = {
             "params": cand.params,
             "seed": job.seed,
             "sys_paths": sys_paths,
+            "servers": servers,
             "log_bytes": job.output_bytes,
         }
         return job.run_worker("driver", config, scratch, cand.timeout_s)

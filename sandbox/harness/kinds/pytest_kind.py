@@ -113,7 +113,7 @@ class PytestKind:
         ]
 
     def _run_side(self, cand: CandidateJob, job: Job, side: str) -> dict[str, Any]:
-        scratch = job.scratch(cand, side)
+        scratch = job.scratch(cand, side, side)  # as this side's uid, in its own directory
         try:
             args = pytest_args(cand.params, scratch.cand_dir, job.seed)
         except ValueError as exc:
