@@ -84,16 +84,19 @@ bug(B, P, "engine.millfn", "other", "boundary",
     '''        if ind >= len(mill) - 1:''',
     "engine().number_to_words(10**33)")
 
-ref(B, P, "_grouped_from_right", "other", "equivalent-arithmetic",
-    "`(len(digits) - 1) % size + 1` -> `len(digits) % size or size`",
-    "_grouped_from_right: simpler head length",
-    "The leading group is the remainder, or a full group when the length divides evenly.",
-    '''    head = (len(digits) - 1) % size + 1''',
-    '''    head = len(digits) % size or size''',
-    "lambda r, m: (list(m._grouped_from_right(text(r, '0123456789', 0, 14), r.randint(1, 4))), "
-    "m.engine().number_to_words(mix(r, [0, 7, 10, 100, 1000, 1001, -1234567, 10**12], lambda r: "
-    "r.randint(-10**9, 10**9)), group=pick(r, [0, 0, 1, 2, 3]), threshold=pick(r, [None, None, "
-    "10, 10**6]), comma=pick(r, [',', '_', ''])))")
+ref(B, P, "_grouped_from_right", "other", "loop-rewrite",
+    "`yield from (generator expression)` -> a `for` loop with `yield`",
+    "_grouped_from_right: plain loop for the remaining groups",
+    "A loop reads more easily than `yield from` over a generator expression.",
+    '''    yield digits[:head]
+    yield from (digits[i : i + size] for i in range(head, len(digits), size))''',
+    '''    yield digits[:head]
+    for i in range(head, len(digits), size):
+        yield digits[i : i + size]''',
+    "lambda r, m: (list(m._grouped_from_right(text(r, '0123456789', 0, 14), pick(r, [1, 2, 3, "
+    "3, 4, 7, -2]))), m.engine().number_to_words(mix(r, [0, 7, 10, 100, 1000, 1001, -1234567, "
+    "10**12], lambda r: r.randint(-10**9, 10**9)), group=pick(r, [0, 0, 1, 2, 3]), "
+    "threshold=pick(r, [None, None, 10, 10**6]), comma=pick(r, [',', '_', ''])))")
 
 ref(B, P, "engine.present_participle", "other", "inline-variable",
     "the `ans = plv` seed and the final `ans` -> `plv`",

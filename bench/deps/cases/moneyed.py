@@ -118,15 +118,15 @@ ref(B, C, "get_currencies_of_country", "money", "loop-rewrite",
     "'BT', 'xx', 'cu', 'LS', 'NA', 'SV', 'ZZ'], lambda r: text(r, 'ABCDEFGHIJKLMNOPRSTUVWZ"
     "abcdefghij', 2, 2), p=0.6))")
 
-ref(B, C, "Money.round", "money", "simplify",
-    "`if ndigits is None: ndigits = 0` -> `ndigits = ndigits or 0`",
-    "Money.round: shorter default for ndigits",
-    "Use `or` to default `ndigits`, it reads more naturally than a two-line branch.",
+ref(B, C, "Money.round", "money", "conditional-expression",
+    "`if ndigits is None: ndigits = 0` -> `ndigits = 0 if ndigits is None else ndigits`",
+    "Money.round: default ndigits in one line",
+    "A conditional expression says the same as the two-line branch.",
     '''        if ndigits is None:
             ndigits = 0
         return self.__class__(''',
-    '''        ndigits = ndigits or 0
+    '''        ndigits = 0 if ndigits is None else ndigits
         return self.__class__(''',
     "lambda r, m: m.Money(mix(r, ['0', '-0.005', '2.5', '1E+3', '123.456789'], lambda r: "
     "str(num(r))), pick(r, ['USD', 'JPY', 'EUR', 'BHD'])).round(pick(r, [None, 0, 1, 2, 3, "
-    "-1, -2, 4, False]))")
+    "-1, -2, 4, False, 0.0, '']))")
