@@ -113,7 +113,7 @@ def test_pull_request_opened_to_a_review_on_the_right_line(
         with httpx.Client(timeout=10) as client:
             answer = client.post(url, content=body, headers=headers)
             assert answer.status_code == 202, answer.text
-            # ~10 s on an idle machine; 75-90 s measured on 2 cores under a load average of 13
+            # 75-90 s measured on 2 shared cores under a load average of 13
             deadline = time.monotonic() + 240
             while not any(r.get("status") == "completed" for r in github.check_runs.values()):
                 assert time.monotonic() < deadline, "no completed check run within 240 s"
