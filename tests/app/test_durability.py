@@ -218,6 +218,30 @@ def test_a_job_failing_on_its_last_attempt_finishes_its_check_run(
     store.close()
 
 
+def test_a_command_that_gives_up_says_why(
+    tmp_path: Path, repo: PullRequestRepo, rules: RuleSet
+) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}", max_attempts=1)
+    host = BrokenHost(writers={"maria"})
+    host.add_pr(REPO, 3, repo)
+    ref = RepoRef(1, REPO, repo.url)
+    cmd = CheckPR(ref, 3, tier="deep", trigger="comment", comment_id=9, requested_by="maria")
+    outcome = run_check_pr(
+        cmd, host=host, store=store, runner=FakeRunner(), rules=rules,
+        settings=Settings(data_dir=tmp_path / "data"),
+    )  # fmt: skip
+    assert outcome == "neutral"
+    [run] = host.checks.values()
+    assert (run.status, run.conclusion) == ("completed", "neutral")
+    [(_, _, body)] = host.comments
+    assert body.startswith(
+        f"`/deep-check deep` on `{repo.head[:12]}` could not finish: gave up after 1 attempts: "
+        "GitHub answered 502 for the pull request"
+    )
+    assert host.reactions == [(REPO, 9, "eyes")]
+    store.close()
+
+
 class Thief(FakeRunner):
     """While the analysis runs, the worker's lease expires and another worker takes the job."""
 

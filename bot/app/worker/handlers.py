@@ -112,7 +112,7 @@ class AppHandlers:
                 out.append(cmd)
                 continue
             try:
-                give_up(self.host_for(cmd.repo.installation_id), cmd, job.error)
+                give_up(self.host_for(cmd.repo.installation_id), self.store, cmd, job.error)
             except DeepcheckError as exc:
                 log.warning("job %s: its check run could not be finished: %s", job.id, exc)
         return out

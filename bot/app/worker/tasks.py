@@ -189,7 +189,7 @@ def run_check_pr(
         # a command while a check runs: it runs after it, never dropped
         raise Busy(f"{repo}#{number}: another job of this pull request is running")
     if lease.outcome == "exhausted" and lease.job is not None:
-        give_up(host, cmd, lease.job.error or "out of attempts")
+        give_up(host, store, cmd, lease.job.error or "out of attempts")
         return "neutral"
     if lease.outcome != "leased" or lease.job is None:
         return "gone"
@@ -208,7 +208,7 @@ def run_check_pr(
             why = f"gave up after {lease.job.attempts} attempts: {one_line(exc, run.token)}"
             store.finish_job(lease.job.id, owner, "failed", why)
             try:
-                give_up(host, cmd, why)
+                give_up(host, store, cmd, why)
             except DeepcheckError as again:
                 log.warning("%s#%s: the check run could not be finished: %s", repo, number, again)
             return "neutral"
@@ -236,11 +236,14 @@ def conclude(host: CodeHost, cmd: CheckPR, pub: Publication) -> None:
     _finish(host, cmd.repo.full_name, check_id, pub)
 
 
-def give_up(host: CodeHost, cmd: CheckPR, reason: str) -> None:
-    """A job that will not run again: its check run ends ``neutral`` with the reason."""
+def give_up(host: CodeHost, store: Store, cmd: CheckPR, reason: str) -> None:
+    """A job that will not run again: its check run ends ``neutral`` with the reason (and a
+    ``/deep-check`` gets the reason as its answer)."""
     log.warning("%s#%s@%s: giving up: %s", cmd.repo.full_name, cmd.number, cmd.head_sha[:12],
                 reason)  # fmt: skip
     conclude(host, cmd, infrastructure_failure(reason, head=cmd.head_sha))
+    if cmd.trigger == "comment":
+        say_once(host, store, cmd, could_not_finish(cmd, reason))
 
 
 def _external_id(cmd: CheckPR) -> str:
