@@ -33,6 +33,7 @@ from bot.engine.plan import (
     select_functions,
 )
 from bot.engine.repo_config import RepoConfig
+from bot.engine.repo_image import NotedImages
 from bot.engine.risks import risk_findings
 from bot.engine.verdict.evidence import Evidence
 from bot.engine.verdict.findings import confirm_states, confirmations, judge
@@ -254,6 +255,8 @@ def check(req: CheckRequest, deps: Deps) -> Report:
     risky = _risky(functions, rules)
     tier, _reasons = initial_tier(functions, rules, config, req.tier)
     image = deps.image_for(config, analysis.base_tree) if deps.image_for else None
+    if isinstance(deps.image_for, NotedImages):  # the dependencies installed, or left out
+        notes.extend(deps.image_for.notes)
     session = _Session(deps, spent, image)
     gens = list(deps.generators) if deps.generators is not None else generators()
     evidence: list[Evidence] = []

@@ -15,8 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
-from bot.engine.environment.provision import docker_environment, process_environment
+from bot.engine.environment.provision import (
+    docker_environment,
+    process_environment,
+    provide,
+)
 from bot.engine.repo_config import RepoConfig
 from bot.errors import InfrastructureError
 from bot.git import read_tree_file
@@ -46,17 +51,20 @@ def dependency_files(tree: Path) -> dict[str, bytes]:
     return files
 
 
+def _install_step(config: RepoConfig, tree: Path) -> str:
+    try:
+        return build_repo_image(
+            config.sandbox.image or default_image(), config.sandbox.install or "",
+            dependency_files(tree),
+        )  # fmt: skip
+    except ImageError as exc:
+        raise InfrastructureError(f"sandbox.install failed: {exc}") from exc
+
+
 def docker_image_for(config: RepoConfig, tree: Path) -> str | None:
     """The image to run this repository's checks in, building it when needed."""
     if config.sandbox.install:
-        try:
-            return build_repo_image(
-                config.sandbox.image or default_image(),
-                config.sandbox.install,
-                dependency_files(tree),
-            )
-        except ImageError as exc:
-            raise InfrastructureError(f"sandbox.install failed: {exc}") from exc
+        return _install_step(config, tree)
     layer = docker_environment(config, tree, base_image=config.sandbox.image or default_image())
     return layer or config.sandbox.image
 
@@ -70,11 +78,40 @@ def process_image_for(config: RepoConfig, tree: Path) -> str | None:
 ImageFor = Callable[[RepoConfig, Path], "str | None"]
 
 
+@runtime_checkable
+class NotedImages(Protocol):
+    """An ``image_for`` that also says what it did (``pipeline.check`` reports it)."""
+
+    notes: list[str]
+
+    def __call__(self, config: RepoConfig, tree: Path) -> str | None: ...
+
+
+class EnvironmentImages:
+    """``image_for`` of a backend (``docker`` | ``process``), keeping the notes of the last
+    environment it provided (installed packages, built or reused, what was left out)."""
+
+    def __init__(self, backend: str) -> None:
+        self.backend = backend
+        self.notes: list[str] = []
+
+    def __call__(self, config: RepoConfig, tree: Path) -> str | None:
+        self.notes = []
+        if self.backend == "docker" and config.sandbox.install:
+            return _install_step(config, tree)
+        base = config.sandbox.image or default_image() if self.backend == "docker" else None
+        provided = provide(config, tree, backend=self.backend, base_image=base)
+        if provided is None:
+            return config.sandbox.image if self.backend == "docker" else None
+        self.notes = list(provided.notes)
+        return provided.location
+
+
 def with_environments(runner: Runner) -> tuple[Runner, ImageFor | None]:
     """The runner and the ``image_for`` hook that give checks the repository's dependencies
     (Docker: a layer per repository; process: a virtualenv per repository)."""
     if runner.name == "docker":
-        return runner, docker_image_for
+        return runner, EnvironmentImages("docker")
     if isinstance(runner, ProcessRunner):
-        return EnvironmentRunner(runner), process_image_for
+        return EnvironmentRunner(runner), EnvironmentImages("process")
     return runner, None

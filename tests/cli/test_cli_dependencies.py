@@ -93,13 +93,19 @@ def test_the_declared_dependency_is_installed_and_the_function_checked(
     tmp_path: Path, index: SimpleIndex, cache: Path
 ) -> None:
     repo = dependency_repo(tmp_path / "r")
-    assert_checked(deepcheck(repo, index, cache))
+    cold = deepcheck(repo, index, cache)
+    assert_checked(cold)
     served = len(index.requests)
     venvs = sorted((cache / "envs" / "venvs").iterdir())
     assert len(venvs) == 1
-    assert_checked(deepcheck(repo, index, cache))  # warm: the same environment, no index call
+    [note] = [n for n in json.loads(cold.stdout)["notes"] if n.startswith("dependencies: ")]
+    assert note.startswith("dependencies: slugkit, tinydep (environment ") and " built, " in note
+    warm = deepcheck(repo, index, cache)  # the same environment, no index call
+    assert_checked(warm)
     assert sorted((cache / "envs" / "venvs").iterdir()) == venvs
     assert len(index.requests) == served
+    [note] = [n for n in json.loads(warm.stdout)["notes"] if n.startswith("dependencies: ")]
+    assert " reused, " in note
 
 
 def test_without_dependencies_the_same_change_is_unverified(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.cache import cache_dir
@@ -28,7 +29,10 @@ from sandbox.images.builder import ImageEngine
 from sandbox.images.errors import ImageError
 from sandbox.images.recipe import pinned_requirements
 
-__all__ = ["docker_environment", "environments", "process_environment", "request_for"]
+__all__ = [
+    "Provided", "docker_environment", "environments", "process_environment", "provide",
+    "request_for",
+]  # fmt: skip
 
 Log = Callable[[str], None]
 
@@ -71,24 +75,64 @@ def _request(config: RepoConfig, tree: Path) -> EnvRequest | None:
     return request_for(declaration, config, harness)
 
 
-def _built(make: Callable[[], Built]) -> Built:
+@dataclass(frozen=True)
+class Provided:
+    location: str  # the image tag, or the venv's python
+    notes: tuple[str, ...]  # for the report: what was ignored, left out, built or reused
+
+
+def _provided(request: EnvRequest, make: Callable[[], Built]) -> Provided:
     try:
-        return make()
+        built = make()
     except EnvError as exc:
         raise DependencyUnavailable(
             f"cannot install the repository's dependencies: {exc}"
         ) from None
+    how = "built" if built.built else "reused"
+    packages = ", ".join(built.packages) or "no third-party package"
+    summary = (
+        f"dependencies: {packages} (environment {built.key[:12]} {how}, {built.seconds:.1f} s)"
+    )
+    notes = (*request.notes, *built.notes)
+    return Provided(built.location, (summary, *(f"dependencies: {n}" for n in notes)))
+
+
+def provide(
+    config: RepoConfig,
+    tree: Path,
+    *,
+    backend: str,
+    base_image: str | None = None,
+    engine: ImageEngine | None = None,
+    envs: Environments | None = None,
+) -> Provided | None:
+    """The environment of ``tree``'s declaration for ``backend`` ("docker": a layer on
+    ``base_image``; "process": a virtualenv); None when nothing is declared. Without
+    ``engine``, the local Docker engine (opened only when there is something to install)."""
+    request = _request(config, tree)
+    if request is None:
+        return None
+    chosen = envs or environments()
+    if backend == "process":
+        return _provided(request, lambda: chosen.venv(request))
+    assert base_image is not None, "a Docker layer needs its base image"
+    if engine is not None:
+        layer_engine = engine
+        return _provided(
+            request, lambda: chosen.layer(request, DOCKER_TARGET, base_image, layer_engine)
+        )
+    from sandbox.docker_runner import DockerEngine
+
+    with DockerEngine() as own:
+        return _provided(request, lambda: chosen.layer(request, DOCKER_TARGET, base_image, own))
 
 
 def process_environment(
     config: RepoConfig, tree: Path, *, envs: Environments | None = None
 ) -> str | None:
     """The python of the repository's virtualenv (None: nothing declared, use the host's)."""
-    request = _request(config, tree)
-    if request is None:
-        return None
-    envs = envs or environments()
-    return _built(lambda: envs.venv(request)).location
+    provided = provide(config, tree, backend="process", envs=envs)
+    return provided.location if provided is not None else None
 
 
 def docker_environment(
@@ -99,15 +143,8 @@ def docker_environment(
     engine: ImageEngine | None = None,
     envs: Environments | None = None,
 ) -> str | None:
-    """The tag of the repository's layer on ``base_image`` (None: nothing declared). Without
-    ``engine``, the local Docker engine (opened only when there is something to install)."""
-    request = _request(config, tree)
-    if request is None:
-        return None
-    chosen = envs or environments()
-    if engine is not None:
-        return _built(lambda: chosen.layer(request, DOCKER_TARGET, base_image, engine)).location
-    from sandbox.docker_runner import DockerEngine
-
-    with DockerEngine() as own:
-        return _built(lambda: chosen.layer(request, DOCKER_TARGET, base_image, own)).location
+    """The tag of the repository's layer on ``base_image`` (None: nothing declared)."""
+    provided = provide(
+        config, tree, backend="docker", base_image=base_image, engine=engine, envs=envs
+    )
+    return provided.location if provided is not None else None
