@@ -74,6 +74,9 @@ class Finding:
     samples: int = 0
     votes: int = 0
     in_diff: bool = True  # line lies in the PR diff on the head side
+    # Why every witness lies outside what the code's own callers pass (a private helper called
+    # directly), or "" (bot/engine/verdict/domain.py): reported at low severity, said so.
+    outside_domain: str = ""
 
 
 @dataclass

@@ -61,6 +61,7 @@ class CaseResult:
     examples: int = 0
     tier_path: list[str] = field(default_factory=list)
     witness: str = ""
+    outside_domain: bool = False  # caught only with witnesses outside the callers' domain
     error: str = ""
     peers: list[dict[str, Any]] = field(default_factory=list)  # bot.benchmark.peers.PeerResult
 
@@ -97,6 +98,7 @@ def classify(case: Case, tier: str, report: Any) -> CaseResult:
     if on_fn:
         res.label = "defect" if any(f.kind == "defect" for f in on_fn) else "behavior-change"
         res.sources = sorted({s for f in on_fn for s in f.sources})
+        res.outside_domain = all(getattr(f, "outside_domain", "") for f in on_fn)
         first = next((f for f in on_fn if f.witness is not None), None)
         if first is not None and first.witness is not None:
             res.witness = (

@@ -69,6 +69,8 @@ def summarize(results: Sequence[CaseResult]) -> dict[str, Any]:
             "sandbox_cpu_s_mean": round(statistics.fmean([r.sandbox_cpu_s for r in rs]), 2)
             if rs
             else 0.0,
+            # caught only by direct calls of a helper its public callers never reproduced
+            "outside_domain_only": sum(r.caught and r.outside_domain for r in rs),
             "functions_analysed": sum(r.analysed for r in rs),
             "functions_unchecked": sum(r.unchecked for r in rs),
             "unchecked_share": _rate(sum(r.unchecked for r in rs), sum(r.analysed for r in rs)),

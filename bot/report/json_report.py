@@ -63,7 +63,7 @@ def _witness(witness: Witness | None, scan: bool = False) -> dict[str, str] | No
 
 def finding_to_json(finding: Finding, *, scan: bool = False) -> dict[str, Any]:
     """One finding exactly as the version 1 report writes it (``scan``: no witness base)."""
-    return {
+    out = {
         "id": finding.id,
         "kind": finding.kind,
         "severity": finding.severity,
@@ -79,6 +79,9 @@ def finding_to_json(finding: Finding, *, scan: bool = False) -> dict[str, Any]:
         "samples": int(finding.samples),
         "votes": int(finding.votes),
     }
+    if finding.outside_domain:  # an extension of version 1: only when it applies
+        out["outside_domain"] = finding.outside_domain
+    return out
 
 
 def _changed_function(fn: ChangedFunction) -> dict[str, Any]:

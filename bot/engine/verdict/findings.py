@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bot.engine.verdict.domain import outside_callers
 from bot.engine.verdict.evidence import Evidence
 from bot.engine.verdict.witness import build_test, python_literals
 from bot.fingerprint import finding_id
@@ -331,6 +332,7 @@ def judge(
             )
     findings: list[Finding] = []
     for (path, qualname), items in verified.items():
+        checks = [e for e in evidence if (e.function.path, e.function.function) == (path, qualname)]
         fn = items[0][0].function
         is_risky = (path, qualname) in risky
         defects = [(e, w) for e, w in items if e.status in ("violation", "regression")]
@@ -368,23 +370,26 @@ def judge(
             diffs.sort(key=lambda ew: ew[0].entry is None)
             ev, w = diffs[0]
             fid = finding_id("behavior-change", path, qualname, "behavior")
+            outside = outside_callers([e for e, _ in diffs], checks) or ""
+            message = _message("behavior-change", fn, [e for e, _ in diffs], w)
             findings.append(
                 Finding(
                     id=fid,
                     kind="behavior-change",
-                    severity=_severity("behavior-change", is_risky),
+                    severity="low" if outside else _severity("behavior-change", is_risky),
                     verified=True,
                     path=path,
                     line=line,
                     function=qualname,
                     title=f"{qualname} behaves differently on head",
-                    message=_message("behavior-change", fn, [e for e, _ in diffs], w),
+                    message=f"{message}\n\n{outside}" if outside else message,
                     witness=w,
                     confidence=1.0,
                     sources=tuple(sorted({e.source for e, _ in diffs})),
                     samples=len(diffs),
                     votes=len(diffs),
                     in_diff=in_diff,
+                    outside_domain=outside,
                 )
             )
     return findings, notes
