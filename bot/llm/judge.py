@@ -43,6 +43,7 @@ __all__ = [
     "Verdict",
     "apply_judgments",
     "judge_change",
+    "judge_grounded",
     "judgment_prompt",
 ]
 
@@ -169,6 +170,37 @@ def judge_change(
     )
 
 
+def judge_grounded(
+    finding: Finding,
+    fn: ChangedFunction | None,
+    pr: PRContext,
+    sampler: Sampler,
+    *,
+    start: int = 2,
+    cap: int = 5,
+    risky: bool = False,
+    predictions: int | None = None,
+) -> tuple[Judgment, Prediction]:
+    """Predict, then run, then vote: (the judgment, the prediction it was held to).
+
+    The intent's prediction for the witness's call comes first (no code, no results); then the
+    judges see it beside base and head. ``intended`` stands only when most predictions stated
+    a result that matches head (else it becomes ``unsure``). ``predictions``: how many to draw
+    up front (fixed N); by default one, and up to ``start`` only when the judges lean
+    ``intended`` (the only verdict a prediction can veto)."""
+    first = predictions if predictions is not None else 1
+    prediction = predict_result(finding, fn, pr, sampler, n=first)
+    j = judge_change(
+        finding, fn, pr, sampler, start=start, cap=cap, risky=risky, prediction=prediction
+    )
+    if j.verdict == "intended" and prediction.drawn < max(2, start) and predictions is None:
+        more = predict_result(finding, fn, pr, sampler, n=max(2, start) - prediction.drawn)
+        prediction = prediction.plus(more)
+    if j.verdict == "intended" and not prediction.matches_head:
+        j = replace(j, verdict="unsure")
+    return j, prediction
+
+
 def _tally_text(j: Judgment) -> str:
     return ", ".join(f"{n} {v}" for v, n in j.tally) or "no usable sample"
 
@@ -189,12 +221,13 @@ def _with_llm_claim(finding: Finding, evidence: Sequence[Evidence]) -> Finding:
     if ev is None or ev.witness is None or "llm" not in finding.sources:
         return finding
     w = ev.witness
-    samples, votes = int(w.get("samples", 0)), int(w.get("votes", 0))
+    samples = int(w.get("samples", 0))
+    support = int(w.get("support", w.get("votes", 0)))  # samples that found this behaviour
     message = (
-        f"{finding.message}\n\nClaim checked by a model-written test ({votes} of {samples} "
-        f"sample(s) verified a check): {w.get('claim', '')}"
+        f"{finding.message}\n\nClaim checked by a model-written test (this behaviour was "
+        f"found by {support} of {samples} independent sample(s)): {w.get('claim', '')}"
     )
-    return replace(finding, message=message, samples=samples, votes=votes)
+    return replace(finding, message=message, samples=samples, votes=support)
 
 
 def apply_judgments(
@@ -220,11 +253,7 @@ def apply_judgments(
             out.append(finding)
             continue
         key = (finding.path, finding.function)
-        # Predict, then run: the intent's answer for the witness's input, before the results.
-        prediction = predict_result(
-            finding, by_key.get(key), pr, session.sampler, n=budget.judge_start
-        )
-        j = judge_change(
+        j, prediction = judge_grounded(
             finding,
             by_key.get(key),
             pr,
@@ -232,11 +261,10 @@ def apply_judgments(
             start=budget.judge_start,
             cap=budget.judge_max,
             risky=key in risky,
-            prediction=prediction,
         )
         session.ledger.agree(j.votes, j.samples)
         where = f"{finding.path}::{finding.function}"
-        if j.verdict == "intended" and not prediction.matches_head:
+        if j.verdict == "unsure" and j.tally and dict(j.tally).get("intended", 0) * 2 > j.samples:
             w = finding.witness
             seen = f"head's {w.head} for {w.call}" if w is not None else "what head did"
             notes.append(
@@ -244,7 +272,6 @@ def apply_judgments(
                 f"the PR's intent read before the results ({prediction.text}) does not give "
                 f"{seen}: kept for the human"
             )
-            j = replace(j, verdict="unsure")
         if j.injection:
             notes.append(
                 f"{where}: the PR content addresses the reviewer ({'; '.join(j.injection)}); "

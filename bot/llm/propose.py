@@ -19,12 +19,16 @@ in the failing test and its result on each side) come from a trusted ``conftest.
 the candidate (``bot.llm.checks``: the candidate and the classification above); they
 only shape the report, the verdict is the harness's pass/fail.
 
-Adaptive compute: each function starts with ``start`` samples (different angles: boundaries,
-rounding, intent, error paths...). A sample votes ``found`` (one of its checks verified) or
-``nothing`` (its on-target checks were refuted or it proposed none); broken/off-target samples
-do not vote. Unanimous → stop; split → ``step`` more samples up to the tier's cap; a risky
-function where nothing was found gets one escalation. Broken checks are refined for a bounded
-number of rounds, stopping when a round does not reduce the broken count. Caps (tokens, dollars,
+Adaptive compute, for an exact verifier (Snell et al. 2024, compute-optimal allocation): each
+function starts with ``start`` (1) sample; the angles (boundaries, rounding, intent, error
+paths...) are tried in turn. A sample votes ``found`` (one of its checks verified) or
+``nothing`` (its on-target checks were refuted or unwitnessed, or it proposed none);
+broken/off-target samples do not vote. A verified witness stops the function and frees the
+samples it did not use; a function without evidence gets the next untried angle until two
+samples said nothing (a risky one until every angle had a look), past its own cap from the freed
+pool, riskiest and hardest (most broken/refuted samples) first (``_more``). Broken checks are
+refined for a bounded number of rounds, stopping when a round does not reduce the broken count;
+refuted ones once with the observed values (an identical test once). Caps (tokens, dollars,
 latency) are the ``Ledger``'s: when spent, the best evidence found so far is returned.
 
 The generator is an engine ``Explorer`` (the pipeline hands it a batch runner; the CLI and the
@@ -39,7 +43,6 @@ the same targets and checks; its prompts, tools and check candidates live in sib
 from __future__ import annotations
 
 import ast
-import hashlib
 import re
 import secrets
 from collections import Counter
@@ -83,7 +86,7 @@ __all__ = [
 class LLMBudget:
     start: int  # proposal samples per function to begin with
     max_samples: int  # cap per function
-    step: int  # more samples per escalation
+    step: int  # more samples per round for a function without evidence
     refine_rounds: int  # bounded refinement of tests that do not collect
     max_functions: int  # functions the model looks at, riskiest first
     checks_per_sample: int
@@ -92,9 +95,9 @@ class LLMBudget:
 
 
 LLM_BUDGETS: Mapping[str, LLMBudget] = {
-    "quick": LLMBudget(2, 4, 2, 1, 3, 3, 2, 3),
-    "standard": LLMBudget(2, 6, 2, 2, 8, 3, 2, 5),
-    "deep": LLMBudget(2, 10, 2, 3, 20, 4, 3, 9),
+    "quick": LLMBudget(1, 4, 1, 1, 3, 3, 2, 3),
+    "standard": LLMBudget(1, 6, 1, 2, 8, 3, 2, 5),
+    "deep": LLMBudget(1, 10, 2, 3, 20, 4, 3, 9),
 }
 
 ANGLES = (
@@ -143,7 +146,7 @@ class _Target:
     drawn: int = 0  # proposal samples drawn (discarded ones included)
     empty: set[int] = field(default_factory=set)  # samples that proposed no check
     discarded: set[int] = field(default_factory=set)
-    escalated: bool = False
+    found: bool = False  # a verified witness: sampling stopped, its budget freed
     done: bool = False
     stale: bool = False  # the last round proposed checks but none of them was new
     nonce: str = field(default_factory=lambda: secrets.token_hex(8))  # one per function
@@ -174,6 +177,7 @@ class LLMGenerator:
         self.budgets = budgets
         self.notes: list[str] = []
         self._seen: dict[tuple[int, str], _Run] = {}
+        self._refuted_sent: set[tuple[int, str]] = set()  # refuted tests refined already
 
     # The one-shot protocol: nothing (see the module docstring).
     def candidates(
@@ -219,7 +223,7 @@ class LLMGenerator:
     ) -> list[Evidence]:
         """Sample, verify, refine and escalate; evidence per function (see the docstring)."""
         session = self.session
-        self._seen = {}
+        self._seen, self._refuted_sent = {}, set()
         budget = self.budgets.get(ctx.tier) or LLM_BUDGETS.get(ctx.tier) or LLM_BUDGETS["standard"]
         targets = self._targets(functions, ctx, budget)
         if not targets:
@@ -406,9 +410,15 @@ class LLMGenerator:
         """Broken tests go back with pytest's error (bounded rounds, while they improve);
         refuted ones go back once with what base and head actually returned, unless the
         function already has a verified witness."""
-        broken = [c for c in new if c.outcome == "broken"]
+        broken = _distinct([c for c in new if c.outcome == "broken"])
         found = {c.fn for c in checks if c.outcome == "verified" and not c.superseded}
-        refuted = [c for c in new if c.outcome == "refuted" and c.round == 0 and c.fn not in found]
+        refuted = [
+            c
+            for c in _distinct(new)
+            if c.outcome == "refuted" and c.round == 0 and c.fn not in found
+            and (c.fn, _normalize(c.test)) not in self._refuted_sent
+        ]  # fmt: skip
+        self._refuted_sent.update((c.fn, _normalize(c.test)) for c in refuted)
         for round_no in range(1, budget.refine_rounds + 1):
             todo = broken + (refuted if round_no == 1 else [])
             if not todo or session.ledger.out_of_budget() is not None:
@@ -454,28 +464,49 @@ class LLMGenerator:
                 votes[c.sample] = "nothing"
         return votes
 
+    def _difficulty(self, i: int, checks: list[_Check]) -> int:
+        """Samples of a function whose tests broke, were refuted or unwitnessed."""
+        bad = ("broken", "refuted", "unwitnessed")
+        return len({c.sample for c in checks if c.fn == i and c.outcome in bad})
+
     def _more(
         self, targets: list[_Target], checks: list[_Check], budget: LLMBudget
     ) -> dict[int, int]:
-        wanted: dict[int, int] = {}
+        """The next round's samples (compute-optimal for an exact verifier).
+
+        A function with a verified witness stops: more samples cannot add a finding, and the
+        samples it did not use go to a shared pool. A function without evidence gets one more
+        sample (the next angle not yet tried) until two voting samples said nothing; a risky one
+        until every angle had a look. Those past their own cap draw from the pool, riskiest
+        first, then the hardest (most samples that broke or were refuted). A round that ran no
+        new test stops a function."""
+        pool = 0
+        undecided: list[int] = []
         for i, target in enumerate(targets):
+            votes = Counter(self._votes(i, target, checks).values())
+            if not target.done and "found" in votes:
+                target.done = target.found = True
+            if target.found:
+                pool += max(0, budget.max_samples - target.drawn)
+                continue
             if target.done:
                 continue
-            room = budget.max_samples - target.drawn
-            votes = Counter(self._votes(i, target, checks).values())
             voters = sum(votes.values())
-            if room <= 0 or "found" in votes or target.stale:
-                # Out of room; or a verified witness already (more samples cannot add a
-                # finding, only cost); or the last round ran no new test.
+            untried = target.drawn < len(ANGLES)
+            if target.stale or not (voters < 2 or (target.risky and untried)):
                 target.done = True
-            elif voters < min(2, budget.start):
-                # Too few usable samples to call it (discarded or broken): try again.
+                continue
+            undecided.append(i)
+        undecided.sort(key=lambda i: (not targets[i].risky, -self._difficulty(i, checks), i))
+        wanted: dict[int, int] = {}
+        for i in undecided:
+            target = targets[i]
+            room = budget.max_samples - target.drawn
+            if room > 0:
                 wanted[i] = min(budget.step, room)
-            elif len(votes) > 1:
-                wanted[i] = min(budget.step, room)  # split: more samples
-            elif target.risky and "found" not in votes and not target.escalated:
-                target.escalated = True  # risky and nothing found yet: look harder once
-                wanted[i] = min(budget.step, room)
+            elif pool > 0:
+                pool -= 1
+                wanted[i] = 1
             else:
                 target.done = True
         return wanted
@@ -491,11 +522,13 @@ class LLMGenerator:
             ledger.agree(max(tally.values()), sum(tally.values()))
         verified = [c for c in mine if c.outcome == "verified" and c.witness is not None]
         if verified:
-            # Claims from different samples on the same behaviour are one finding: group by the
-            # witness call (else the test's AST); the group most samples reached is shown.
-            groups: dict[str, list[_Check]] = {}
+            # Verified tests that show the same behaviour (the same call, base and head results,
+            # as the tracer saw them) are one finding, whatever their claims say; its support is
+            # the number of independent samples that found it. The best-supported is shown.
+            groups: dict[tuple[str, ...], list[_Check]] = {}
             for c in verified:
-                key = str(c.witness.get("call")) if c.witness else _normalize(c.test)
+                w = c.witness or {}
+                key = (str(w.get("call")), str(w.get("base")), str(w.get("head")))
                 groups.setdefault(key, []).append(c)
             best_key, best = max(
                 groups.items(),
@@ -503,16 +536,16 @@ class LLMGenerator:
             )
             rep = min(best, key=lambda c: len(c.test))
             witness = dict(rep.witness or {})
+            support = len({c.sample for c in best})
             witness.update(
                 claim=" ".join(rep.claim.split())[:1000],
                 samples=target.drawn,
                 votes=tally.get("found", 0),
-                agreeing=len({c.sample for c in best}),
+                agreeing=support,
+                support=support,
                 behaviours=len(groups),
             )
-            if best_key != witness.get("call"):
-                best_key = "test:" + hashlib.sha256(best_key.encode()).hexdigest()[:16]
-            anchor = "llm:" + best_key
+            anchor = "llm:" + best_key[0]
             return [
                 Evidence(
                     "llm",
@@ -552,6 +585,18 @@ class _Run:
     def apply(self, check: _Check) -> None:
         check.outcome, check.detail, check.witness = self.outcome, self.detail, self.witness
         check.observed = list(self.observed)
+
+
+def _distinct(checks: list[_Check]) -> list[_Check]:
+    """One check per (function, test): an identical test is refined once."""
+    seen: set[tuple[int, str]] = set()
+    out = []
+    for c in checks:
+        key = (c.fn, _normalize(c.test))
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
 
 
 def _pr_text(pr: PRContext) -> str:

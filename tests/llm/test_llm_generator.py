@@ -20,6 +20,7 @@ from bot.engine.verdict.findings import confirmed
 from bot.git import GitRepo
 from bot.llm.client import AnthropicSampler, Ledger, LLMSession, LLMSettings
 from bot.llm.propose import (
+    ANGLES,
     LLM_BUDGETS,
     LLMBudget,
     LLMGenerator,
@@ -83,6 +84,16 @@ BOTH_FAIL = (
     "import pytest\nfrom fees import late_fee_cents\n\n\ndef test_negative():\n"
     "    with pytest.raises(ValueError):\n        late_fee_cents(-1)\n",
 )
+
+
+def bogus(k: int) -> tuple[str, str, str]:
+    """A different refuted claim per ``k`` (true on base and on head)."""
+    days = 10 + k
+    test = (
+        f"from fees import late_fee_cents\n\n\ndef test_{days}_days():\n"
+        f"    assert late_fee_cents({days}) == {1000 + 150 * (days - 5)}\n"
+    )
+    return ("late_fee_cents", f"{days} days late is charged wrongly", test)
 
 
 @dataclass
@@ -174,11 +185,11 @@ def test_real_claim_is_verified_and_bogus_claim_is_refuted(fees: Change) -> None
     # Same witness format as the model-free generators: the call, base and head results.
     assert ev.witness["call"] == "late_fee_cents(days_late=5)"
     assert (ev.witness["base"], ev.witness["head"]) == ("0", "1000")
-    assert (ev.witness["samples"], ev.witness["votes"], ev.witness["agreeing"]) == (2, 2, 2)
+    assert (ev.witness["samples"], ev.witness["votes"], ev.witness["support"]) == (1, 1, 1)
     assert ev.detail == GOOD[1]
-    # Two samples agreed at once: adaptive sampling stopped there.
-    assert len(api.calls("propose_checks")) == 2
-    assert session.ledger.calls == 2
+    # The first sample verified: adaptive sampling stopped there (an exact verifier).
+    assert len(api.calls("propose_checks")) == 1
+    assert session.ledger.calls == 1
     assert session.ledger.agreement_rate() == 1.0
 
 
@@ -189,11 +200,73 @@ def test_only_bogus_claims_give_clean_evidence(fees: Change) -> None:
     assert "refuted" in ev.detail
     proposals = [r for r in api.calls("propose_checks") if not r.refining]
     refinements = [r for r in api.calls("propose_checks") if r.refining]
-    # fees is risky (money word "fee"): nothing found after 2 samples → escalated once.
-    assert len(proposals) == 4
-    # Each refuted test went back once with what base and head actually returned.
-    assert len(refinements) == 4
+    # fees is risky (money word "fee"), but the second sample proposed the same test again:
+    # a round that runs no new test stops the function.
+    assert len(proposals) == 2
+    # The refuted test went back once with what base and head actually returned (once: the
+    # identical test of the second sample is not refined again).
+    assert len(refinements) == 1
     assert "late_fee_cents(days_late=10) / 1750 / 1750" in refinements[0].user
+
+
+def test_a_risky_function_without_evidence_tries_every_angle_to_its_cap(fees: Change) -> None:
+    model = ScriptedModel({"late_fee_cents": [checks_reply(bogus(k)) for k in range(8)]})
+    [ev], _session, api, _gen = explore(fees, model)
+    assert ev.status == "clean"
+    proposals = [r for r in api.calls("propose_checks") if not r.refining]
+    assert len(proposals) == LLM_BUDGETS["quick"].max_samples == 4  # one angle per round
+    focus = [r.user.split("Focus of this sample:", 1)[1].split(":", 1)[0] for r in proposals]
+    assert len(set(focus)) == 4
+
+
+def test_a_plain_function_without_evidence_stops_after_two_samples(tmp_path: Path) -> None:
+    base = "def slugify(title: str) -> str:\n    words = title.lower().split()\n"
+    base += '    return "-".join(words)\n'
+    head = 'def slugify(title: str) -> str:\n    return "-".join(title.lower().split())\n'
+    slug = change(tmp_path, {"text.py": base}, {"text.py": head}, "quick")
+    tests = [
+        f'from text import slugify\n\n\ndef test_{k}():\n    assert slugify("a {k}") == "a-{k}"\n'
+        for k in range(4)
+    ]
+    model = ScriptedModel({"slugify": [checks_reply(("slugify", "dashes", t)) for t in tests]})
+    [ev], _session, api, _gen = explore(slug, model)
+    assert ev.status == "clean"
+    assert len([r for r in api.calls("propose_checks") if not r.refining]) == 2
+
+
+def test_the_budget_a_verified_function_frees_goes_to_one_without_evidence(
+    tmp_path: Path,
+) -> None:
+    """Two money functions: one verifies at once (3 of its 4 quick samples unused), the other
+    finds nothing: past its own cap it draws from that pool until every angle had a look."""
+    penalty = "\n\ndef penalty_cents(days_late: int) -> int:\n    return 200 * days_late\n"
+    two = change(
+        tmp_path,
+        {"fees.py": FEES_BASE + penalty},
+        {"fees.py": FEES_HEAD + penalty.replace("200 * days_late", "days_late * 200")},
+        "quick",
+    )
+    refuted = [
+        (
+            "penalty_cents",
+            "penalty",
+            f"from fees import penalty_cents\n\n\ndef test_p{k}():\n"
+            f"    assert penalty_cents({k}) == {200 * k}\n",
+        )
+        for k in range(8)
+    ]
+    model = ScriptedModel(
+        {
+            "late_fee_cents": [checks_reply(GOOD)],
+            "penalty_cents": [checks_reply(c) for c in refuted],
+        }
+    )
+    evidence, _session, api, _gen = explore(two, model)
+    by_fn = {e.function.function: e.status for e in evidence}
+    assert by_fn == {"late_fee_cents": "difference", "penalty_cents": "clean"}
+    asked = [r.function for r in api.calls("propose_checks") if not r.refining]
+    assert asked.count("late_fee_cents") == 1
+    assert asked.count("penalty_cents") == len(ANGLES) == 6  # 4 of its own, 2 from the pool
 
 
 def test_a_verified_witness_stops_sampling(fees: Change) -> None:
@@ -202,12 +275,11 @@ def test_a_verified_witness_stops_sampling(fees: Change) -> None:
     model = ScriptedModel({"late_fee_cents": [checks_reply(GOOD), checks_reply(BOGUS)]})
     [ev], session, api, _gen = explore(fees, model)
     assert ev.status == "difference"
-    assert len([r for r in api.calls("propose_checks") if not r.refining]) == 2
-    # The refuted test of the other sample is not refined either: the function is done.
+    assert len([r for r in api.calls("propose_checks") if not r.refining]) == 1
     assert not [r for r in api.calls("propose_checks") if r.refining]
     assert ev.witness is not None
-    assert (ev.witness["samples"], ev.witness["votes"]) == (2, 1)
-    assert session.ledger.agreement == [(1, 2)]
+    assert (ev.witness["samples"], ev.witness["votes"]) == (1, 1)
+    assert session.ledger.agreement == [(1, 1)]
 
 
 def test_a_refuted_test_refined_with_observed_values_is_verified(fees: Change) -> None:
@@ -257,8 +329,9 @@ def test_refinement_stops_when_a_round_does_not_improve(fees: Change) -> None:
     assert [e.status for e in evidence] == ["error"]
     refine_prompts = [r for r in api.calls("propose_checks") if r.refining]
     proposals = [r for r in api.calls("propose_checks") if not r.refining]
-    # One refinement per broken proposal, then stop (no improvement), never the quick cap of 1+.
-    assert len(refine_prompts) == len(proposals)
+    # Both samples proposed the same broken test: it is refined once, the round did not
+    # improve, refinement stops.
+    assert len(proposals) == 2 and len(refine_prompts) == 1
 
 
 def test_off_target_and_preexisting_checks(fees: Change) -> None:
@@ -323,7 +396,7 @@ def test_pr_content_is_delimited_data_and_an_obedient_model_finds_nothing(fees: 
 
 
 def test_prompts_carry_different_angles(fees: Change) -> None:
-    model = ScriptedModel({"late_fee_cents": [checks_reply(BOGUS)]})
+    model = ScriptedModel({"late_fee_cents": [checks_reply(bogus(k)) for k in range(8)]})
     _evidence, _session, api, _gen = explore(fees, model)
     proposals = [r for r in api.requests if not r.refining]
     focus = {r.user.split("Focus of this sample:", 1)[1].split(":", 1)[0] for r in proposals}

@@ -79,6 +79,16 @@ def script(api: FakeAnthropicAPI, *verdicts: str | Reply, predict: Reply | None 
     api.responder = ScriptedModel(verdicts={"late_fee_cents": replies}, predictions=predictions)
 
 
+def test_one_prediction_suffices_when_the_judges_do_not_lean_intended(
+    api: FakeAnthropicAPI,
+) -> None:
+    script(api, "bug")
+    apply_judgments([CHANGE], functions=[FN], pr=PRContext("Tidy fees"), session=session(api))
+    assert [r.tool for r in api.requests] == ["predict_result"] + ["judge_change"] * 2
+    # A single-use prediction prompt carries no cache breakpoint (a write nobody reads).
+    assert api.calls("predict_result")[0].cache_prefix() is None
+
+
 def test_unanimous_bug_becomes_a_defect_after_two_samples(api: FakeAnthropicAPI) -> None:
     script(api, "bug")
     s = session(api)
@@ -128,9 +138,10 @@ def test_intended_majority_with_a_matching_prediction_is_a_note_not_a_finding(
     [note] = notes
     assert "judged intended" in note and "not blocking" in note
     assert "1000 (2 of 2 sample(s) match head)" in note
-    # Predict, then run: the predictions were asked first, without the code or the results.
+    # Predict, then run: a prediction was asked first, without the code or the results; the
+    # judges leaning "intended", a second one (as blind) was drawn to make a majority.
     tools = [r.tool for r in api.requests]
-    assert tools[:2] == ["predict_result"] * 2 and set(tools[2:]) == {"judge_change"}
+    assert tools[0] == "predict_result" and tools.count("predict_result") == 2
     asked = api.calls("predict_result")[0].user
     assert "late_fee_cents(days_late=5)" in asked
     assert "1000" not in asked and "GRACE_DAYS:" not in asked and "return 0" not in asked
@@ -156,6 +167,7 @@ def test_votes_alone_never_make_a_verified_change_intended(
     [f] = findings
     assert f.kind == "behavior-change" and f.verified
     assert any("kept for the human" in n and "head's 1000" in n for n in notes)
+    assert api.calls()[0].tool == "predict_result"
     assert not any("not blocking" in n for n in notes)
 
 

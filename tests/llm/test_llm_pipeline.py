@@ -123,9 +123,10 @@ def test_a_verified_model_claim_is_judged_a_defect(tmp_path: Path) -> None:
     assert "an overdraft is no longer refused" in finding.message
     assert "withdrawing leaves the wrong balance" not in finding.message  # refuted: dropped
     spent = report.spent
-    # 2 proposals (agreed) + 2 predictions of the intent (before the judges) + 3 judges.
-    assert [r.tool for r in api.requests].count("predict_result") == 2
-    assert spent.llm_calls == len(api.requests) == 7
+    # 1 proposal (verified: sampling stops) + 1 prediction of the intent (before the
+    # judges; they do not lean "intended", so one is enough) + 3 judges.
+    assert [r.tool for r in api.requests].count("predict_result") == 1
+    assert spent.llm_calls == len(api.requests) == 5
     assert spent.llm_tokens > 0 and spent.cost_usd > 0
 
 
