@@ -20,7 +20,6 @@ from bot.app.worker.nightly import due_scans, run_nightly_scan
 from bot.app.worker.tasks import (
     LEASE_SECONDS,
     CheckOutcome,
-    ImageFor,
     Requeue,
     command_from_payload,
     give_up,
@@ -28,7 +27,7 @@ from bot.app.worker.tasks import (
     run_reply,
     run_sync_installation,
 )
-from bot.engine.repo_image import docker_image_for
+from bot.engine.repo_image import with_environments
 from bot.errors import DeepcheckError
 from bot.llm.client import LLMSession
 from rules.ruleset import RuleSet
@@ -65,14 +64,13 @@ class AppHandlers:
         self.requeue = requeue
 
     def check_pr(self, cmd: CheckPR, owner: str) -> CheckOutcome:
-        image_for: ImageFor | None = None
-        if self.runner.name == "docker":
-            image_for = docker_image_for
+        # the repository's declared dependencies: a layer (Docker) or a virtualenv (process)
+        runner, image_for = with_environments(self.runner)
         llm = self.llm_for(cmd.repo.installation_id) if self.llm_for is not None else None
         try:
             return run_check_pr(
                 cmd, host=self.host_for(cmd.repo.installation_id), store=self.store,
-                runner=self.runner, rules=self.rules, settings=self.settings,
+                runner=runner, rules=self.rules, settings=self.settings,
                 owner=worker_id(owner), lease_seconds=self.lease_seconds,
                 generators=self.generators, image_for=image_for, llm=llm,
                 requeue=self.requeue,
