@@ -239,3 +239,31 @@ def test_aliases_imported_under_type_checking_are_resolved() -> None:
     kinds = {a["name"]: a["strategy"] for a in args}
     assert kinds["parse_float"] == {"type": "callable"}
     assert "integers" in str(kinds["pos"])
+
+
+def test_an_instance_of_the_methods_own_class_and_the_receiver_draw_from_a_shared_pool() -> None:
+    from bot.engine.inputs.peers import pool_instances, pooled_args, takes_peer
+    from bot.engine.inputs.strategies import args_for
+
+    changed, _ = changed_functions(
+        OPERATORS.replace("self.n // other.n", "self.n / other.n"),
+        OPERATORS,
+        FileChange("size.py", "size.py", "modified"),
+    )
+    [floordiv] = [f for f in changed if f.function == "Size.__floordiv__"]
+    classes = ClassResolver("size.py", "size", {"size.py": OPERATORS}, load_rules())
+    args, _ = args_for(floordiv, rules=load_rules(), module_source=OPERATORS, classes=classes)
+    assert takes_peer(args, "Size")
+    peer = args[0]["strategy"]["options"][0]
+    [n] = peer["args"]
+    assert n["strategy"]["options"][0] == {"type": "sampled_from", "values": [0, 1, 2]}
+    # pooling leaves other classes and argument kinds without a pool alone
+    other = {
+        "type": "instance",
+        "class": "Other",
+        "args": [{"name": "x", "strategy": {"type": "none"}}],
+    }
+    assert pool_instances(other, "Size") == (other, False)
+    assert pooled_args([{"name": "x", "strategy": {"type": "none"}}]) == [
+        {"name": "x", "strategy": {"type": "none"}}
+    ]

@@ -31,6 +31,7 @@ from typing import Any, Protocol
 
 from bot.engine.change.functions import function_params
 from bot.engine.inputs.hints import Aliases, Hint, NoStrategy, fits, parse_hint, type_aliases
+from bot.engine.inputs.peers import pool_instances
 from bot.engine.invariants import callable_params
 from bot.engine.source.fragments import Fragments
 from bot.engine.source.imports import ImportMap
@@ -570,6 +571,8 @@ def args_for(
         peer = _peer_instance(fn, param, classes)
         if peer is not None:  # ``MiB(1.5) // KiB(1000)``: the other operand is one of ours
             spec = {"type": "one_of", "options": [peer, spec]}
+        if fn.is_method and fn.class_name:  # an instance like self: nearly equal often
+            spec, _ = pool_instances(spec, fn.class_name.rsplit(".", 1)[-1])
         if fragments and _draws_text(spec):
             # The characters and patterns the code looks for (bot/engine/source/fragments.py).
             spec = _with_fragments(spec, fragments)
