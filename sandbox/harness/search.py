@@ -13,7 +13,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from hypothesis import HealthCheck, example, given, seed, settings
 from hypothesis.errors import Flaky
@@ -27,6 +27,13 @@ from .invariants import Invariant, evaluate
 
 class _Found(Exception):
     """Raised in the test body: this example shows what we are looking for."""
+
+
+def _found() -> NoReturn:
+    """Every ``_Found`` is raised here: Hypothesis tells failures apart by where they were
+    raised, so a witness re-failed past the deadline must come from the same line as when it
+    was first found (else its replay is "inconsistent" and a real difference reads as flaky)."""
+    raise _Found
 
 
 @dataclass
@@ -159,7 +166,7 @@ class Searcher:
             late = run.past_deadline(args)
             if late is not None:
                 if late:
-                    raise _Found
+                    _found()
                 return
             got = self.call_sides(args, ("base", "head"))
             run.examples += 1
@@ -168,7 +175,7 @@ class Searcher:
                 run.last_raised = got["head"]
             if not equivalent(got["base"], got["head"]):
                 run.found.append(Witness(args, got["base"], got["head"]))
-                raise _Found
+                _found()
 
         status, detail = "equal", ""
         try:
@@ -186,6 +193,16 @@ class Searcher:
             )
         if run.out_of_time:
             out["detail"] = (detail + " (search stopped at its time budget)").strip()
+        if status == "flaky" and run.out_of_time and run.found:
+            # The time budget ran out while Hypothesis replayed its shrunk failure (later calls
+            # are skipped, so the replay looks inconsistent): that is not flakiness. The
+            # smallest witness found that re-runs the same on both sides still counts.
+            for witness in reversed(run.found[-3:]):
+                if self._reproduces(witness):
+                    run.found.append(witness)
+                    status = out["status"] = "different"
+                    out["detail"] = "(search stopped at its time budget while shrinking)"
+                    return {**out, "witness": witness.to_json(self.spec)}
         if status != "equal" and run.found:
             witness = run.found[-1]
             if status == "different" and not self._reproduces(witness):
@@ -222,7 +239,7 @@ class Searcher:
             late = run.past_deadline(args)
             if late is not None:
                 if late:
-                    raise _Found
+                    _found()
                 return
             got, held = verdicts(args)
             run.examples += 1
@@ -234,7 +251,7 @@ class Searcher:
                     both.append(witness)
                     return
                 run.found.append(witness)
-                raise _Found
+                _found()
             if held.get("base") is False:
                 base_only.append(witness)
 
