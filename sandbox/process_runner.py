@@ -204,6 +204,11 @@ class ProcessRunner:
         # on top of the private /tmp.
         for keep in _interpreter_dirs(self._python):
             if keep == "/tmp" or keep.startswith("/tmp/"):
+                # its parents passable by every uid (bwrap would copy the host's modes, and a
+                # pytest or mktemp directory is 0700): a dependency venv under /tmp stays usable
+                parts = keep.strip("/").split("/")
+                for n in range(2, len(parts)):
+                    cmd += ["--perms", "0755", "--dir", "/" + "/".join(parts[:n])]
                 cmd += ["--ro-bind", keep, keep]
         cmd += ["--ro-bind", str(tmp / "harness"), "/harness"]
         cmd += ["--ro-bind", str(tmp / "job"), "/job"]

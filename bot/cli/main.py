@@ -169,7 +169,7 @@ def _execute(
             from bot.engine.repo_image import with_environments
 
             # the repository's declared dependencies: a cached layer / virtualenv
-            runner, image_for = with_environments(runner)
+            runner, image_for = with_environments(runner, progress)
             from bot.llm.client import DailyQuota, from_env
             from bot.llm.plugins import engine_parts
 

@@ -19,6 +19,7 @@ from typing import Protocol, runtime_checkable
 
 from bot.engine.environment.provision import (
     docker_environment,
+    environments,
     process_environment,
     provide,
 )
@@ -91,27 +92,32 @@ class EnvironmentImages:
     """``image_for`` of a backend (``docker`` | ``process``), keeping the notes of the last
     environment it provided (installed packages, built or reused, what was left out)."""
 
-    def __init__(self, backend: str) -> None:
+    def __init__(self, backend: str, progress: Callable[[str], None] | None = None) -> None:
         self.backend = backend
         self.notes: list[str] = []
+        self.progress = progress
 
     def __call__(self, config: RepoConfig, tree: Path) -> str | None:
         self.notes = []
         if self.backend == "docker" and config.sandbox.install:
             return _install_step(config, tree)
         base = config.sandbox.image or default_image() if self.backend == "docker" else None
-        provided = provide(config, tree, backend=self.backend, base_image=base)
+        envs = environments(self.progress) if self.progress is not None else None
+        provided = provide(config, tree, backend=self.backend, base_image=base, envs=envs)
         if provided is None:
             return config.sandbox.image if self.backend == "docker" else None
         self.notes = list(provided.notes)
         return provided.location
 
 
-def with_environments(runner: Runner) -> tuple[Runner, ImageFor | None]:
+def with_environments(
+    runner: Runner, progress: Callable[[str], None] | None = None
+) -> tuple[Runner, ImageFor | None]:
     """The runner and the ``image_for`` hook that give checks the repository's dependencies
-    (Docker: a layer per repository; process: a virtualenv per repository)."""
+    (Docker: a layer per repository; process: a virtualenv per repository); ``progress``
+    hears "resolving ..." / "building ..." while an environment is made."""
     if runner.name == "docker":
-        return runner, EnvironmentImages("docker")
+        return runner, EnvironmentImages("docker", progress)
     if isinstance(runner, ProcessRunner):
-        return EnvironmentRunner(runner), EnvironmentImages("process")
+        return EnvironmentRunner(runner), EnvironmentImages("process", progress)
     return runner, None

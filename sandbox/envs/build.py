@@ -256,7 +256,7 @@ class Environments:
                 assert engine is not None
                 location = build_layer(
                     engine, key=key, base_image=base, wheels=paths, context=scratch / "ctx",
-                    log=self.log,
+                    log=_quiet,  # docker build's own lines: not for the user's progress
                 )  # fmt: skip
                 size = sum(p.stat().st_size for p in paths)
         finally:
