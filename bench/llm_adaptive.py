@@ -8,8 +8,9 @@ proposed test runs in the real process sandbox. Both modes see the same scripted
 
 - fixed-N: every function gets the tier's cap of proposal samples, every verified behavior
   change the cap of judge samples;
-- adaptive: 2 samples first, more only on disagreement or for a risky function where nothing
-  was found; judges stop when unanimous.
+- adaptive: the generator's policy (one sample first, a verified witness stops, the next
+  untried angle for a function without evidence; see bot/llm/propose.py); judges stop when
+  unanimous. (``bench/llm_cost.py`` is the fuller measurement: tokens, cache, dollars.)
 
 The corpus has a clear boundary bug, a split case (only some angles find a lost cent), a
 refactor without behavior change, an intended change the PR announces, and a test that needs a
@@ -53,6 +54,7 @@ from tests.fakes.anthropic_api import (  # noqa: E402
     FakeAnthropicAPI,
     ScriptedModel,
     checks_reply,
+    prediction_reply,
     verdict_reply,
 )
 from tests.fakes.gitrepos import make_repo  # noqa: E402
@@ -219,6 +221,8 @@ def corpus() -> list[Case]:
             {
                 "proposals": {"greeting": [checks_reply(c("greeting", "wording", greet_good))]},
                 "verdicts": {"greeting": [verdict_reply("intended", "the PR says so")]},
+                # Read from the PR's text before the results: "Hi, <name>" for greeting('Ann').
+                "predictions": {"greeting": [prediction_reply("'Hi, Ann'", True)]},
             },
         ),
         Case(

@@ -419,3 +419,31 @@ def test_a_spent_latency_budget_returns_what_was_found(fees: Change) -> None:
         evidence = gen.explore(fees.analysis.analysed, fees.ctx, fees.run, PRContext())
     assert evidence == [] and api.requests == []
     assert any("latency budget spent" in n for n in gen.notes)
+
+
+def test_verified_tests_showing_one_behaviour_are_one_finding_with_its_support(
+    fees: Change,
+) -> None:
+    """Three samples, three different tests and claims (one calls by keyword), one behaviour:
+    the tracer saw the same call return 0 on base and 1000 on head in each. One evidence, its
+    support the three independent samples."""
+    variant = (
+        "late_fee_cents",
+        "no fee on the fifth day",
+        "from fees import late_fee_cents\n\n\ndef test_fifth_day_free():\n"
+        "    assert not late_fee_cents(5)\n",
+    )
+    other = (
+        "late_fee_cents",
+        "day five by keyword",
+        "from fees import late_fee_cents\n\n\ndef test_kw():\n"
+        "    assert late_fee_cents(days_late=5) + late_fee_cents(4) == 0\n",
+    )
+    model = ScriptedModel(
+        {"late_fee_cents": [checks_reply(GOOD), checks_reply(variant), checks_reply(other)]}
+    )
+    budgets = {"quick": LLMBudget(3, 3, 3, 1, 3, 3, 2, 3)}
+    [ev], _session, _api, _gen = explore(fees, model, adaptive=False, budgets=budgets)
+    assert ev.status == "difference" and ev.witness is not None
+    assert ev.witness["call"] == "late_fee_cents(days_late=5)"
+    assert (ev.witness["support"], ev.witness["behaviours"]) == (3, 1)
