@@ -7,6 +7,10 @@ With ``bwrap`` (detected with ``shutil.which`` and probed once): a read-only vie
 root, fresh /dev, /proc and a size-capped tmpfs on /tmp, no network, own pid/ipc/uts
 namespaces, all capabilities dropped, killed with its parent; base and head read-only at
 ``/src/base`` and ``/src/head``, the job read-only at ``/job``, the harness at ``/harness``.
+Run as root, bubblewrap also keeps base and head apart as in Docker (docs/security.md, "Base
+and head apart"): the supervisor keeps CAP_SETUID/SETGID/KILL, each side has a tmpfs of its
+own and runs as its uid (10001, 10002), and a top-level directory other uids cannot pass
+(``/root``) is shown only for the interpreter. Otherwise every side runs as this user.
 Without it: a plain subprocess; the code under test can read the host filesystem and reach
 the network, and ``isolation`` says so.
 
@@ -27,6 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from sandbox.docker_policy import SIDE_DIRS, SIDE_USERS, tree_problem
 from sandbox.jobdir import HARNESS_MODULE, HARNESS_SOURCE, JobError, parse_answer, write_job
 from sandbox.results import RunResult
 from sandbox.spec import SandboxSpec
@@ -55,7 +60,8 @@ os.execv(sys.executable, [sys.executable, "-P", "-m", sys.argv[4], sys.argv[5]])
 
 _BWRAP_ISOLATION = (
     "bubblewrap: read-only host filesystem, private /tmp, no network, own pid namespace, "
-    "capabilities dropped, rlimits; weaker than Docker (same kernel, same uid, no memory cgroup)"
+    "capabilities dropped, rlimits; weaker than Docker (same kernel, no memory cgroup; base "
+    "and head as two uids only when run as root, else as this user)"
 )
 _PLAIN_ISOLATION = (
     "plain subprocess with rlimits: NOT isolated - the code under test can read the host "
@@ -156,6 +162,8 @@ class ProcessRunner:
                 ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
             )
             bwrap = self.uses_bwrap
+            # Root on the host and bubblewrap: base and head as two uids, as in Docker.
+            two_uids = bwrap and os.geteuid() == 0
             trees: dict[str, str | None] = {}
             for side in ("base", "head"):
                 tree = workspace.tree(side)
@@ -164,7 +172,16 @@ class ProcessRunner:
                 else:
                     trees[side] = f"/src/{side}" if bwrap else str(tree.resolve())
             try:
-                write_job(tmp / "job", workspace, spec, trees)
+                if two_uids:  # the sides' uids read the checkouts
+                    for tree_path in (workspace.base, workspace.head):
+                        problem = tree_problem(tree_path) if tree_path else None
+                        if problem:
+                            raise JobError(problem)
+                write_job(
+                    tmp / "job", workspace, spec, trees,
+                    users=SIDE_USERS if two_uids else None,
+                    side_dirs=SIDE_DIRS if two_uids else None,
+                )  # fmt: skip
             except (JobError, OSError) as exc:
                 return RunResult(
                     backend=self.name,
@@ -172,7 +189,7 @@ class ProcessRunner:
                     duration_s=time.monotonic() - started,
                 )
             if bwrap:
-                cmd = self._bwrap_command(workspace, spec, tmp)
+                cmd = self._bwrap_command(workspace, spec, tmp, two_uids=two_uids)
                 env = _base_env("/harness")
                 cwd = "/"
             else:
@@ -183,10 +200,13 @@ class ProcessRunner:
                 cwd = str(tmp / "work")
             return self._execute(cmd, env, cwd, spec, started)
 
-    def _bwrap_command(self, workspace: Workspace, spec: SandboxSpec, tmp: Path) -> list[str]:
+    def _bwrap_command(
+        self, workspace: Workspace, spec: SandboxSpec, tmp: Path, *, two_uids: bool = False
+    ) -> list[str]:
         assert self._bwrap_path is not None
         limits = spec.limits
         cmd = [self._bwrap_path]
+        hidden: list[str] = []  # closed to other uids (/root): left out, see below
         # The host's top-level directories, read-only (not "/" itself: /src, /job and
         # /harness must be creatable as mount points).
         for entry in sorted(os.listdir("/")):
@@ -196,6 +216,9 @@ class ProcessRunner:
             if os.path.islink(host):
                 cmd += ["--symlink", os.readlink(host), host]
             elif os.path.isdir(host):
+                if two_uids and not os.stat(host).st_mode & 0o001:
+                    hidden.append(host)
+                    continue
                 cmd += ["--ro-bind", host, host]
         cmd += ["--dev", "/dev", "--proc", "/proc"]
         cmd += ["--tmpfs", "/run"]
@@ -210,8 +233,19 @@ class ProcessRunner:
                 for n in range(2, len(parts)):
                     cmd += ["--perms", "0755", "--dir", "/" + "/".join(parts[:n])]
                 cmd += ["--ro-bind", keep, keep]
+            elif any(keep.startswith(d + "/") for d in hidden):
+                # only the interpreter, under directories every uid may pass through
+                parts = keep.strip("/").split("/")
+                for n in range(1, len(parts)):
+                    cmd += ["--perms", "0755", "--dir", "/" + "/".join(parts[:n])]
+                cmd += ["--ro-bind", keep, keep]
+        if two_uids:  # one tmpfs per side; the supervisor gives each side a 0700 dir in it
+            for side_dir in SIDE_DIRS.values():
+                cmd += ["--perms", "1777", "--size", str(limits.tmpfs_mb * 1024 * 1024)]
+                cmd += ["--tmpfs", side_dir]
         cmd += ["--ro-bind", str(tmp / "harness"), "/harness"]
         cmd += ["--ro-bind", str(tmp / "job"), "/job"]
+        cmd += ["--perms", "0755", "--dir", "/src"]  # bwrap would make it 0700
         for side in ("base", "head"):
             tree = workspace.tree(side)
             if tree is not None:
@@ -221,6 +255,8 @@ class ProcessRunner:
         # --as-pid-1: the (non-dumpable) supervisor is PID 1, so no dumpable bwrap init shares
         # its answer pipe through /proc/1/fd.
         cmd += ["--as-pid-1", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+        if two_uids:  # the supervisor drops each side to its uid and kills it at its timeout
+            cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL"]
         return cmd + self._rlimit_command(spec, "/job/manifest.json")
 
     def _rlimit_command(self, spec: SandboxSpec, manifest: str) -> list[str]:

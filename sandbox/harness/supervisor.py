@@ -129,6 +129,9 @@ class Job:
                 return f"the {side} side needs uid {self.users[side][0]} but we are not root"
             try:
                 st = os.stat(path)
+                if st.st_uid == 0 and st.st_mode & 0o1777 == 0o1777:
+                    path = self.side_dirs[side] = _claim(path, self.users[side])
+                    st = os.stat(path)
             except OSError as exc:
                 return f"the {side} side's directory {path}: {exc.strerror}"
             if st.st_uid != self.users[side][0] or st.st_mode & 0o077:
@@ -208,6 +211,27 @@ class Job:
         with self._lock:
             if self.ready_s is None:
                 self.ready_s = round(time.monotonic() - self._started, 3)
+
+
+def _claim(shared: str, identity: tuple[int, int]) -> str:
+    """A side's own 0700 directory in a fresh world-writable tmpfs (bubblewrap cannot mount one
+    owned by another uid): made by a child that became that uid, before any PR code runs (we
+    are single-threaded here); then the tmpfs root is closed to everyone but us."""
+    own = os.path.join(shared, "own")
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            hardening.become(identity)
+            os.mkdir(own, 0o700)
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    os.chmod(shared, 0o711)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise PermissionError(1, f"cannot make {own} as uid {identity[0]}")
+    return own
 
 
 def _failed_unit(cand: CandidateJob, detail: str) -> dict[str, Any]:
