@@ -184,7 +184,10 @@ def test_tuples_optional_and_unions(rules: RuleSet) -> None:
     assert [o["type"] for o in spec(rules, "x", "int | str")["options"]] == ["integers", "text"]
     assert spec(rules, "x", "Literal['a', 'b']") == {"type": "sampled_from", "values": ["a", "b"]}
     assert spec(rules, "x", "Annotated[int, 'meta']")["type"] == "integers"
-    assert spec(rules, "x", "Any")["type"] == "one_of"
+    anything = spec(rules, "x", "Any")
+    assert anything["type"] == "one_of"
+    # Any means anything: bools (an int subclass), None, text and floats are drawn too
+    assert {"booleans", "none", "text", "floats"} <= {o["type"] for o in anything["options"]}
 
 
 @pytest.mark.parametrize(

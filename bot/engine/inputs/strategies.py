@@ -205,8 +205,8 @@ def _spec(
         return dict(made)
     if kind == "scalar":
         return _leaf(hint[1], role, literals, constants)
-    if kind == "any":
-        return _unknown(role, literals, constants)
+    if kind == "any":  # ``Any``/``object``: anything, bools and None included
+        return {"type": "one_of", "options": [_unknown(role, literals, constants), *_ANYTHING]}
     if kind == "callable":
         return dict(CALLABLE)
     if kind == "literal":
@@ -483,6 +483,13 @@ def explain_strategy(
     return _bounded(_unknown(role, values, constants), family, usage)
 
 
+# What an ``Any`` parameter is also drawn from (``is_timestamp(True)``: a bool is an int).
+_ANYTHING: tuple[Spec, ...] = (
+    {"type": "booleans"},
+    {"type": "none"},
+    {"type": "text", "min_size": 0, "max_size": 8},
+    {"type": "floats", "min": -1e6, "max": 1e6, "allow_nan": False, "allow_infinity": False},
+)
 CALLABLE: Spec = {"type": "callable"}  # deterministic builtins: len, min, str... (the codec's)
 _CALLABLE_NAME = re.compile(
     r"(func|fn|factory|callback|hook|sizeof|timer|choice|predicate|converter)$|^(parse|on)_"
