@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     analysis_memory_bytes: int = Field(default=2 << 30, ge=64 << 20)
     analysis_cpu_s: int = Field(default=1800, gt=0)
     analysis_timeout_s: float = Field(default=3600.0, gt=0)
+    # Building a repository's sdists runs its build code on this host (pip runs setup.py even
+    # to read metadata): off in the App whatever .deepcheck.yml says, unless the operator
+    # trusts every installed repository (docs/configuration.md, Dependencies).
+    env_sdists: bool = False
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

@@ -24,7 +24,7 @@ from bot.engine.environment.provision import (
     provide,
 )
 from bot.engine.repo_config import RepoConfig
-from bot.errors import InfrastructureError
+from bot.errors import DependencyUnavailable, InfrastructureError
 from bot.git import read_tree_file
 from sandbox.envs.process import EnvironmentRunner
 from sandbox.images import default_image
@@ -92,32 +92,68 @@ class EnvironmentImages:
     """``image_for`` of a backend (``docker`` | ``process``), keeping the notes of the last
     environment it provided (installed packages, built or reused, what was left out)."""
 
-    def __init__(self, backend: str, progress: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        backend: str,
+        progress: Callable[[str], None] | None = None,
+        *,
+        base_image: str | None = None,
+        host_sdists: bool = True,
+    ) -> None:
         self.backend = backend
         self.notes: list[str] = []
         self.progress = progress
+        self.base_image = base_image  # the runner's image (the App's DEEPCHECK_SANDBOX_IMAGE)
+        self.host_sdists = host_sdists  # False (the App): a repository's sdists are not built
 
     def __call__(self, config: RepoConfig, tree: Path) -> str | None:
         self.notes = []
         if self.backend == "docker" and config.sandbox.install:
             return _install_step(config, tree)
-        base = config.sandbox.image or default_image() if self.backend == "docker" else None
+        refused = bool(config.sandbox.sdists) and not self.host_sdists
+        if refused:
+            sandbox = config.sandbox.model_copy(update={"sdists": False})
+            config = config.model_copy(update={"sandbox": sandbox})
+
+        def base() -> str:  # only when there is something to install: it may build a recipe
+            return config.sandbox.image or self.base_image or default_image()
+
         envs = environments(self.progress) if self.progress is not None else None
-        provided = provide(config, tree, backend=self.backend, base_image=base, envs=envs)
+        try:
+            provided = provide(config, tree, backend=self.backend, base_image=base, envs=envs)
+        except DependencyUnavailable as exc:
+            if refused:
+                raise DependencyUnavailable(f"{exc}; {_NO_SDISTS}") from None
+            raise
         if provided is None:
             return config.sandbox.image if self.backend == "docker" else None
-        self.notes = list(provided.notes)
+        self.notes = [*([f"sandbox.sdists ignored: {_NO_SDISTS}"] if refused else []),
+                      *provided.notes]  # fmt: skip
         return provided.location
 
 
+_NO_SDISTS = (
+    "this deployment builds no sdists on its host (they run the package's build code); "
+    "the operator can allow it with DEEPCHECK_ENV_SDISTS=1"
+)
+
+
 def with_environments(
-    runner: Runner, progress: Callable[[str], None] | None = None
+    runner: Runner,
+    progress: Callable[[str], None] | None = None,
+    *,
+    base_image: str | None = None,
+    host_sdists: bool = True,
 ) -> tuple[Runner, ImageFor | None]:
     """The runner and the ``image_for`` hook that give checks the repository's dependencies
     (Docker: a layer per repository; process: a virtualenv per repository); ``progress``
     hears "resolving ..." / "building ..." while an environment is made."""
     if runner.name == "docker":
-        return runner, EnvironmentImages("docker", progress)
+        return runner, EnvironmentImages(
+            "docker", progress, base_image=base_image, host_sdists=host_sdists
+        )
     if isinstance(runner, ProcessRunner):
-        return EnvironmentRunner(runner), EnvironmentImages("process", progress)
+        return EnvironmentRunner(runner), EnvironmentImages(
+            "process", progress, host_sdists=host_sdists
+        )
     return runner, None

@@ -147,3 +147,30 @@ def test_an_sdist_only_dependency_says_how_to_opt_in(
     assert (
         "allow sdists for this repository in .deepcheck.yml (sandbox.sdists: [sourceonly])" in last
     )
+
+
+def test_the_app_never_builds_a_repositorys_sdists_on_its_host(
+    tmp_path: Path, index: SimpleIndex, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sandbox.sdists`` is the repository's choice, but building an sdist runs its build code
+    on the host: the App (``host_sdists=False``, DEEPCHECK_ENV_SDISTS unset) ignores it, says so,
+    and names the operator's setting."""
+    from bot.engine.repo_config import RepoConfig, SandboxConfig
+    from bot.engine.repo_image import with_environments
+    from bot.errors import DependencyUnavailable
+    from sandbox.process_runner import ProcessRunner
+
+    monkeypatch.setenv("DEEPCHECK_CACHE_DIR", str(cache))
+    monkeypatch.setenv("PIP_INDEX_URL", index.url)
+    tree = tmp_path / "tree"
+    (tree / "src" / "demo").mkdir(parents=True)
+    (tree / "pyproject.toml").write_text(PYPROJECT.replace('"slugkit>=1"', '"sourceonly"'))
+    (tree / "src" / "demo" / "__init__.py").write_text("")
+    config = RepoConfig(sandbox=SandboxConfig(sdists=True))
+    _runner, image_for = with_environments(ProcessRunner(), host_sdists=False)
+    assert image_for is not None
+    with pytest.raises(DependencyUnavailable) as caught:
+        image_for(config, tree)
+    message = str(caught.value)
+    assert "'sourceonly' has no wheel" in message
+    assert "DEEPCHECK_ENV_SDISTS=1" in message and "builds no sdists on its host" in message

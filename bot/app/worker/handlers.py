@@ -65,7 +65,11 @@ class AppHandlers:
 
     def check_pr(self, cmd: CheckPR, owner: str) -> CheckOutcome:
         # the repository's declared dependencies: a layer (Docker) or a virtualenv (process)
-        runner, image_for = with_environments(self.runner)
+        runner, image_for = with_environments(
+            self.runner,
+            base_image=self.settings.sandbox_image or None,
+            host_sdists=self.settings.env_sdists,
+        )
         llm = self.llm_for(cmd.repo.installation_id) if self.llm_for is not None else None
         try:
             return run_check_pr(

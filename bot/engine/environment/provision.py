@@ -102,7 +102,7 @@ def provide(
     tree: Path,
     *,
     backend: str,
-    base_image: str | None = None,
+    base_image: str | Callable[[], str] | None = None,
     engine: ImageEngine | None = None,
     envs: Environments | None = None,
 ) -> Provided | None:
@@ -116,6 +116,8 @@ def provide(
     if backend == "process":
         return _provided(request, lambda: chosen.venv(request))
     assert base_image is not None, "a Docker layer needs its base image"
+    if callable(base_image):
+        base_image = base_image()
     if engine is not None:
         layer_engine = engine
         return _provided(
