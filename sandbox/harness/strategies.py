@@ -67,10 +67,20 @@ def _dates(s: dict[str, Any]) -> st.SearchStrategy[Any]:
     )
 
 
+# A fixed UTC offset, whole minutes: what ``+02:00`` in a timestamp makes.
+_OFFSETS = st.builds(
+    lambda minutes: dt.timezone(dt.timedelta(minutes=minutes)), st.integers(-1439, 1439)
+)
+
+
 def _datetimes(s: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """Naive datetimes, and (unless ``"naive": true``) aware ones with UTC or a fixed offset:
+    code that converts to timestamps or between zones changes behaviour only on those."""
+    zones = st.none() if s.get("naive") else st.one_of(st.none(), st.just(dt.UTC), _OFFSETS)
     return st.datetimes(
         min_value=_opt(s, "min", dt.datetime.fromisoformat) or dt.datetime.min,
         max_value=_opt(s, "max", dt.datetime.fromisoformat) or dt.datetime.max,
+        timezones=zones,
     )
 
 

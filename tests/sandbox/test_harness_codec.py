@@ -242,3 +242,17 @@ def test_a_callable_strategy_draws_the_allowed_builtins() -> None:
     assert drawn <= set(CALLABLES) and len(drawn) > 5
     with pytest.raises(SpecError):
         build({"type": "callable", "names": ["open"]})
+
+
+def test_datetimes_are_naive_and_aware_unless_told_naive() -> None:
+    from hypothesis import find
+    from hypothesis.errors import NoSuchExample
+
+    from sandbox.harness.strategies import build
+
+    spec = {"type": "datetimes", "min": "2000-01-01T00:00:00", "max": "2100-01-01T00:00:00"}
+    assert find(build(spec), lambda d: d.tzinfo is None).tzinfo is None
+    aware = find(build(spec), lambda d: d.utcoffset() not in (None, dt.timedelta(0)))
+    assert aware.utcoffset() is not None  # a fixed offset such as +02:00
+    with pytest.raises(NoSuchExample):
+        find(build({**spec, "naive": True}), lambda d: d.tzinfo is not None)
