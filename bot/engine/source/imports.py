@@ -74,9 +74,7 @@ class ImportMap:
         if self._names is None:
             self._names = self._read()
         return {
-            original
-            for module, original in self._names.values()
-            if self.index.get(module) == path
+            original for module, original in self._names.values() if self.index.get(module) == path
         }
 
     def _read(self) -> dict[str, tuple[str, str]]:
