@@ -16,6 +16,8 @@ carries ``"receiver": {"pos": [...], "kw": {...}}``, the server constructs the c
 side's module) with them and calls the method on the new instance. A constructor that raises
 is the call's outcome, like the method raising. With ``"receiver_subclasses"`` in the config, a
 request's receiver may name one of those subclasses under ``"class"``: that class is built.
+With ``"receiver_factories"``, it may name one of those classmethods under ``"factory"``: the
+instance is made by it (``URL.from_text(...)``) instead of the constructor.
 
 Its fd 1 and 2 are a capped log pipe the driver drains, so prints cannot corrupt the protocol;
 requests and responses travel on dedicated pipes. This process runs PR code: the driver treats
@@ -248,6 +250,7 @@ def main(argv: list[str]) -> int:
     _send(resp_fd, {"ready": True})
     watch = _Watch(config.get("watch"))
     kin = _Subclasses(fn, str(config["module"]), config.get("receiver_subclasses"))
+    factories = {str(n) for n in config.get("receiver_factories") or () if str(n).isidentifier()}
     while (req := requests.read()) is not None:
         pos, kw = _arguments(req)
         made = _arguments(req.get("receiver")) if receiver is not None else None
@@ -257,8 +260,12 @@ def main(argv: list[str]) -> int:
             try:
                 if made is not None:  # fn is the class: construct it, then call the method
                     own_pos, own_kw = constructed(made[0]), constructed(made[1])
-                    cls = kin.get((req.get("receiver") or {}).get("class"))
-                    result: Any = getattr(cls(*own_pos, **own_kw), method)(*pos, **kw)
+                    doc = req.get("receiver") or {}
+                    cls = kin.get(doc.get("class"))
+                    make = cls
+                    if doc.get("factory") in factories:  # URL.from_text('http://...')
+                        make = getattr(cls, str(doc["factory"]))
+                    result: Any = getattr(make(*own_pos, **own_kw), method)(*pos, **kw)
                 else:
                     result = fn(*pos, **kw)
                 result = drained(result)

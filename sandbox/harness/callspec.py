@@ -37,6 +37,7 @@ class Arg:
 
 RECEIVER = "$receiver"
 CLASS = "$class"  # in the receiver's values: which of its subclasses was drawn
+FACTORY = "$factory"  # in the receiver's values: the alternative constructor used, if any
 
 
 def _args(docs: Any) -> tuple[Arg, ...]:
@@ -92,10 +93,39 @@ class Receiver:
     # Subclasses (same module, same constructor, the method inherited unchanged) the receiver's
     # class is drawn among, under CLASS in the drawn values: an abstract base is then reached.
     subclasses: tuple[str, ...] = ()
+    # Alternative constructors (``from_text``...): (classmethod name, its arguments); the one
+    # drawn is under FACTORY in the drawn values, absent when the constructor was used.
+    factories: tuple[tuple[str, tuple[Arg, ...]], ...] = ()
 
     def chosen(self, values: dict[str, Any]) -> str:
         name = values.get(CLASS)
         return name if isinstance(name, str) and name in self.subclasses else self.class_name
+
+    def made_by(self, values: dict[str, Any]) -> tuple[str | None, tuple[Arg, ...]]:
+        """(the factory the values were drawn for, or None: the constructor; its arguments)."""
+        name = values.get(FACTORY)
+        for factory, args in self.factories:
+            if factory == name:
+                return factory, args
+        return None, self.args
+
+    def strategy(self) -> st.SearchStrategy[dict[str, Any]]:
+        ways = [(None, self.args), *self.factories]
+        options = []
+        for name, args in ways:
+            own = {a.name: strategies.build(a.strategy) for a in args}
+            optional = {a.name for a in args if a.optional}
+            required = {k: v for k, v in own.items() if k not in optional}
+            if self.subclasses:
+                required[CLASS] = st.sampled_from((self.class_name, *self.subclasses))
+            if name is not None:
+                required[FACTORY] = st.just(name)
+            options.append(
+                st.fixed_dictionaries(
+                    required, optional={k: v for k, v in own.items() if k in optional}
+                )
+            )
+        return st.one_of(*options)
 
 
 @dataclass(frozen=True)
@@ -116,27 +146,25 @@ class CallSpec:
             receiver = None
             if doc is not None:
                 kin = tuple(str(n) for n in doc.get("subclasses") or ())
-                receiver = Receiver(str(doc["class"]), _args(doc.get("args", [])), kin)
+                made = tuple(
+                    (str(f["name"]), _args(f.get("args", []))) for f in doc.get("factories") or ()
+                )
+                receiver = Receiver(str(doc["class"]), _args(doc.get("args", [])), kin, made)
         except (KeyError, TypeError, AttributeError) as exc:
             raise strategies.SpecError(f"bad differential params: missing {exc}") from exc
         if receiver is not None:
             for name in (receiver.class_name, *receiver.subclasses):
                 if not all(p.isidentifier() for p in name.split(".")):
                     raise strategies.SpecError(f"receiver class {name!r} is not a name")
+            for name, _args_of in receiver.factories:
+                if not name.isidentifier():
+                    raise strategies.SpecError(f"receiver factory {name!r} is not a name")
         return cls(module, str(params.get("base_module") or module), qualname, args, receiver)
 
     def strategy(self) -> st.SearchStrategy[dict[str, Any]]:
         drawn = {a.name: strategies.build(a.strategy) for a in self.args}
         if self.receiver is not None:
-            own = {a.name: strategies.build(a.strategy) for a in self.receiver.args}
-            optional = {a.name for a in self.receiver.args if a.optional}
-            required = {k: v for k, v in own.items() if k not in optional}
-            if self.receiver.subclasses:
-                names = (self.receiver.class_name, *self.receiver.subclasses)
-                required[CLASS] = st.sampled_from(names)
-            drawn[RECEIVER] = st.fixed_dictionaries(
-                required, optional={k: v for k, v in own.items() if k in optional}
-            )
+            drawn[RECEIVER] = self.receiver.strategy()
         return st.fixed_dictionaries(drawn)
 
     def method_args(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -147,9 +175,12 @@ class CallSpec:
         out = _encoded_call(self.args, values)
         if self.receiver is not None:
             own = values.get(RECEIVER, {})
-            out["receiver"] = _encoded_call(self.receiver.args, own)
+            factory, args = self.receiver.made_by(own)
+            out["receiver"] = _encoded_call(args, own)
             if self.receiver.subclasses:
                 out["receiver"]["class"] = self.receiver.chosen(own)
+            if factory is not None:
+                out["receiver"]["factory"] = factory
         return out
 
     def call_text(self, values: dict[str, Any]) -> str:
@@ -157,9 +188,11 @@ class CallSpec:
         if self.receiver is None:
             return f"{self.qualname}({text})"
         own = values.get(RECEIVER, {})
-        made = _text(self.receiver.args, own)
+        factory, args = self.receiver.made_by(own)
+        made = _text(args, own)
         method = self.qualname.rsplit(".", 1)[-1]
-        return f"{self.receiver.chosen(own)}({made}).{method}({text})"
+        via = f".{factory}" if factory is not None else ""
+        return f"{self.receiver.chosen(own)}{via}({made}).{method}({text})"
 
     def explicit_examples(self, docs: Any) -> list[dict[str, Any]]:
         """``params.examples``: argument dicts (encoded values) tried before generated ones.
@@ -176,8 +209,9 @@ class CallSpec:
             values = {k: decode(v) for k, v in doc.items() if k != RECEIVER}
             if self.receiver is not None:
                 own = doc[RECEIVER]
-                wanted = {a.name for a in self.receiver.args} | {CLASS}
-                needed = {a.name for a in self.receiver.args if not a.optional}
+                _factory, args = self.receiver.made_by(own if isinstance(own, dict) else {})
+                wanted = {a.name for a in args} | {CLASS, FACTORY}
+                needed = {a.name for a in args if not a.optional}
                 if not isinstance(own, dict) or not needed <= set(own) <= wanted:
                     raise strategies.SpecError(
                         f"example receiver must give exactly {sorted(wanted)}: {own!r}"

@@ -42,6 +42,8 @@ def _start_clients(config: dict[str, Any], spec: CallSpec) -> dict[str, CallClie
             server_config["receiver"] = spec.receiver.class_name
             if spec.receiver.subclasses:
                 server_config["receiver_subclasses"] = list(spec.receiver.subclasses)
+            if spec.receiver.factories:
+                server_config["receiver_factories"] = [n for n, _a in spec.receiver.factories]
         watch = (params.get("watch") or {}).get(side)
         if watch:  # the changed lines whose execution this side records
             server_config["watch"] = watch

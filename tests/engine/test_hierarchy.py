@@ -267,3 +267,44 @@ def test_an_instance_of_the_methods_own_class_and_the_receiver_draw_from_a_share
     assert pooled_args([{"name": "x", "strategy": {"type": "none"}}]) == [
         {"name": "x", "strategy": {"type": "none"}}
     ]
+
+
+FACTORY = '''class Span:
+    """A range of ints.
+
+    >>> Span.parse("2-7").width()
+    5
+    """
+
+    def __init__(self, lo, hi):
+        self.lo, self.hi = lo, hi
+
+    @classmethod
+    def parse(cls, text):
+        lo, _, hi = text.partition("-")
+        return cls(int(lo), int(hi))
+
+    @classmethod
+    def _cached(cls, text):
+        return cls(0, 0)
+
+    @classmethod
+    def unit(cls):
+        return cls(0, 1)
+
+    def width(self):
+        return self.hi - self.lo
+'''
+
+
+def test_a_receiver_lists_the_class_factories_with_the_values_their_calls_pass() -> None:
+    base = FACTORY.replace("return self.hi - self.lo", "return self.lo - self.hi")
+    changed, _ = changed_functions(base, FACTORY, FileChange("span.py", "span.py", "modified"))
+    [width] = [f for f in changed if f.function == "Span.width"]
+    spec, why = receiver_spec(width, FACTORY, rules=load_rules(), sources={"span.py": FACTORY})
+    assert why is None and spec is not None
+    # parse (a from_/parse-style classmethod); not _cached (private), not unit (no arguments)
+    [parse] = spec["factories"]
+    assert parse["name"] == "parse"
+    [text] = parse["args"]
+    assert text["strategy"]["options"][0] == {"type": "sampled_from", "values": ["2-7"]}

@@ -143,6 +143,19 @@ class Foot(Unit):
 
 def total_cm(unit):
     return unit.amount * unit.factor
+
+
+class Span:
+    def __init__(self, lo, hi):
+        self.lo, self.hi = lo, hi
+
+    @classmethod
+    def parse(cls, text):
+        lo, _, hi = text.partition("-")
+        return cls(int(lo), int(hi))
+
+    def width(self):
+        return self.hi - self.lo
 """
 
 HEAD_CHANGES = {
@@ -156,6 +169,7 @@ HEAD_CHANGES = {
     ),
     "return self.amount * self.factor": "return self.amount * 100",
     "return unit.amount * unit.factor": "return unit.amount * 100",
+    "return self.hi - self.lo": "return self.hi - self.lo - (self.lo > 1)",
 }
 
 DEC = {"type": "decimals", "min": "0", "max": "1000", "places": 2}
@@ -295,6 +309,19 @@ SCENARIOS = [
                 "subclasses": ["Meter", "Foot"],
             }
         ),
+    ),
+    # an instance made by an alternative constructor (Span.parse('2-7')), not by __init__
+    _diff(
+        "method-factory",
+        "Span.width",
+        [],
+        receiver={
+            "class": "Span",
+            "args": _args(lo={"type": "integers", "min": 0, "max": 1}, hi=INTS),
+            "factories": [
+                {"name": "parse", "args": _args(text={"type": "sampled_from", "values": ["2-7"]})}
+            ],
+        },
     ),
     _diff("bad-spec", "double", _args(x={"type": "quaternions"})),
     # an argument of the code's own class, built by each side from its own module
@@ -472,6 +499,14 @@ def test_an_instance_argument_is_drawn_among_the_listed_subclasses(answer: RunRe
     assert data["status"] == "different", data
     assert "Foot(" in data["witness"]["call"]
     assert ["ledger.interest", "Foot"] in data["witness"]["imports"]
+
+
+def test_a_receiver_may_be_made_by_a_listed_factory(answer: RunResult) -> None:
+    data = _data(answer, "method-factory")
+    assert data["status"] == "different", data
+    # the constructor's lo is 0 or 1 (no difference there): only Span.parse('2-7') shows it
+    assert data["witness"]["call"] == "Span.parse(text='2-7').width()"
+    assert data["witness"]["receiver"]["$factory"] == "parse"
 
 
 def test_bad_strategy_spec_is_an_error(answer: RunResult) -> None:

@@ -36,6 +36,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from bot.engine.change.functions import function_params
+from bot.engine.inputs.factories import factories
 from bot.engine.inputs.hierarchy import OBJECT, constructor_owner, module_classes, subclasses
 from bot.engine.inputs.strategies import args_for
 from bot.engine.invariants import callable_params
@@ -245,6 +246,9 @@ def receiver_spec(
     if why_not:
         return None, f"cannot construct {cls.name}: " + "; ".join(why_not)
     spec: dict[str, Any] = {"class": cls.name, "args": args}
+    made = factories(fn, cls, sources or {}, rules, module_src, classes, constants)
+    if made:  # URL.from_text('http://a.com/b?q=1'): real instances come from these
+        spec["factories"] = made
     method = fn.function.rsplit(".", 1)[-1]
     kin = [
         n for n in subclasses(cls, in_module, method) if base_classes is None or n in base_classes
