@@ -121,3 +121,25 @@ def test_scans_are_due_once_a_day_after_the_configured_time(store: Store) -> Non
     assert due(datetime(2026, 11, 28, 3, 1, tzinfo=UTC)) == []  # the same hour's tick again
     assert due(datetime(2026, 11, 28, 23, 0, tzinfo=UTC)) == []  # once a day
     assert len(due(datetime(2026, 11, 29, 3, 30, tzinfo=UTC))) == 1
+
+
+def test_a_scan_that_exhausts_its_memory_kills_only_its_child(
+    origin: Path, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The nightly scan's analysis runs in the same memory-limited child as a pull request's
+    (bot/app/worker/isolation.py): over the limit, the scan fails with the reason and this
+    process goes on (the next scan works)."""
+    from bot.app.worker import isolation
+
+    rules = load_rules()
+    host = FakeHost()
+    host.files[(REPO, "main", ".deepcheck.yml")] = CONFIG
+    ref = RepoRef(installation_id=1, full_name=REPO, clone_url=f"file://{origin}")
+    settings = Settings(data_dir=tmp_path / "data", analysis_memory_bytes=512 << 20)
+    monkeypatch.setattr(isolation, "TEST_PRELUDE", "isolation_hooks:allocate")
+    with pytest.raises(isolation.AnalysisFailed, match=r"out of memory \(limit 512 MiB\)"):
+        run_nightly_scan(NightlyScan(ref), host=host, store=store, runner=FakeRunner(),
+                         rules=rules, settings=settings)  # fmt: skip
+    assert not host.issues
+    monkeypatch.setattr(isolation, "TEST_PRELUDE", None)
+    assert scan_once(origin, host, store, tmp_path, rules) is not None

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.app.worker.isolation import EXIT_OUT_OF_MEMORY, receive, send
 from bot.engine.pipeline import Deps, check
+from bot.engine.scan import scan
 from bot.llm.client import LLMSession, Prompt, Sample
 from bot.llm.plugins import engine_parts
 from bot.models import Report
@@ -106,6 +107,8 @@ def analyse(job: dict[str, Any], channel: Channel) -> Report:
         image_for=image_for, generators=parts.generators, judge=parts.judge, meter=parts.meter,
         limits=job["tree_limits"],
     )  # fmt: skip
+    if job.get("scan") is not None:  # the nightly scan of one tree
+        return scan(job["scan"], deps)
     return check(job["request"], deps)
 
 

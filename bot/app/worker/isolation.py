@@ -38,6 +38,7 @@ from typing import Any
 
 from bot.app.settings import Settings
 from bot.engine.pipeline import CheckRequest, Deps
+from bot.engine.scan import ScanRequest
 from bot.errors import DeepcheckError, InfrastructureError
 from bot.llm.client import LLMSession
 from bot.models import Report
@@ -170,6 +171,20 @@ def check_isolated(
     ``deps.generators``, ``judge`` and ``meter`` are rebuilt in the child from ``generators``
     (names; None: all) and ``llm`` (whose sampler and ledger stay here)."""
     limits = limits or AnalysisLimits()
+    return _isolated(_job(request, deps, llm, generators, limits), _targets(deps, llm), limits)
+
+
+def scan_isolated(
+    request: ScanRequest, deps: Deps, *, limits: AnalysisLimits | None = None
+) -> Report:
+    """``scan(request, deps)`` (the nightly scan) in the same kind of memory-limited child."""
+    limits = limits or AnalysisLimits()
+    job = _job(CheckRequest(request.repo, "", ""), deps, None, None, limits)
+    job["scan"] = request
+    return _isolated(job, _targets(deps, None), limits)
+
+
+def _isolated(job: dict[str, Any], targets: dict[str, Any], limits: AnalysisLimits) -> Report:
     started = time.monotonic()
     deadline = started + limits.timeout_s
     proc = subprocess.Popen(
@@ -182,9 +197,8 @@ def check_isolated(
     )
     assert proc.stdin is not None and proc.stdout is not None
     to_child, from_child = proc.stdin.fileno(), proc.stdout.fileno()
-    targets = _targets(deps, llm)
     try:
-        send(to_child, ("job", _job(request, deps, llm, generators, limits)))
+        send(to_child, ("job", job))
         while True:
             try:
                 msg = receive(from_child, deadline)

@@ -21,9 +21,10 @@ from bot.app.repo_cache import RepoCache
 from bot.app.settings import Settings
 from bot.app.store import NightlyItem, Store
 from bot.app.worker.branch_config import default_branch_config
+from bot.app.worker.isolation import limits_from, scan_isolated
 from bot.engine.pipeline import Deps
 from bot.engine.repo_config import RepoConfig
-from bot.engine.scan import ScanRequest, scan
+from bot.engine.scan import ScanRequest
 from bot.models import Finding, Report
 from bot.report.fences import clip, inline_code, neutralize_markers, truncate_markdown
 from bot.report.markdown import COMMENT_LIMIT, finding_marker
@@ -109,7 +110,10 @@ def run_nightly_scan(
         runner=runner, rules=rules, cache_dir=settings.data_dir / "cache",
         limits=settings.tree_limits,
     )  # fmt: skip
-    report = scan(ScanRequest(repo=path, paths=tuple(paths)), deps)
+    # in a memory-limited child, like a pull request's analysis (bot/app/worker/isolation.py)
+    report = scan_isolated(
+        ScanRequest(repo=path, paths=tuple(paths)), deps, limits=limits_from(settings)
+    )
     previous = store.nightly_issue(repo.full_name)
     items = merge_items(previous.items if previous else (), report)
     known = previous is not None and previous.issue_number is not None
