@@ -215,6 +215,7 @@ def test_callable_parameters_get_builtin_callables() -> None:
         "options": [{"type": "none"}, CALLABLE],
     }
     assert spec("choice", None, "random.choice") == CALLABLE
+    assert "callable" not in str(spec("angle", None, "math.pi"))  # a value, not a function
     assert "callable" not in str(spec("count", None, "None"))
     assert "callable" not in str(spec("key"))
 

@@ -494,7 +494,9 @@ CALLABLE: Spec = {"type": "callable"}  # deterministic builtins: len, min, str..
 _CALLABLE_NAME = re.compile(
     r"(func|fn|factory|callback|hook|sizeof|timer|choice|predicate|converter)$|^(parse|on)_"
 )
-_DOTTED_CALLABLE = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+")
+# ``choice=random.choice``, ``timer=time.monotonic``: modules whose lowercase names are
+# functions (``math.pi``, ``sys.maxsize``, ``os.sep`` are values, so not any dotted name)
+_DOTTED_CALLABLE = re.compile(r"(random|time|operator|json|copy|functools)(\.[a-z_][a-z0-9_]*)+")
 
 
 def _callable_like(param: Param) -> bool:
