@@ -199,10 +199,9 @@ class Searcher:
             # smallest witness found that re-runs the same on both sides still counts.
             for witness in reversed(run.found[-3:]):
                 if self._reproduces(witness):
-                    run.found.append(witness)
-                    status = out["status"] = "different"
-                    out["detail"] = "(search stopped at its time budget while shrinking)"
-                    return {**out, "witness": witness.to_json(self.spec)}
+                    detail = "(search stopped at its time budget while shrinking)"
+                    return {**out, "status": "different", "detail": detail,
+                            "witness": witness.to_json(self.spec)}  # fmt: skip
         if status != "equal" and run.found:
             witness = run.found[-1]
             if status == "different" and not self._reproduces(witness):
