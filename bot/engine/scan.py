@@ -16,6 +16,7 @@ from bot.engine.candidates.differential import DifferentialGenerator, differenti
 from bot.engine.change.diff import FileChange
 from bot.engine.change.functions import HeadSyntaxError, changed_functions
 from bot.engine.change.reading import left_out_notes, tree_config
+from bot.engine.invariants import bound_invariants
 from bot.engine.pipeline import Deps
 from bot.engine.plan import BUDGETS
 from bot.engine.repo_config import path_matches
@@ -113,7 +114,14 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
         except HeadSyntaxError as err:
             skipped.append(Skipped(path, f"syntax error at line {err.line}"))
             continue
-        money = [f for f in fns if not is_test_function(f) and is_money(f, deps.rules)]
+        # financial logic: a money signal, or an invariant of the rules that applies (date
+        # arithmetic, day counts, calendars are checked even where no money word shows)
+        money = [
+            f
+            for f in fns
+            if not is_test_function(f)
+            and (is_money(f, deps.rules) or bound_invariants(deps.rules, f))
+        ]
         if money:
             ref = module_for(path, set(files))
             modules[path] = (ref.import_root, ref.module)

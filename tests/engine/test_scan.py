@@ -145,3 +145,39 @@ def test_test_paths(path: str, expected: bool) -> None:
 def test_test_functions(name: str, expected: bool) -> None:
     fn = ChangedFunction("ledger/fees.py", name, 1, 2, "added")
     assert is_test_function(fn) is expected
+
+
+CALENDAR = '''import calendar
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+MINOR = {"USD": 2, "JPY": 0, "KWD": 3}
+
+
+def add_months(d: date, months: int) -> date:
+    """Calendar months, the day clipped to the end of a shorter month."""
+    index = d.month - 1 + months
+    year, month = d.year + index // 12, index % 12 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def convert(amount: Decimal, target: str, rate: Decimal) -> Decimal:
+    """Rounded to the target currency's minor unit (JPY none, KWD three places)."""
+    return (amount * rate).quantize(Decimal(1).scaleb(-MINOR[target]), rounding=ROUND_HALF_UP)
+'''
+
+
+def test_scan_checks_date_code_without_money_words_and_not_its_own_rounding(
+    tmp_path: Path, deps: Deps
+) -> None:
+    # add_months shows no money signal: an invariant applying to it is enough to scan it;
+    # convert rounds to a computed exponent, so "rounded to cents" is not its contract
+    repo = make_repo(tmp_path / "r", {"dates.py": CALENDAR}, {"README": "x\n"})
+    report = scan(ScanRequest(repo=repo), deps)
+    assert "add_months" in {f.function for f in report.changed_functions}
+    assert [f for f in report.findings if f.verified] == []
+    buggy = CALENDAR.replace("min(d.day, calendar.monthrange(year, month)[1])", "min(d.day, 28)")
+    repo = make_repo(tmp_path / "b", {"dates.py": buggy}, {"README": "x\n"})
+    report = scan(ScanRequest(repo=repo), deps)
+    found = [f for f in report.findings if f.verified and f.kind == "defect"]
+    assert [(f.function, "add-months-calendar" in f.title) for f in found] == [("add_months", True)]
