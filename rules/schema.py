@@ -41,6 +41,9 @@ EXPRESSION_NAMES: frozenset[str] = frozenset(
         "Decimal",
         "Fraction",
         "date",
+        "timedelta",
+        "isleap",
+        "monthrange",
         "abs",
         "sum",
         "min",
@@ -165,6 +168,11 @@ class AppliesSpec(_Model):
     closed_roles: list[Ident] | None = None
     closed_defaults: bool = False  # closed_roles covers parameters with a default too
     params_exclude: Regex | None = None  # no parameter name matches
+    required: int | None = None  # exactly this many parameters without a default
+    # The function rounds to a fixed number of places: every ``quantize`` in its body takes a
+    # literal or a module constant. One that quantizes to an exponent it works out (from a
+    # currency parameter, a setting) decides for itself what "rounded" means.
+    fixed_places: bool = False
 
 
 class InvariantSpec(_Model):

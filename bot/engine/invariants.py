@@ -8,6 +8,9 @@ one parameter carrying an accepted role (docs/rules.md).
 
 from __future__ import annotations
 
+import ast
+import re
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -114,6 +117,12 @@ def bind(rules: RuleSet, inv: InvariantSpec, fn: ChangedFunction) -> BoundInvari
         applies.params_exclude.search(p.name) for p in params
     ):
         return None
+    if applies.required is not None and applies.required != sum(
+        1 for p in params if p.default is None
+    ):
+        return None
+    if applies.fixed_places and computed_exponent(fn.head_source):
+        return None
     bindings: dict[str, str] = {}
     for placeholder in inv.placeholders():
         pattern = inv.bind_names.get(placeholder)
@@ -137,6 +146,44 @@ def bind(rules: RuleSet, inv: InvariantSpec, fn: ChangedFunction) -> BoundInvari
         inv.severity,
         bindings,
     )
+
+
+_CONSTANT = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+def _constant(node: ast.expr) -> bool:
+    """A literal, ``Decimal('0.01')``, or a module constant (``CENT``, ``money.CENT``)."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.Name):
+        return _CONSTANT.match(node.id) is not None
+    if isinstance(node, ast.Attribute):
+        return _CONSTANT.match(node.attr) is not None
+    if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+        name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+        return name == "Decimal" and all(isinstance(a, ast.Constant) for a in node.args)
+    return False
+
+
+def computed_exponent(source: str) -> bool:
+    """True when the function quantizes to an exponent it computes (``quantize(exp(ccy))``,
+    ``quantize(Decimal(1).scaleb(-places))``): its own precondition on what "rounded" means.
+    """
+    try:
+        tree = ast.parse(textwrap.dedent(source))
+    except SyntaxError:
+        return False
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "quantize"
+        ):
+            exp = node.args[0] if node.args else None
+            exp = exp or next((k.value for k in node.keywords if k.arg == "exp"), None)
+            if exp is not None and not _constant(exp):
+                return True
+    return False
 
 
 def bound_invariants(rules: RuleSet, fn: ChangedFunction) -> list[BoundInvariant]:

@@ -7,6 +7,7 @@ values only; names available are listed in docs/protocol.md. An expression that 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ _NAMES: dict[str, Any] = {
     "date": dt.date,
     "datetime": dt.datetime,
     "timedelta": dt.timedelta,
+    "isleap": calendar.isleap,  # the standard library's calendar: an oracle for date code
+    "monthrange": calendar.monthrange,
     "abs": abs,
     "sum": sum,
     "min": min,

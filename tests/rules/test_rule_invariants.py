@@ -8,6 +8,7 @@ constants of the changed lines), so the same values the driver tries first.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import inspect
 import itertools
@@ -58,6 +59,9 @@ def evaluate(inv: BoundInvariant, fn: Callable[..., Any], args: dict[str, Any]) 
         "Decimal": Decimal,
         "Fraction": Fraction,
         "date": dt.date,
+        "timedelta": dt.timedelta,
+        "isleap": calendar.isleap,
+        "monthrange": calendar.monthrange,
         "abs": abs,
         "sum": sum,
         "min": min,
@@ -295,6 +299,109 @@ def late_fee_buggy(days_late: int) -> Decimal:
     return (Decimal("1.50") * (days_late - 5)).quantize(CENT, rounding=ROUND_DOWN)
 
 
+def is_leap_year(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+@named("is_leap_year")
+def is_leap_year_buggy(year: int) -> bool:
+    return year % 4 == 0  # "every fourth year"
+
+
+def days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if is_leap_year(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+@named("days_in_month")
+def days_in_month_buggy(year: int, month: int) -> int:
+    return 28 if month == 2 else (30 if month in (4, 6, 9, 11) else 31)
+
+
+def end_of_month(d: dt.date) -> dt.date:
+    return dt.date(d.year, d.month, days_in_month(d.year, d.month))
+
+
+@named("end_of_month")
+def end_of_month_buggy(d: dt.date) -> dt.date:
+    return dt.date(d.year, d.month, days_in_month_buggy(d.year, d.month))
+
+
+def add_months(d: dt.date, months: int) -> dt.date:
+    index = d.month - 1 + months
+    year, month = d.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(d.day, days_in_month(year, month)))
+
+
+@named("add_months")
+def add_months_buggy(d: dt.date, months: int) -> dt.date:
+    index = d.month - 1 + months
+    year, month = d.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(d.day, 28))  # "every month has 28 days"
+
+
+def nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+
+
+@named("nth_weekday")
+def nth_weekday_buggy(year: int, month: int, weekday: int, n: int) -> dt.date:
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * n)
+
+
+def age_on(birth: dt.date, on: dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+@named("age_on")
+def age_on_buggy(birth: dt.date, on: dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) <= (birth.month, birth.day))
+
+
+def year_fraction(start: dt.date, end: dt.date, convention: str = "ACT/365") -> Decimal:
+    if convention == "ACT/360":
+        return Decimal((end - start).days) / 360
+    if convention == "ACT/365":
+        return Decimal((end - start).days) / 365
+    raise ValueError(convention)
+
+
+@named("year_fraction")
+def year_fraction_buggy(start: dt.date, end: dt.date, convention: str = "ACT/365") -> Decimal:
+    return Decimal((end - start).days) / (360 if convention == "ACT/365" else 365)
+
+
+BRACKETS = [(Decimal("1000"), Decimal("0.10")), (None, Decimal("0.20"))]
+
+
+def income_tax(taxable: Decimal) -> Decimal:
+    tax, lower = Decimal("0"), Decimal("0")
+    for upper, rate in BRACKETS:
+        if upper is None or taxable <= upper:
+            return (tax + max(taxable - lower, Decimal(0)) * rate).quantize(CENT)
+        tax, lower = tax + (upper - lower) * rate, upper
+    return tax.quantize(CENT)
+
+
+@named("income_tax")
+def income_tax_buggy(taxable: Decimal) -> Decimal:
+    rate = Decimal("0.10") if taxable <= 1000 else Decimal("0.05")  # "flat rates"
+    return (taxable * rate).quantize(CENT)
+
+
+def social_security(wages_ytd: Decimal, wages: Decimal) -> Decimal:
+    base = Decimal("1000")
+    return (max(Decimal(0), min(wages, base - wages_ytd)) * Decimal("0.062")).quantize(CENT)
+
+
+@named("social_security")
+def social_security_buggy(wages_ytd: Decimal, wages: Decimal) -> Decimal:
+    return (min(wages, Decimal("1000") - wages_ytd) * Decimal("0.062")).quantize(CENT)
+
+
 CASES = [
     ("allocation-conserves-total", allocate, allocate_buggy, ()),
     ("money-rounded-to-cents", total_with_tax, total_with_tax_buggy, ()),
@@ -312,6 +419,15 @@ CASES = [
     ("compound-zero-periods-principal", compound, compound_zero_periods_buggy, ()),
     ("allocation-order-invariant", allocate_by_ratio, allocate_by_ratio_buggy, ()),
     ("rounding-idempotent", round_money, round_money_buggy, ()),
+    ("leap-year-oracle", is_leap_year, is_leap_year_buggy, ()),
+    ("days-in-month-oracle", days_in_month, days_in_month_buggy, ()),
+    ("end-of-month-oracle", end_of_month, end_of_month_buggy, ()),
+    ("add-months-calendar", add_months, add_months_buggy, ()),
+    ("nth-weekday-in-nth-week", nth_weekday, nth_weekday_buggy, ()),
+    ("age-on-anniversary", age_on, age_on_buggy, ()),
+    ("day-count-actual", year_fraction, year_fraction_buggy, ("'ACT/360'",)),
+    ("tax-non-decreasing", income_tax, income_tax_buggy, ("1000",)),
+    ("payroll-tax-non-negative", social_security, social_security_buggy, ("1000",)),
 ]
 CORRECT = [
     allocate,
@@ -324,6 +440,14 @@ CORRECT = [
     late_fee,
     allocate_by_ratio,
     round_money,
+    is_leap_year,
+    days_in_month,
+    end_of_month,
+    add_months,
+    nth_weekday,
+    age_on,
+    income_tax,
+    social_security,
 ]
 
 
@@ -412,3 +536,34 @@ def test_binding_rules(rules: RuleSet) -> None:
     assert [b["id"] for b in invariants_for(rules, fn("split", amount, returns=None))] == [
         "allocation-conserves-total"
     ]
+
+
+def test_rounding_to_a_computed_exponent_is_the_functions_own_precondition(
+    rules: RuleSet,
+) -> None:
+    def ids(body: str) -> set[str]:
+        fn = ChangedFunction(
+            "m.py", "convert", 1, 3, "modified", returns="Decimal",
+            params=(Param("amount", "Decimal"), Param("target", "str")),
+            head_source=f"def convert(amount, target):\n    return {body}\n",
+        )  # fmt: skip
+        return {b.id for b in bound_invariants(rules, fn)}
+
+    assert "money-rounded-to-cents" in ids("(amount * 2).quantize(CENT, rounding=HALF)")
+    assert "money-rounded-to-cents" in ids("(amount * 2).quantize(Decimal('0.01'))")
+    assert "money-rounded-to-cents" in ids("(amount * 2).quantize(money.CENT)")
+    assert "money-rounded-to-cents" not in ids("(amount * 2).quantize(minor_exponent(target))")
+    assert "money-rounded-to-cents" not in ids("amount.quantize(Decimal(1).scaleb(-places))")
+    assert "money-rounded-to-cents" not in ids("amount.quantize(exp=unit)")
+
+
+def test_required_parameters_close_a_calendar_identity(rules: RuleSet) -> None:
+    def ids(*params: Param) -> set[str]:
+        fn = ChangedFunction("m.py", "add_months", 1, 3, "modified", params=params)
+        return {b.id for b in bound_invariants(rules, fn)}
+
+    d, months = Param("d", "date"), Param("months", "int")
+    assert ids(d, months) == {"add-months-calendar"}
+    assert ids(d, months, Param("roll", "str", "'clip'")) == {"add-months-calendar"}
+    # a third input the result may depend on (a business-day convention): not closed
+    assert ids(d, months, Param("roll", "str")) == set()

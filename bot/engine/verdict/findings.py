@@ -97,7 +97,8 @@ def _invariant_test(ev: Evidence, fid: str) -> tuple[str, str] | None:
     args_src = ", ".join(f"{k!r}: {v}" for k, v in args.items())
     source = (
         "import datetime\n"
-        "from datetime import date\n"
+        "from calendar import isleap, monthrange\n"
+        "from datetime import date, timedelta\n"
         "from decimal import Decimal\n"
         "from fractions import Fraction\n\n"
         f"from {ev.module} import {top}\n\n"
