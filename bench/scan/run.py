@@ -39,6 +39,9 @@ sys.path.insert(0, str(ROOT))
 from bot.benchmark.corpus import Case, load_corpus, materialize, run_git  # noqa: E402
 
 DEEPCHECK = ROOT / ".venv" / "bin" / "deepcheck"
+# The checkout whose engine (bot/, sandbox/, rules/) the scans run: this one unless --engine
+# names another (a worktree at an older commit, for before/after figures).
+ENGINE = {"root": ROOT}
 
 
 @dataclass
@@ -72,6 +75,7 @@ class TreeResult:
     examples: int = 0
     defects: list[dict[str, str]] = field(default_factory=list)  # verified defects
     command: str = ""
+    not_scanned: str = ""  # why this tree was not run (--skip-unbound), else empty
 
 
 def _trees(corpus: Path, kinds: tuple[str, ...], limit: int | None) -> list[Tree]:
@@ -95,8 +99,43 @@ def _materialize(tree: Tree, corpus: Path, dest: Path) -> Path:
     return repo
 
 
+# Whether the scan drives the function at all: a scan reports only the invariants of the rules
+# that apply to a function it can call (docs: bot/engine/scan.py), read by the engine under test.
+_SCANNABLE = """
+import sys
+from pathlib import Path
+from bot.engine.invariants import invariants_for
+from bot.engine.rulebook import load_rules
+from bot.engine.scan import _all_functions
+tree, path, qualname = sys.argv[1:4]
+rules = load_rules()
+fns = [f for f in _all_functions(path, (Path(tree) / path).read_text()) if f.function == qualname]
+ok = any(
+    not (f.nested or f.is_async or (f.is_method and "staticmethod" not in f.decorators))
+    and invariants_for(rules, f)
+    for f in fns
+)
+print("yes" if ok else "no")
+"""
+
+
+def scannable(repo: Path, path: str, function: str) -> bool:
+    env = {**os.environ, "PYTHONPATH": str(ENGINE["root"])}
+    out = subprocess.run(
+        [sys.executable, "-c", _SCANNABLE, str(repo), path, function], env=env, cwd=repo.parent,
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return out.stdout.strip() == "yes"
+
+
 def _scan(
-    tree: Tree, corpus: Path, tier: str, budget: float | None, out: Path, timeout_s: float
+    tree: Tree,
+    corpus: Path,
+    tier: str,
+    budget: float | None,
+    out: Path,
+    timeout_s: float,
+    skip_unbound: bool = False,
 ) -> TreeResult:
     c = tree.case
     res = TreeResult(tree.key, tree.corpus, tree.side, c.bundle, tier=tier, budget=budget)
@@ -105,6 +144,10 @@ def _scan(
         res.operator, res.category = c.operator, c.category
     with tempfile.TemporaryDirectory(prefix="dc-scan-") as tmp:
         repo = _materialize(tree, corpus, Path(tmp) / "repo")
+        if skip_unbound and tree.side == "bug" and not scannable(repo, c.path, c.function):
+            res.not_scanned = "no invariant applies to the function (or the scan cannot call it)"
+            out.write_text(json.dumps(asdict(res), indent=1), encoding="utf-8")
+            return res
         report = Path(tmp) / "report.json"
         cmd = [str(DEEPCHECK), "scan", "--repo", str(repo), "--tier", tier, "--sandbox",
                "process", "--format", "json", "--output", str(report), "--quiet"]  # fmt: skip
@@ -114,10 +157,14 @@ def _scan(
         shown[shown.index("--repo") + 1] = "<tree>"
         shown[shown.index("--output") + 1] = "<report.json>"
         res.command = " ".join(shown)
-        env = {**os.environ, "DEEPCHECK_CACHE_DIR": str(Path(tmp) / "cache")}
+        env = {
+            **os.environ,
+            "DEEPCHECK_CACHE_DIR": str(Path(tmp) / "cache"),
+            "PYTHONPATH": str(ENGINE["root"]),
+        }
         started = time.monotonic()
         proc = subprocess.Popen(
-            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=tmp,
             start_new_session=True,
         )  # fmt: skip
         timer = threading.Timer(timeout_s, lambda: os.killpg(proc.pid, 9))
@@ -170,7 +217,7 @@ def summarize(results: list[TreeResult]) -> dict[str, Any]:
                 found.append(r.case)
 
     def stats(rs: list[TreeResult], attr: str) -> dict[str, float]:
-        xs = [getattr(r, attr) for r in rs if r.status == "ok"]
+        xs = [getattr(r, attr) for r in rs if r.status == "ok" and not r.not_scanned]
         if not xs:
             return {}
         return {"mean": round(statistics.mean(xs), 2), "median": round(statistics.median(xs), 2),
@@ -178,6 +225,7 @@ def summarize(results: list[TreeResult]) -> dict[str, Any]:
 
     return {
         "bugs": len(bugs),
+        "bug_trees_scanned": sum(1 for r in bugs if not r.not_scanned),
         "found": len(found),
         "found_cases": sorted(found),
         "found_on_clean_too": sorted(masked),
@@ -193,6 +241,7 @@ def summarize(results: list[TreeResult]) -> dict[str, Any]:
         "cpu_s": stats(results, "cpu_s"),
         "wall_s": stats(results, "wall_s"),
         "command": next((r.command for r in results if r.command), ""),
+        "engine": str(ENGINE["root"]),
     }
 
 
@@ -215,7 +264,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "scan" / "out")
     ap.add_argument("--label", default="", help="prefix of the result directory")
     ap.add_argument("--resume", action="store_true", help="keep results already on disk")
+    ap.add_argument("--engine", type=Path, help="checkout whose engine to run (default: this)")
+    ap.add_argument(
+        "--skip-unbound",
+        action="store_true",
+        help="do not run bug trees whose mutated function no invariant applies to (a miss)",
+    )
     args = ap.parse_args(argv)
+    if args.engine is not None:
+        ENGINE["root"] = args.engine.resolve()
     corpora = args.corpus or [ROOT / "bench" / "realistic"]
     tiers = args.tier or ["standard"]
     budgets: list[float | None] = list(args.budget) if args.budget else [None]
@@ -238,7 +295,9 @@ def main(argv: list[str] | None = None) -> int:
             started = time.monotonic()
             with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
                 futures = {
-                    pool.submit(_scan, t, corpus, tier, budget, path, args.timeout): t
+                    pool.submit(
+                        _scan, t, corpus, tier, budget, path, args.timeout, args.skip_unbound
+                    ): t
                     for t, corpus, path in todo
                 }
                 for n, fut in enumerate(as_completed(futures), 1):
@@ -246,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
                     results.append(r)
                     hit = _on(r.defects, r.path, r.function) if r.side == "bug" else None
                     mark = {True: "FOUND", False: "miss", None: f"{len(r.defects)} defects"}[hit]
+                    mark += " (not scanned)" if r.not_scanned else ""
                     print(f"[{label} {n}/{len(todo)} {time.monotonic() - started:6.0f}s] "
                           f"{r.key}: {r.status} {mark} cpu {r.cpu_s:.0f}s wall {r.wall_s:.0f}s",
                           file=sys.stderr, flush=True)  # fmt: skip
