@@ -5,7 +5,8 @@ without a key costs nothing.)
 
 Everything else sees the ``Sampler`` port: a list of ``Prompt`` in, one ``Sample`` per prompt
 out, drawn in parallel under a concurrency cap. Structured output is tool use with a forced
-tool (``propose_checks`` or ``judge_change``, schemas in ``bot.llm.tools``); the input is
+tool (``propose_checks``, ``predict_result`` or ``judge_change``, schemas in ``bot.llm.tools``;
+every request sends all three, so tools + system are one cached prefix); the input is
 validated here, so a malformed tool input, a refusal, a rate limit that outlasts the retries or
 a budget that is spent comes back as a *discarded* sample (``Sample.tool_input is None``,
 counted in the ``Ledger``), never as an exception.
@@ -214,9 +215,9 @@ class AnthropicSampler:
                     message = self._client.messages.create(
                         model=self.settings.model,
                         max_tokens=prompt.max_tokens,
-                        system=prompt.system,
+                        system=_system(prompt),
                         messages=messages,
-                        tools=[cast("ToolParam", TOOLS[prompt.tool])],
+                        tools=_TOOLS,
                         tool_choice=choice,
                         timeout=max(0.1, timeout),
                     )
@@ -274,6 +275,20 @@ class AnthropicSampler:
             self.ledger.discard("malformed")
             return Sample(None, f"malformed {prompt.tool} input: {problem}", *tokens)
         return Sample(dict(data), "", *tokens)
+
+
+# Every request sends every tool, in one order, and the same system prompt marked as a cache
+# breakpoint: tools + system are then one prefix shared by the proposals, the predictions and
+# the judges of a whole review (the forced ``tool_choice`` picks the tool; changing it
+# invalidates only the cached message blocks, not tools + system).
+_TOOLS: list[ToolParam] = [cast("ToolParam", TOOLS[name]) for name in TOOLS]
+
+
+def _system(prompt: Prompt) -> Any:
+    """The system prompt as a block marked ``cache_control`` (tools + system cache)."""
+    if not prompt.system:
+        return prompt.system
+    return [{"type": "text", "text": prompt.system, "cache_control": {"type": "ephemeral"}}]
 
 
 def _content(prompt: Prompt) -> Any:

@@ -9,13 +9,14 @@ script the answers: queued ``Reply`` values are served first (in arrival order),
         ... AnthropicSampler(LLMSettings(api_key="test-key", base_url=api.url)) ...
         assert api.requests[0].tool == "propose_checks"
 
-Prompt caching is modelled like the API: a request whose content carries a ``cache_control``
-breakpoint has a prefix (tools, system, messages up to and including the marked block); the
-first request with a prefix (of at least ``cache_min_tokens`` tokens) pays
-``cache_creation_input_tokens`` for it, and once that request has been answered, later requests
-with the identical prefix report ``cache_read_input_tokens`` instead; ``input_tokens`` is then
-only the rest. Input tokens are measured from the request (``len(text) // 4``) unless a
-``Reply`` pins them (``usage=(n, m)``, for tests about other things).
+Prompt caching is modelled like the API: every ``cache_control`` breakpoint (on a tool, a
+system block or a message block) closes a prefix (tools, system, messages up to and including
+the marked block; a message-level prefix also depends on ``tool_choice``). A prefix of at least
+``cache_min_tokens`` tokens is a cache entry once its request has been answered; a request
+reports the longest entry it starts with as ``cache_read_input_tokens``, the tokens from there
+to its last breakpoint as ``cache_creation_input_tokens`` (when that prefix is new), and only
+the rest as ``input_tokens``. Input tokens are measured from the request (``len(text) // 4``)
+unless a ``Reply`` pins them (``usage=(n, m)``, for tests about other things).
 
 Helpers build the wire format: ``tool_reply`` (a ``tool_use`` block), ``refusal``, ``error``
 (429 rate limit, 529 overloaded, with ``retry-after``), ``text_reply``; ``Reply.delay_s``
@@ -77,18 +78,33 @@ class Request:
         """A follow-up on a test: a collection error, or a refutation with observed values."""
         return "This is a follow-up on a test" in self.user
 
-    def cache_prefix(self) -> str | None:
-        """Canonical text of the cacheable prefix (None: no ``cache_control`` breakpoint)."""
-        parts: list[Any] = [self.body.get("tools", []), self.body.get("system", "")]
-        prefix = None
-        for message in self.body.get("messages", []):
-            content = message.get("content", "")
-            blocks = content if isinstance(content, list) else [{"type": "text", "text": content}]
+    def cache_breakpoints(self) -> list[str]:
+        """Canonical texts of the cacheable prefixes, one per ``cache_control`` breakpoint, in
+        request order: tools, then system, then messages. A message-level prefix includes the
+        ``tool_choice`` (changing it invalidates the cached message blocks, not tools + system,
+        as the API documents)."""
+        parts: list[Any] = []
+        out: list[str] = []
+
+        def walk(blocks: list[Any]) -> None:
             for block in blocks:
                 parts.append(block)
                 if isinstance(block, dict) and block.get("cache_control"):
-                    prefix = json.dumps(parts, sort_keys=True)
-        return prefix
+                    out.append(json.dumps(parts, sort_keys=True))
+
+        walk(list(self.body.get("tools", [])))
+        system = self.body.get("system", "")
+        walk(system if isinstance(system, list) else [{"type": "text", "text": system}])
+        parts.append({"tool_choice": self.body.get("tool_choice")})
+        for message in self.body.get("messages", []):
+            content = message.get("content", "")
+            walk(content if isinstance(content, list) else [{"type": "text", "text": content}])
+        return out
+
+    def cache_prefix(self) -> str | None:
+        """The longest cacheable prefix (the last breakpoint's), None without a breakpoint."""
+        breakpoints = self.cache_breakpoints()
+        return breakpoints[-1] if breakpoints else None
 
     def measured_tokens(self) -> int:
         """Input tokens of the whole request, estimated like the fake does (4 chars a token)."""
@@ -251,16 +267,20 @@ class FakeAnthropicAPI:
         pinned = usage.get("input_tokens")
         measured = pinned is None
         total = request.measured_tokens() if pinned is None else int(pinned)
-        prefix = request.cache_prefix()
         write = read = 0
-        if prefix is not None and measured:
-            cached = tokens_of(prefix)
-            if cached >= self.cache_min_tokens:
+        if measured:
+            # Each breakpoint of at least the minimum is a cache entry; the longest one written
+            # before is read, the rest up to the last breakpoint is written (like the API).
+            eligible = [
+                p for p in request.cache_breakpoints() if tokens_of(p) >= self.cache_min_tokens
+            ]
+            if eligible:
                 with self._lock:
-                    hit = prefix in self._cache
-                    self._cache.add(prefix)  # answered: later requests read it
-                write, read = (0, cached) if hit else (cached, 0)
-                total = max(0, total - cached)
+                    read = max((tokens_of(p) for p in eligible if p in self._cache), default=0)
+                    last = eligible[-1]
+                    write = 0 if last in self._cache else max(0, tokens_of(last) - read)
+                    self._cache.update(eligible)  # answered: later requests read them
+                total = max(0, total - read - write)
         usage = {
             **usage,
             "input_tokens": total,

@@ -13,11 +13,18 @@ from pathlib import Path
 import pytest
 
 from bot.llm.budget import Ledger, LLMSettings, Price
+from bot.llm.client import AnthropicSampler, Prompt
 from bot.llm.propose import LLMBudget, LLMGenerator, PRContext
 from bot.models import Spent
 from bot.report.json_report import to_json
 from bot.report.summary import spent_line
-from tests.fakes.anthropic_api import FakeAnthropicAPI, ScriptedModel, checks_reply
+from tests.fakes.anthropic_api import (
+    FakeAnthropicAPI,
+    ScriptedModel,
+    checks_reply,
+    prediction_reply,
+    verdict_reply,
+)
 from tests.llm.test_llm_generator import Change, change, session_for
 from tests.report.report_values import make_report
 
@@ -99,3 +106,36 @@ def test_short_prefixes_are_not_cached(tmp_path: Path) -> None:
         gen.explore(small.analysis.analysed, small.ctx, small.run, PRContext())
     assert len(api.calls()) == 2
     assert session.ledger.cache_write_tokens == session.ledger.cache_read_tokens == 0
+
+
+def test_proposals_predictions_and_judges_share_the_tools_and_system_prefix() -> None:
+    """Every request sends every tool and the same system block, marked: one cache entry for a
+    whole review. A different forced tool then misses only the message-level entry."""
+    system = "You are deepcheck. " * 80  # a stable system prompt
+    shared = "the function's blocks " * 60
+    replies = {
+        "propose_checks": checks_reply(),
+        "predict_result": prediction_reply("1", stated=True),
+        "judge_change": verdict_reply("bug"),
+    }
+    with FakeAnthropicAPI(lambda r: replies[r.tool], cache_min_tokens=0) as api:
+        sampler = AnthropicSampler(LLMSettings(api_key="k", base_url=api.url))
+        propose = Prompt("propose_checks", system, "angle 1", prefix=shared)
+        first = sampler.sample([propose])[0]
+        again = sampler.sample([Prompt("propose_checks", system, "angle 2", prefix=shared)])[0]
+        predict = sampler.sample([Prompt("predict_result", system, "the intent only")])[0]
+        judge = sampler.sample([Prompt("judge_change", system, "witness", prefix=shared)])[0]
+    assert [s.ok for s in (first, again, predict, judge)] == [True] * 4
+    tools_and_system = len(api.requests[0].cache_breakpoints()[0]) // 4
+    assert {tuple(t["name"] for t in r.body["tools"]) for r in api.requests} == {
+        ("propose_checks", "predict_result", "judge_change")
+    }
+    assert len({r.cache_breakpoints()[0] for r in api.requests}) == 1
+    # The first request writes tools + system + the function's blocks; the second proposal
+    # reads all of it; the prediction (no message breakpoint) and the judge (another forced
+    # tool: the message blocks are not reused) read tools + system and write only their own.
+    assert first.cache_read_tokens == 0 and first.cache_write_tokens > tools_and_system
+    assert again.cache_read_tokens == first.cache_write_tokens and again.cache_write_tokens == 0
+    assert predict.cache_read_tokens == tools_and_system and predict.cache_write_tokens == 0
+    assert judge.cache_read_tokens == tools_and_system
+    assert 0 < judge.cache_write_tokens < first.cache_write_tokens

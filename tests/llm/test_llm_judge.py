@@ -85,8 +85,11 @@ def test_one_prediction_suffices_when_the_judges_do_not_lean_intended(
     script(api, "bug")
     apply_judgments([CHANGE], functions=[FN], pr=PRContext("Tidy fees"), session=session(api))
     assert [r.tool for r in api.requests] == ["predict_result"] + ["judge_change"] * 2
-    # A single-use prediction prompt carries no cache breakpoint (a write nobody reads).
-    assert api.calls("predict_result")[0].cache_prefix() is None
+    # A single-use prediction prompt carries no message-level breakpoint (a write nobody
+    # reads): its only one is the review-wide tools + system prefix.
+    predict = api.calls("predict_result")[0]
+    assert isinstance(predict.body["messages"][0]["content"], str)
+    assert len(predict.cache_breakpoints()) == 1
 
 
 def test_unanimous_bug_becomes_a_defect_after_two_samples(api: FakeAnthropicAPI) -> None:
