@@ -22,6 +22,7 @@ from bot.engine.candidates import (
     generators,
 )
 from bot.engine.candidates.differential import drivable
+from bot.engine.change.equivalence import same_behaviour
 from bot.engine.change.reading import Analysis, analyse
 from bot.engine.plan import (
     Budget,
@@ -259,9 +260,16 @@ def check(req: CheckRequest, deps: Deps) -> Report:
         notes.extend(deps.image_for.notes)
     session = _Session(deps, spent, image)
     gens = list(deps.generators) if deps.generators is not None else generators()
-    evidence: list[Evidence] = []
+    # A function whose head is base up to renamed locals needs no check (nothing can differ).
+    evidence: list[Evidence] = [
+        Evidence("equivalence", f, "clean", detail=why)
+        for f in analysis.analysed
+        if (why := same_behaviour(f.base_source, f.head_source)) is not None
+    ]
+    same = {(e.function.path, e.function.function) for e in evidence}
+    notes.extend(f"{e.function.path}::{e.function.function}: {e.detail}" for e in evidence)
     done_generators: set[str] = set()
-    remaining = list(analysis.analysed)
+    remaining = [f for f in analysis.analysed if (f.path, f.function) not in same]
     skipped = list(analysis.skipped)
     seed = req.seed
     subject, body = repo.message(head_sha)
@@ -365,7 +373,10 @@ def check(req: CheckRequest, deps: Deps) -> Report:
     findings.extend(analysis.findings)  # syntax errors on head
     findings.extend(
         risk_findings(
-            functions, rules, analysis.diff_lines, verified={(f.path, f.function) for f in findings}
+            [f for f in functions if (f.path, f.function) not in same],
+            rules,
+            analysis.diff_lines,
+            verified={(f.path, f.function) for f in findings},
         )
     )
     spent.seconds = round(time.monotonic() - started, 3)
