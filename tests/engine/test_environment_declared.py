@@ -219,3 +219,29 @@ def test_reading_a_tree_follows_includes_and_refuses_symlinks(tmp_path: Path) ->
     assert d.requirements == ("babel", "idna", "six")
     assert d.project == Project("demo", "4.5")
     assert "token-from-outside" not in repr(d)
+
+
+def test_pep735_groups_and_poetry_groups_are_optional() -> None:
+    d = declared(
+        {
+            "pyproject.toml": b"""
+[project]
+name = "ledger"
+version = "1.0"
+dependencies = ["attrs"]
+[dependency-groups]
+test = ["pytest>=8", {include-group = "typing"}]
+typing = ["mypy", {include-group = "test"}]
+[tool.poetry.dependencies]
+python = "^3.11"
+babel = "^2.12"
+[tool.poetry.group.docs.dependencies]
+sphinx = "^7.0"
+[tool.poetry.dev-dependencies]
+hypothesis = "*"
+"""
+        }
+    )
+    assert d.requirements == ("attrs", "babel<3.0,>=2.12")
+    assert set(d.optional) == {"pytest>=8", "mypy", "sphinx<8.0,>=7.0", "hypothesis"}
+    assert any("includes itself" in n for n in d.notes)  # a cycle is cut, with a note

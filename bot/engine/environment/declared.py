@@ -8,8 +8,10 @@
   ``install_requires``, a ``setup.py``'s literal ``install_requires`` (read, never run), and
   ``requirements.txt`` with its ``-r`` includes;
 * optional requirements (installed when they resolve, left out with a note when they do not):
-  every ``[project.optional-dependencies]`` group, ``extras_require``, and the other
-  ``requirements*.txt`` / ``requirements/*.txt`` files (dev, test, docs);
+  every ``[project.optional-dependencies]`` group, PEP 735 ``[dependency-groups]`` (with
+  ``include-group``), Poetry's ``[tool.poetry.group.<name>.dependencies]`` and
+  ``dev-dependencies``, ``extras_require``, and the other ``requirements*.txt`` /
+  ``requirements/*.txt`` files (dev, test, docs);
 * pins (constraints, never requirements): ``-c`` includes, ``uv.lock``, ``poetry.lock`` and
   ``pylock.toml`` (``name==version`` of each locked registry package);
 * the project itself (name and version) when it has build metadata, so that the sandbox can
@@ -159,6 +161,23 @@ def _get(doc: dict[str, Any], *keys: str) -> object:
     return value
 
 
+def _dependency_group(
+    groups: dict[str, Any], name: str, notes: list[str], seen: tuple[str, ...] = ()
+) -> list[str]:
+    """The requirement strings of one PEP 735 group, ``{include-group = "…"}`` expanded."""
+    if name in seen:
+        notes.append(f"pyproject.toml: dependency group {name} includes itself; cut there")
+        return []
+    entries = groups.get(name)
+    out: list[str] = []
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, str):
+            out.append(entry)
+        elif isinstance(entry, dict) and isinstance(entry.get("include-group"), str):
+            out += _dependency_group(groups, entry["include-group"], notes, (*seen, name))
+    return out
+
+
 def _module_files(module: str) -> list[str]:
     """Where the module ``module`` may live (src/ or flat layout, package or module)."""
     if not module:
@@ -228,19 +247,34 @@ class _Collector:
                         f"{layout}{package}/{m}.py" for m in ("_version", "__about__", "version")
                     ]
             self.set_project(project.get("name"), project.get("version"), "pyproject.toml")
+        groups = doc.get("dependency-groups")
+        if isinstance(groups, dict):  # PEP 735: test / dev / docs groups
+            for name in groups:
+                specs = _dependency_group(groups, str(name), self.notes)
+                self.add("pyproject.toml", specs, optional=True)
         poetry = tool.get("poetry")
         if isinstance(poetry, dict):
-            specs = []
-            for name, value in (poetry.get("dependencies") or {}).items():
-                if str(name).lower() == "python":
-                    continue
-                spec = poetry_requirement(str(name), value)
-                if spec is None:
-                    self.notes.append(f"pyproject.toml: {name} (git/path/url) ignored")
-                else:
-                    specs.append(spec)
-            self.add("pyproject.toml", specs)
+            self.add("pyproject.toml", self._poetry(poetry.get("dependencies")))
             self.set_project(poetry.get("name"), poetry.get("version"), "pyproject.toml")
+            # Poetry's groups ([tool.poetry.group.<name>.dependencies]) and the older
+            # [tool.poetry.dev-dependencies]: test and dev tools, like the optional groups.
+            extra = [poetry.get("dev-dependencies")]
+            for group in (poetry.get("group") or {}).values():
+                extra.append(group.get("dependencies") if isinstance(group, dict) else None)
+            for table in extra:
+                self.add("pyproject.toml", self._poetry(table), optional=True)
+
+    def _poetry(self, table: object) -> list[str]:
+        specs: list[str] = []
+        for name, value in (table if isinstance(table, dict) else {}).items():
+            if str(name).lower() == "python":
+                continue
+            spec = poetry_requirement(str(name), value)
+            if spec is None:
+                self.notes.append(f"pyproject.toml: {name} (git/path/url) ignored")
+            else:
+                specs.append(spec)
+        return specs
 
     def setup_cfg(self, data: bytes) -> None:
         parser = configparser.ConfigParser(interpolation=None)
