@@ -109,6 +109,15 @@ def scan(
     output: Annotated[Path | None, typer.Option(help="Write the report here.")] = None,
     sandbox: Annotated[str, typer.Option(help="auto | docker | process")] = "auto",
     seed: Annotated[int, typer.Option(help="Hypothesis seed.")] = 0,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            "--budget",
+            help="CPU minutes for the scan, spread over the functions by risk "
+            "(default: the tier's examples per function).",
+            min=0.1,
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
 ) -> None:
     """Check money invariants over a tree's financial functions (the nightly scan, locally)."""
@@ -116,7 +125,9 @@ def scan(
     from bot.engine.scan import scan as run_scan
 
     _choice("tier", tier, TIER_ORDER)
-    request = ScanRequest(repo=repo, paths=tuple(paths or ()), tier=tier, seed=seed)
+    request = ScanRequest(
+        repo=repo, paths=tuple(paths or ()), tier=tier, seed=seed, budget_minutes=budget
+    )
     _execute(
         lambda deps: run_scan(request, deps), fmt=fmt, output=output, sandbox=sandbox,
         fail_on="defect", quiet=quiet,

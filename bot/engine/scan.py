@@ -18,7 +18,7 @@ from bot.engine.change.functions import HeadSyntaxError, changed_functions
 from bot.engine.change.reading import left_out_notes, tree_config
 from bot.engine.invariants import bound_invariants
 from bot.engine.pipeline import Deps
-from bot.engine.plan import BUDGETS
+from bot.engine.plan import BUDGETS, risk_score, select_functions
 from bot.engine.repo_config import path_matches
 from bot.engine.risks import is_money, risk_findings
 from bot.engine.source.modules import module_for
@@ -26,8 +26,8 @@ from bot.engine.verdict.findings import confirmations, confirmed, judge
 from bot.errors import InfrastructureError, RepositoryError, UsageError
 from bot.git import GitRepo, TreeLimits, read_tree_file
 from bot.models import ChangedFunction, Report, Skipped, Spent
-from sandbox.spec import SandboxSpec
-from sandbox.workspace import Workspace
+from sandbox.spec import Limits, SandboxSpec
+from sandbox.workspace import Candidate, Workspace
 
 _MAX_BYTES = 1_000_000
 
@@ -38,6 +38,42 @@ class ScanRequest:
     paths: tuple[str, ...] = ()  # globs; default: the config's nightly paths, else everything
     tier: str = "standard"
     seed: int = 0
+    budget_minutes: float | None = None  # CPU minutes for the whole scan; None: the tier's
+
+
+# What the process sandbox spends, measured on bench/scan (2 cores): CPU per invariant example
+# (a call, its check and the checks' own calls), and per scan whatever the examples (start-up,
+# reading the tree, confirming witnesses).
+CPU_S_PER_EXAMPLE = 0.005
+CPU_S_FIXED = 20.0
+MIN_EXAMPLES = 20
+MAX_EXAMPLES = 50_000
+
+
+def spread(scores: list[int], minutes: float) -> list[int]:
+    """Examples per function for ``minutes`` of CPU: shares by risk (1 + its risk score),
+    each at least ``MIN_EXAMPLES`` (every function is looked at) and at most ``MAX_EXAMPLES``.
+    """
+    total = max(0.0, minutes * 60 - CPU_S_FIXED) / CPU_S_PER_EXAMPLE
+    weights = [1 + max(0, s) for s in scores]
+    whole = sum(weights) or 1
+    return [min(MAX_EXAMPLES, max(MIN_EXAMPLES, int(total * w / whole))) for w in weights]
+
+
+def _budgeted(
+    planned: list[tuple[Candidate, ChangedFunction]], req: ScanRequest, deps: Deps, floor: int
+) -> tuple[list[tuple[Candidate, ChangedFunction]], SandboxSpec]:
+    """The candidates with their share of ``req.budget_minutes`` and a sandbox that allows it."""
+    if req.budget_minutes is None or not planned:
+        return planned, SandboxSpec(seed=req.seed)
+    shares = spread([risk_score(fn, deps.rules)[0] for _, fn in planned], req.budget_minutes)
+    out = []
+    for (cand, fn), n in zip(planned, shares, strict=True):
+        deadline = max(floor, round(n * CPU_S_PER_EXAMPLE * 4))  # wall, with slack for load
+        params = {**cand.params, "max_examples": n, "deadline_s": deadline}
+        out.append((replace(cand, params=params, timeout_s=deadline * 3 + 30), fn))
+    wall = max(600.0, 2 * req.budget_minutes * 60)
+    return out, SandboxSpec(seed=req.seed, limits=replace(Limits(), wall_timeout_s=wall))
 
 
 def _tree(
@@ -127,7 +163,10 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
             modules[path] = (ref.import_root, ref.module)
             functions.extend(money)
     budget = BUDGETS[req.tier]
-    functions = functions[: budget.max_functions * 4]
+    if req.budget_minutes is None:
+        functions = functions[: budget.max_functions * 4]
+    else:  # a night's budget: every function, the riskiest first, examples by risk
+        functions, _ = select_functions(functions, len(functions), rules=deps.rules)
     ctx = GenerationContext(
         head_tree=tree, base_tree=None, head_files=files, base_files=frozenset(),
         rules=deps.rules, seed=req.seed, tier=req.tier, budget=budget,
@@ -140,13 +179,14 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
         cand = differential_candidate(fn, ctx, f"scan-{n}", equivalence=False)
         if cand is not None:
             planned.append((cand, fn))
+    planned, spec = _budgeted(planned, req, deps, budget.function_seconds)
     spent = Spent(tier_path=[req.tier])
     roots = tuple(sorted({root for root, _ in modules.values()} | {"."}))
     evidence = []
     if planned:
         ws = Workspace(head=tree, candidates=tuple(c for c, _ in planned), import_roots=roots)
         deps.progress(f"sandbox: invariants for {len(planned)} functions")
-        result = deps.runner.run(ws, SandboxSpec(seed=req.seed))
+        result = deps.runner.run(ws, spec)
         spent.sandbox_runs += 1
         if not result.ok:
             raise InfrastructureError(f"sandbox failed during scan: {result.infrastructure_error}")

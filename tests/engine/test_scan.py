@@ -181,3 +181,19 @@ def test_scan_checks_date_code_without_money_words_and_not_its_own_rounding(
     report = scan(ScanRequest(repo=repo), deps)
     found = [f for f in report.findings if f.verified and f.kind == "defect"]
     assert [(f.function, "add-months-calendar" in f.title) for f in found] == [("add_months", True)]
+
+
+def test_budget_spreads_examples_by_risk() -> None:
+    from bot.engine.scan import MIN_EXAMPLES, spread
+
+    # (60 s - the fixed cost) / cost per example, shared 1 : 4 by risk score 0 and 3
+    low, high = spread([0, 3], 1.0)
+    assert high == 4 * low and 7_000 < low + high < 9_000
+    assert spread([0, 5], 4.0)[1] > spread([0, 5], 1.0)[1]  # more budget: more examples
+    assert spread([0, 0, 0], 0.1) == [MIN_EXAMPLES] * 3  # every function is looked at
+
+
+def test_scan_with_a_budget_finds_the_example_bug(tmp_path: Path, deps: Deps) -> None:
+    repo = make_repo(tmp_path / "r", tree("base"), tree("head"))
+    report = scan(ScanRequest(repo=repo, budget_minutes=0.5), deps)
+    assert [(f.kind, f.function) for f in report.findings if f.verified] == [("defect", "compound")]
