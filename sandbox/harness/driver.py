@@ -60,6 +60,13 @@ def _imports(clients: dict[str, CallClient]) -> dict[str, str | None]:
     return {s: (None if c.ready.get("ready") else c.ready.get("error")) for s, c in clients.items()}
 
 
+def _after_witness(max_examples: int) -> int:
+    """The examples left to each invariant searched once the function has a witness (a base
+    and head difference, or an invariant head broke): a fifth, at least 50. Compute goes where
+    nothing has been found; a violation found in that fifth is still reported."""
+    return min(max_examples, max(50, max_examples // 5))
+
+
 def differential(
     config: dict[str, Any], clients: dict[str, CallClient], spec: CallSpec, started: float
 ) -> dict[str, Any]:
@@ -100,8 +107,13 @@ def differential(
         why = "no base side" if "base" not in clients else "equivalence not requested"
         data.update(status="unsupported", detail=f"{why}: only invariants were checked")
     results = []
+    witnessed = data.get("status") == "different"
+    reduced = _after_witness(searcher.max_examples)
     for inv in invariants:
+        if witnessed:  # the function has its witness: the rest only looks for easy violations
+            searcher.max_examples = reduced
         results.append(searcher.invariant(inv, budget()))
+        witnessed = witnessed or results[-1]["status"] == "violated-head"
         searches_left -= 1
     data["invariants"] = results
     data["coverage"] = {side: sorted(c.hits) for side, c in clients.items() if c.watched}

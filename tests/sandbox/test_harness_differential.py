@@ -247,6 +247,19 @@ SCENARIOS = [
         ],
     ),
     _diff("equal", "double", _args(x=INTS)),
+    # Once a function has its witness, the invariants after it get a fifth of the examples.
+    _diff(
+        "invariants-after-difference",
+        "compound",
+        _args(principal=DEC, rate=RATE, periods=PERIODS),
+        invariants=[{"id": "always", "check": "True"}],
+    ),
+    _diff(
+        "invariants-unwitnessed",
+        "double",
+        _args(x=INTS),
+        invariants=[{"id": "always", "check": "True"}],
+    ),
     _diff("new-exception", "ratio", _args(a=INTS, b={"type": "integers", "min": -3, "max": 3})),
     _diff("flaky", "noisy", _args(x=INTS)),
     _diff(
@@ -438,6 +451,25 @@ def test_invariants_are_classified_per_side(answer: RunResult) -> None:
     assert by_id["never-grows"]["status"] == "violated-both"
     assert by_id["negative-periods"]["status"] == "not-applicable"
     assert by_id["monotone-in-periods"]["status"] == "holds"
+
+
+def test_invariants_after_a_witness_get_a_fifth_of_the_examples(answer: RunResult) -> None:
+    # max_examples 100: a fifth is 20, raised to the floor of 50
+    after_difference = _data(answer, "invariants-after-difference")
+    assert after_difference["status"] == "different"
+    assert after_difference["invariants"][0] | {"message": None} == {
+        "id": "always",
+        "status": "holds",
+        "examples": 50,
+        "message": None,
+    }
+    unwitnessed = _data(answer, "invariants-unwitnessed")
+    assert unwitnessed["status"] == "equal"
+    assert unwitnessed["invariants"][0]["examples"] == 100
+    # after head broke an invariant, the later ones are cut too
+    by_id = {i["id"]: i for i in _data(answer, "invariants")["invariants"]}
+    assert by_id["monotone-in-periods"]["status"] == "holds"
+    assert by_id["monotone-in-periods"]["examples"] == 50 + 1  # and the host's explicit example
 
 
 def test_equal_functions_are_equal(answer: RunResult) -> None:
