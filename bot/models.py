@@ -47,6 +47,9 @@ class ChangedFunction:
     nested: bool = False  # defined inside another function (not callable from outside)
     head_source: str = ""
     base_source: str = ""
+    # Why the change provably cannot alter what a call returns (its own locals renamed, and it
+    # reads no changed module binding: bot/engine/change/equivalence.py); "" when it may.
+    equivalent: str = ""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ from bot.engine.candidates import (
     generators,
 )
 from bot.engine.candidates.differential import drivable
-from bot.engine.change.equivalence import same_behaviour
 from bot.engine.change.reading import Analysis, analyse
 from bot.engine.plan import (
     Budget,
@@ -262,9 +261,9 @@ def check(req: CheckRequest, deps: Deps) -> Report:
     gens = list(deps.generators) if deps.generators is not None else generators()
     # A function whose head is base up to renamed locals needs no check (nothing can differ).
     evidence: list[Evidence] = [
-        Evidence("equivalence", f, "clean", detail=why)
+        Evidence("equivalence", f, "clean", detail=f.equivalent)
         for f in analysis.analysed
-        if (why := same_behaviour(f.base_source, f.head_source)) is not None
+        if f.equivalent
     ]
     same = {(e.function.path, e.function.function) for e in evidence}
     notes.extend(f"{e.function.path}::{e.function.function}: {e.detail}" for e in evidence)

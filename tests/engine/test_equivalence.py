@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import pytest
 
+from bot.engine.change.diff import parse_diff
 from bot.engine.change.equivalence import same_behaviour
+from bot.engine.change.functions import changed_functions
 from bot.engine.pipeline import CheckRequest, Deps, check
+from bot.models import ChangedFunction
 from rules.loader import load_rules
 from sandbox.process_runner import ProcessRunner
 from tests.fakes.gitrepos import make_repo
@@ -171,3 +175,36 @@ def test_check_spends_nothing_on_a_renamed_function(tmp_path: Path) -> None:
     assert report.spent.sandbox_runs == 0  # nothing to run: no candidate, no confirmation
     assert not report.findings and not report.unchecked  # no noise; it counts as checked
     assert any("interest: the same code up to renamed local variables" in n for n in report.notes)
+
+
+def test_a_renamed_function_that_reads_a_changed_binding_is_not_proven_same() -> None:
+    base = "GRACE = 5\n\n\ndef late(days):\n    limit = GRACE\n    return days > limit\n"
+    renamed = base.replace("limit", "bound")
+    found = _changed(base, renamed)
+    assert found["late"].equivalent.startswith("the same code up to renamed local variables")
+    # The same rename while GRACE changes: the function reads a changed binding.
+    found = _changed(base, renamed.replace("GRACE = 5", "GRACE = 6"))
+    assert found["late"].equivalent == ""
+    # Unchanged itself but reading the changed binding: changed, never "the same".
+    found = _changed(base, base.replace("GRACE = 5", "GRACE = 6"))
+    assert found["late"].equivalent == ""
+
+
+def _changed(base: str, head: str) -> dict[str, ChangedFunction]:
+    diff = difflib.unified_diff(base.splitlines(True), head.splitlines(True), "a/m", "b/m")
+    [change] = parse_diff("".join(diff))
+    found, _skipped = changed_functions(base, head, change)
+    return {f.function: f for f in found}
+
+
+def test_check_runs_a_renamed_function_whose_constant_changed(tmp_path: Path) -> None:
+    base = (
+        "GRACE = 5\n\n\ndef late(days: int) -> bool:\n    limit = GRACE\n    return days > limit\n"
+    )
+    head = base.replace("limit", "bound").replace("GRACE = 5", "GRACE = 6")
+    repo = make_repo(tmp_path / "repo", {"fees.py": base}, {"fees.py": head}, title="Tidy")
+    deps = Deps(runner=ProcessRunner(), rules=load_rules(), cache_dir=tmp_path / "cache")
+    report = check(CheckRequest(repo=repo, base="main~1", head="main", tier="quick"), deps)
+    assert [(f.kind, f.function) for f in report.findings if f.verified] == [
+        ("behavior-change", "late")
+    ]

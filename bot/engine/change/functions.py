@@ -17,10 +17,11 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from bot.engine.change.diff import FileChange
+from bot.engine.change.equivalence import same_behaviour
 from bot.engine.source.astutil import callee_name, is_number
 from bot.errors import DeepcheckError
 from bot.models import ChangedFunction, ChangeStatus, Param, Skipped
@@ -97,7 +98,11 @@ def changed_functions(
             if not via:
                 continue
             status = "modified"
-        changed.append(_describe(hd, bd, status, head, base, change, via))
+        fn = _describe(hd, bd, status, head, base, change, via)
+        if bd is not None and not via and not _reads(hd, dirty):
+            # Its own text changed, nothing it reads did: renamed locals are provably the same.
+            fn = replace(fn, equivalent=same_behaviour(fn.base_source, fn.head_source) or "")
+        changed.append(fn)
 
     skipped = [
         Skipped(change.path, "deleted", bd.qualname)
