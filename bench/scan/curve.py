@@ -21,12 +21,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "curve.png")
     args = ap.parse_args(argv)
     points = []
+    tiers = []  # summaries without --budget: the tier's default, at its measured CPU
     for path in args.summaries:
         s = json.loads(path.read_text(encoding="utf-8"))
-        if s.get("budget") is None:
-            continue
         cpu_min = s["cpu_s"].get("mean", 0.0) / 60
-        points.append((s["budget"], cpu_min, 100.0 * s["found"] / s["bugs"], s["clean_defects"]))
+        found = 100.0 * s["found"] / s["bugs"]
+        if s.get("budget") is None:
+            tiers.append((s["tier"], cpu_min, found, s["clean_defects"]))
+        else:
+            points.append((s["budget"], cpu_min, found, s["clean_defects"]))
     points.sort()
     import matplotlib
 
@@ -38,10 +41,15 @@ def main(argv: list[str] | None = None) -> int:
     ax.plot(xs, [p[2] for p in points], marker="o", label="found at rest vs --budget")
     ax.plot([p[1] for p in points], [p[2] for p in points], marker="x", linestyle=":",
             label="vs measured mean CPU per scanned tree")  # fmt: skip
+    for tier, cpu, found, clean in tiers:
+        ax.plot([cpu], [found], marker="s", color="black", linestyle="none")
+        ax.annotate(f"--tier {tier}, no --budget: {found:.0f}% (clean: {clean})", (cpu, found),
+                    textcoords="offset points", xytext=(4, -12), fontsize=8)  # fmt: skip
     for budget, _cpu, found, clean in points:
         ax.annotate(f"{found:.0f}% (clean: {clean})", (budget, found),
                     textcoords="offset points", xytext=(4, 6), fontsize=8)  # fmt: skip
     ax.set_xscale("log")
+    ax.set_ylim(0, 100)
     ax.set_xlabel("CPU minutes per tree (log)")
     ax.set_ylabel("bugs found at rest (%)")
     ax.set_title("deepcheck scan: detection vs budget (bench/realistic, 65 bugs)")
