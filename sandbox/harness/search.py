@@ -29,6 +29,13 @@ class _Found(Exception):
     """Raised in the test body: this example shows what we are looking for."""
 
 
+class _OutOfTime(BaseException):
+    """Raised in the test body past the deadline with nothing found: ends the search at once.
+    A ``BaseException`` (not a failure to Hypothesis, which lets it through): otherwise the
+    examples left would each be generated and skipped, and with a night's ``max_examples``
+    that alone eats the time of the searches after this one."""
+
+
 def _found() -> NoReturn:
     """Every ``_Found`` is raised here: Hypothesis tells failures apart by where they were
     raised, so a witness re-failed past the deadline must come from the same line as when it
@@ -93,11 +100,14 @@ class _Run:
     out_of_time: bool = False
 
     def past_deadline(self, args: dict[str, Any]) -> bool | None:
-        """None: go on calling; True: re-fail (it is the best witness); False: skip it."""
+        """None: go on calling; True: re-fail (it is the best witness); False: skip it.
+        With nothing found, past the deadline raises ``_OutOfTime`` (the search ends)."""
         if time.monotonic() < self.deadline:
             return None
         self.out_of_time = True
-        return bool(self.found) and _same(self.found[-1].args, args)
+        if not self.found:
+            raise _OutOfTime
+        return _same(self.found[-1].args, args)
 
 
 def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -180,6 +190,8 @@ class Searcher:
         status, detail = "equal", ""
         try:
             self._hypothesis(body)()
+        except _OutOfTime:
+            pass
         except _Found:
             status = "different"
         except Flaky as exc:
@@ -257,6 +269,8 @@ class Searcher:
         out: dict[str, Any] = {"id": inv.id, "status": "holds", "examples": 0}
         try:
             self._hypothesis(body)()
+        except _OutOfTime:
+            pass
         except _Found:
             out["status"] = "violated-head"
         except Flaky:

@@ -254,6 +254,17 @@ SCENARIOS = [
         _args(principal=DEC, rate=RATE, periods=PERIODS),
         invariants=[{"id": "always", "check": "True"}],
     ),
+    # A night's max_examples and a short deadline: each search ends at its share of the time,
+    # so the last one still runs (skipping a million examples one by one would starve it).
+    _diff(
+        "time-shares",
+        "double",
+        _args(x={"type": "integers", "min": -(10**9), "max": 10**9}),
+        invariants=[{"id": f"always-{k}", "check": "True"} for k in range(4)],
+        equivalence=False,
+        max_examples=1_000_000,
+        deadline_s=4,
+    ),
     _diff(
         "invariants-unwitnessed",
         "double",
@@ -470,6 +481,13 @@ def test_invariants_after_a_witness_get_a_fifth_of_the_examples(answer: RunResul
     by_id = {i["id"]: i for i in _data(answer, "invariants")["invariants"]}
     assert by_id["monotone-in-periods"]["status"] == "holds"
     assert by_id["monotone-in-periods"]["examples"] == 50 + 1  # and the host's explicit example
+
+
+def test_every_invariant_gets_its_share_of_a_short_deadline(answer: RunResult) -> None:
+    searches = _data(answer, "time-shares")["invariants"]
+    assert [s["status"] for s in searches] == ["holds"] * 4
+    assert all(s["examples"] > 0 for s in searches), searches
+    assert all(s.get("detail") == "search stopped at its time budget" for s in searches), searches
 
 
 def test_equal_functions_are_equal(answer: RunResult) -> None:
