@@ -20,6 +20,7 @@ from bot.engine.invariants import bound_invariants
 from bot.engine.pipeline import Deps
 from bot.engine.plan import BUDGETS, risk_score, select_functions
 from bot.engine.repo_config import path_matches
+from bot.engine.repo_image import NotedImages
 from bot.engine.risks import is_money, risk_findings
 from bot.engine.source.modules import module_for
 from bot.engine.verdict.findings import confirmations, confirmed, judge
@@ -124,6 +125,10 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
     tree, files, sha, left_out = _tree(req.repo, deps.cache_dir, deps.limits)
     config, errors = tree_config(tree)
     notes = [f"config: {e}" for e in errors] + left_out
+    # The tree's declared dependencies, installed as for a check (a cached layer / virtualenv).
+    image = deps.image_for(config, tree) if deps.image_for else None
+    if isinstance(deps.image_for, NotedImages):
+        notes.extend(deps.image_for.notes)
     globs = req.paths or (config.nightly.paths if config.nightly else ()) or ("**",)
     chosen = sorted(
         p for p in files if p.endswith(".py") and any(path_matches(g, p) for g in globs)
@@ -180,6 +185,7 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
         if cand is not None:
             planned.append((cand, fn))
     planned, spec = _budgeted(planned, req, deps, budget.function_seconds)
+    spec = replace(spec, image=image) if image is not None else spec
     spent = Spent(tier_path=[req.tier])
     roots = tuple(sorted({root for root, _ in modules.values()} | {"."}))
     evidence = []
@@ -201,7 +207,7 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
     states: dict[int, bool | None] = {}
     if confs:
         ws = Workspace(head=tree, candidates=tuple(c.candidate for c in confs), import_roots=roots)
-        result = deps.runner.run(ws, SandboxSpec(seed=req.seed))
+        result = deps.runner.run(ws, SandboxSpec(seed=req.seed, image=image))
         spent.sandbox_runs += 1
         if not result.ok:
             raise InfrastructureError(f"sandbox failed during scan: {result.infrastructure_error}")

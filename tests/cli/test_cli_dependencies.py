@@ -174,3 +174,52 @@ def test_the_app_never_builds_a_repositorys_sdists_on_its_host(
     message = str(caught.value)
     assert "'sourceonly' has no wheel" in message
     assert "DEEPCHECK_ENV_SDISTS=1" in message and "builds no sdists on its host" in message
+
+
+SCANNED = (
+    "from decimal import Decimal\n\nimport slugkit\n\nCENT = Decimal('0.01')\n\n\n"
+    "def compound(principal: Decimal, rate: Decimal, periods: int) -> Decimal:\n"
+    '    """Balance after compounding ``principal`` at ``rate`` for ``periods`` periods."""\n'
+    "    balance = principal\n"
+    "    for _ in range(1, periods):  # skips a period\n"
+    "        balance = balance + balance * rate\n"
+    "    return balance.quantize(CENT)\n"
+)
+
+
+def scan(repo: Path, index: SimpleIndex, cache: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable, "-m", "bot.cli.main", "scan", "--repo", str(repo),
+            "--sandbox", "process", "--format", "json", "--quiet",
+        ],
+        capture_output=True, text=True, timeout=900, cwd=REPO,
+        env={
+            "PATH": "/usr/bin:/bin", "DEEPCHECK_CACHE_DIR": str(cache), "HOME": str(cache),
+            "PIP_INDEX_URL": index.url,
+        },
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("dependencies", [True, False])
+def test_the_nightly_scan_installs_the_declared_dependencies(
+    tmp_path: Path, index: SimpleIndex, cache: Path, dependencies: bool
+) -> None:
+    """A module that imports its dependency at import time: scanned only once installed."""
+    files: dict[str, str | bytes | None] = {
+        "pyproject.toml": PYPROJECT,
+        "ledger/__init__.py": "",
+        "ledger/interest.py": SCANNED,
+    }
+    if not dependencies:
+        files[".deepcheck.yml"] = "sandbox:\n  dependencies: false\n"
+    repo = make_repo(tmp_path / "r", files, {})
+    proc = scan(repo, index, cache)
+    assert proc.returncode in (0, 1), proc.stderr
+    report = json.loads(proc.stdout)
+    found = [(f["kind"], f["function"]) for f in report["findings"] if f["verified"]]
+    if dependencies:
+        assert proc.returncode == 1 and found == [("defect", "compound")]
+        assert any(n.startswith("dependencies: slugkit, tinydep") for n in report["notes"])
+    else:  # the control: the module cannot be imported, nothing is verified
+        assert found == []

@@ -90,9 +90,14 @@ class AppHandlers:
         run_sync_installation(cmd, store=self.store)
 
     def nightly_scan(self, cmd: NightlyScan) -> int | None:
+        runner, image_for = with_environments(
+            self.runner,
+            base_image=self.settings.sandbox_image or None,
+            host_sdists=self.settings.env_sdists,
+        )
         return run_nightly_scan(
             cmd, host=self.host_for(cmd.repo.installation_id), store=self.store,
-            runner=self.runner, rules=self.rules, settings=self.settings,
+            runner=runner, rules=self.rules, settings=self.settings, image_for=image_for,
         )  # fmt: skip
 
     def due_nightly_scans(self) -> list[NightlyScan]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.app.github.host import CodeHost, Runner
 from bot.app.jobs import NightlyScan, RepoRef
@@ -93,9 +94,11 @@ def run_nightly_scan(
     rules: RuleSet,
     settings: Settings,
     config: RepoConfig | None = None,
+    image_for: Callable[[RepoConfig, Path], str | None] | None = None,
 ) -> int | None:
     """Scan the default branch and update the tracking issue; the issue number, or None when
-    there is nothing to scan or nothing to say."""
+    there is nothing to scan or nothing to say. ``image_for``: the repository's declared
+    dependencies, installed as for a pull request's check."""
     repo = cmd.repo
     if config is None:
         config, _problems = default_branch_config(host, repo)
@@ -108,7 +111,7 @@ def run_nightly_scan(
     path = cache.fetch(repo, token)
     deps = Deps(
         runner=runner, rules=rules, cache_dir=settings.data_dir / "cache",
-        limits=settings.tree_limits,
+        limits=settings.tree_limits, image_for=image_for,
     )  # fmt: skip
     # in a memory-limited child, like a pull request's analysis (bot/app/worker/isolation.py)
     report = scan_isolated(
