@@ -162,6 +162,12 @@ def build_sandbox_image(
     timer.step("check", t)
     if existing is not None and not force:
         if base_image is None or existing.get(LABEL_BASE) == base:
+            # The image is there, but dependency environments also install the sandbox's own
+            # pins from the wheelhouse beside it, which a fresh clone on this machine lacks.
+            try:
+                report.downloaded = ensure_wheelhouse(recipe.pins, wheelhouse)
+            except ImageError as exc:
+                log(f"{recipe.tag} exists; the wheelhouse {wheelhouse} could not be filled: {exc}")
             return report
         log(f"{recipe.tag} was built from {existing.get(LABEL_BASE)}; rebuilding from {base}")
     if not recipe.harness_ready:

@@ -164,13 +164,43 @@ def test_repo_image_tag_depends_on_everything() -> None:
 
 
 def test_build_is_skipped_when_the_tag_exists(tmp_path: Path) -> None:
+    make_wheel(tmp_path / "wh")  # the wheelhouse holds the pins: nothing to download
     recipe = _recipe()
     engine = FakeEngine({recipe.tag: {"deepcheck.base": BASE_IMAGE}})
     report = build_sandbox_image(
         engine, recipe=recipe, wheelhouse=tmp_path / "wh", workdir=tmp_path / "w"
     )
     assert not report.built and engine.builds == [] and engine.imports == []
-    assert not (tmp_path / "wh").exists()
+    assert report.downloaded == [] and not (tmp_path / "w").exists()
+
+
+def test_an_existing_image_still_gets_its_wheelhouse_filled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh clone on a machine that built the image before: the wheelhouse (what
+    dependency environments install the sandbox's pins from) is filled, or a line says why."""
+    recipe = _recipe()
+    engine = FakeEngine({recipe.tag: {"deepcheck.base": BASE_IMAGE}})
+    calls: list[list[str]] = []
+
+    def fetched(args: list[str], what: str) -> None:
+        calls.append(args)
+        make_wheel(tmp_path / "wh")
+
+    monkeypatch.setattr("sandbox.images.wheelhouse._pip", fetched)
+    report = build_sandbox_image(engine, recipe=recipe, wheelhouse=tmp_path / "wh")
+    assert not report.built and report.downloaded == list(recipe.pins) and len(calls) == 1
+
+    def offline(args: list[str], what: str) -> None:
+        raise ImageError(f"{what}: pip exited with 1: no index")
+
+    monkeypatch.setattr("sandbox.images.wheelhouse._pip", offline)
+    lines: list[str] = []
+    report = build_sandbox_image(
+        engine, recipe=recipe, wheelhouse=tmp_path / "empty", log=lines.append
+    )
+    assert not report.built and engine.builds == []  # no error: the image is usable
+    assert len(lines) == 1 and "could not be filled" in lines[0] and "no index" in lines[0]
 
 
 def test_build_stages_the_wheelhouse_and_the_harness(tmp_path: Path) -> None:
