@@ -125,10 +125,6 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
     tree, files, sha, left_out = _tree(req.repo, deps.cache_dir, deps.limits)
     config, errors = tree_config(tree)
     notes = [f"config: {e}" for e in errors] + left_out
-    # The tree's declared dependencies, installed as for a check (a cached layer / virtualenv).
-    image = deps.image_for(config, tree) if deps.image_for else None
-    if isinstance(deps.image_for, NotedImages):
-        notes.extend(deps.image_for.notes)
     globs = req.paths or (config.nightly.paths if config.nightly else ()) or ("**",)
     chosen = sorted(
         p for p in files if p.endswith(".py") and any(path_matches(g, p) for g in globs)
@@ -185,7 +181,13 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
         if cand is not None:
             planned.append((cand, fn))
     planned, spec = _budgeted(planned, req, deps, budget.function_seconds)
-    spec = replace(spec, image=image) if image is not None else spec
+    # The tree's declared dependencies, installed as for a check (a cached layer / virtualenv),
+    # only when something will run.
+    image = deps.image_for(config, tree) if deps.image_for and planned else None
+    if image is not None:
+        spec = replace(spec, image=image)
+    if planned and isinstance(deps.image_for, NotedImages):
+        notes.extend(deps.image_for.notes)
     spent = Spent(tier_path=[req.tier])
     roots = tuple(sorted({root for root, _ in modules.values()} | {"."}))
     evidence = []
