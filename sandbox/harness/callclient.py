@@ -64,6 +64,7 @@ class CallClient:
         self.ready: dict[str, Any] = {}
         self.restarts = 0
         self.hits: set[int] = set()  # watched (changed) lines some call executed
+        self.state: Any = None  # the receiver after the last call (decoded), if any
         self._req = self._resp = -1
         self._buf = b""
         self._pending = False
@@ -142,7 +143,9 @@ class CallClient:
         self._write(request)
 
     def receive(self, deadline: float) -> Any:
-        """The decoded outcome of the request sent last (a Raised for every failure)."""
+        """The decoded outcome of the request sent last (a Raised for every failure); the
+        receiver's state after that call, when the server sent one, is in ``state``."""
+        self.state = None
         if not self.ready.get("ready"):
             etype = str(self.ready.get("error_type") or "ImportError")
             return Raised(etype, str(self.ready.get("error", ""))[:500])
@@ -155,7 +158,9 @@ class CallClient:
             return answer
         self._record_hits(answer)
         try:
-            return decode(answer["value"])
+            value = decode(answer["value"])
+            self.state = decode(answer["self"]) if "self" in answer else None
+            return value
         except (KeyError, TypeError, CodecError) as exc:
             self.restart()
             return Raised("Crash", f"unreadable answer: {exc}")

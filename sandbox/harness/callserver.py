@@ -14,7 +14,9 @@ their own version of the class.
 An instance method is configured with ``"receiver": "<ClassName>"``: each request then also
 carries ``"receiver": {"pos": [...], "kw": {...}}``, the server constructs the class (from this
 side's module) with them and calls the method on the new instance. A constructor that raises
-is the call's outcome, like the method raising. With ``"receiver_subclasses"`` in the config, a
+is the call's outcome, like the method raising. The answer then also carries ``"self"``: the
+instance after the call (encoded; also after the method raised), so a mutator that returns
+None is compared by its effect. With ``"receiver_subclasses"`` in the config, a
 request's receiver may name one of those subclasses under ``"class"``: that class is built.
 With ``"receiver_factories"``, it may name one of those classmethods under ``"factory"``: the
 instance is made by it (``URL.from_text(...)``) instead of the constructor.
@@ -39,6 +41,7 @@ from .codec import Iterated, New, Raised, decode, encode, safe_repr, type_name
 
 MESSAGE_CAP = 500
 MAX_YIELDED = 1000  # items drained from an iterator result
+_NONE = object()  # no receiver was built for this call
 _CONTAINERS = (str, bytes, bytearray, list, tuple, dict, set, frozenset, range, memoryview)
 
 
@@ -254,6 +257,7 @@ def main(argv: list[str]) -> int:
     while (req := requests.read()) is not None:
         pos, kw = _arguments(req)
         made = _arguments(req.get("receiver")) if receiver is not None else None
+        instance: Any = _NONE
         try:
             pos, kw = constructed(pos), constructed(kw)  # arguments of the code's own classes
             watch.start()
@@ -265,7 +269,8 @@ def main(argv: list[str]) -> int:
                     make = cls
                     if doc.get("factory") in factories:  # URL.from_text('http://...')
                         make = getattr(cls, str(doc["factory"]))
-                    result: Any = getattr(make(*own_pos, **own_kw), method)(*pos, **kw)
+                    instance = make(*own_pos, **own_kw)
+                    result: Any = getattr(instance, method)(*pos, **kw)
                 else:
                     result = fn(*pos, **kw)
                 result = drained(result)
@@ -280,6 +285,11 @@ def main(argv: list[str]) -> int:
             print(f"dc_harness.callserver: encoding failed: {exc!r}", file=sys.stderr)
         sys.stdout.flush()
         answer: dict[str, Any] = {"value": value}
+        if instance is not _NONE:  # the receiver's state after the call (a mutator's effect)
+            try:
+                answer["self"] = encode(instance)
+            except Exception as exc:
+                print(f"dc_harness.callserver: encoding self failed: {exc!r}", file=sys.stderr)
         new = watch.take()
         if new:
             answer["hit"] = new

@@ -184,15 +184,22 @@ class CallSpec:
         return out
 
     def call_text(self, values: dict[str, Any]) -> str:
-        text = _text(self.args, values)
         if self.receiver is None:
-            return f"{self.qualname}({text})"
+            return f"{self.qualname}({_text(self.args, values)})"
+        return f"{self.receiver_text(values)}.{self.method_text(values)}"
+
+    def receiver_text(self, values: dict[str, Any]) -> str:
+        """How the receiver is built: ``Counter(start=0)``, ``URL.from_text(text='a')``."""
+        if self.receiver is None:
+            return ""
         own = values.get(RECEIVER, {})
         factory, args = self.receiver.made_by(own)
-        made = _text(args, own)
-        method = self.qualname.rsplit(".", 1)[-1]
         via = f".{factory}" if factory is not None else ""
-        return f"{self.receiver.chosen(own)}{via}({made}).{method}({text})"
+        return f"{self.receiver.chosen(own)}{via}({_text(args, own)})"
+
+    def method_text(self, values: dict[str, Any]) -> str:
+        """The method's call on the receiver: ``nth(n=2)``."""
+        return f"{self.qualname.rsplit('.', 1)[-1]}({_text(self.args, values)})"
 
     def explicit_examples(self, docs: Any) -> list[dict[str, Any]]:
         """``params.examples``: argument dicts (encoded values) tried before generated ones.

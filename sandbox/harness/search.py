@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 from hypothesis import HealthCheck, example, given, seed, settings
 from hypothesis.errors import Flaky
 
+from . import state
 from .callclient import CallClient
 from .callspec import RECEIVER, CallSpec
 from .codec import New, Raised, encode, safe_repr
@@ -48,9 +49,13 @@ class Witness:
     args: dict[str, Any]
     base: Any
     head: Any
+    # Equal results, but the receiver's attributes ``attrs`` differ after the call.
+    base_state: Any = None
+    head_state: Any = None
+    attrs: tuple[str, ...] = ()
 
     def to_json(self, spec: CallSpec) -> dict[str, Any]:
-        out = {
+        out: dict[str, Any] = {
             "args": spec.encoded_args(self.args),
             "call": spec.call_text(self.args),
             "base": safe_repr(self.base),
@@ -58,6 +63,18 @@ class Witness:
             "base_value": encode(self.base),
             "head_value": encode(self.head),
         }
+        if self.attrs:
+            names = list(self.attrs)
+            out["base"] = state.shown(self.base, self.base_state, names)
+            out["head"] = state.shown(self.head, self.head_state, names)
+            own = {s: state.attributes(v) or {} for s, v in
+                   (("base", self.base_state), ("head", self.head_state))}  # fmt: skip
+            out["state"] = {
+                "attributes": names,
+                "receiver": spec.receiver_text(self.args),
+                "method": spec.method_text(self.args),
+                **{s: {k: encode(own[s].get(k)) for k in names} for s in own},
+            }
         receiver = spec.encoded_receiver(self.args)
         if receiver is not None:
             out["receiver"] = receiver
@@ -130,6 +147,9 @@ class Searcher:
         self.seed = seed_value
         self.max_examples = max_examples
         self.reruns = reruns
+        self.states: dict[str, Any] = {}  # each side's receiver after the last call
+        self.unstable: set[str] = set()  # attributes that change between identical calls
+        self.stable: set[str] = set()
 
     # -- calls ---------------------------------------------------------------------------
 
@@ -140,10 +160,32 @@ class Searcher:
         for side in present:
             self.clients[side].send(request)
         out = {}
+        self.states = {}
         for side in present:
             client = self.clients[side]
             out[side] = client.receive(time.monotonic() + client.call_timeout_s)
+            self.states[side] = client.state
         return out
+
+    def state_difference(self, args: dict[str, Any]) -> list[str]:
+        """Attributes of the receiver that base and head left different after the last call
+        (equal results), each shown to be stable: an attribute seen differing for the first
+        time is probed by calling both sides once more with the same arguments, and one that
+        changed between the identical calls is ignored from then on."""
+        if self.spec.receiver is None:
+            return []
+        first = dict(self.states)
+        names = state.differing(first.get("base"), first.get("head"), self.unstable)
+        unknown = [k for k in names if k not in self.stable]
+        if unknown:
+            self.call_sides(args, ("base", "head"))
+            again = dict(self.states)
+            kept = set(state.same_on(first.get("base"), again.get("base"), unknown))
+            kept &= set(state.same_on(first.get("head"), again.get("head"), unknown))
+            self.stable |= kept
+            self.unstable |= set(unknown) - kept
+            self.states = first
+        return [k for k in names if k in self.stable]
 
     def _caller(self, side: str, args: dict[str, Any]) -> Callable[..., Any]:
         def call(**overrides: Any) -> Any:
@@ -186,6 +228,11 @@ class Searcher:
             if not equivalent(got["base"], got["head"]):
                 run.found.append(Witness(args, got["base"], got["head"]))
                 _found()
+            attrs = self.state_difference(args)
+            if attrs:
+                after = (self.states.get("base"), self.states.get("head"))
+                run.found.append(Witness(args, got["base"], got["head"], *after, tuple(attrs)))
+                _found()
 
         status, detail = "equal", ""
         try:
@@ -227,6 +274,12 @@ class Searcher:
             got = self.call_sides(witness.args, ("base", "head"))
             if not (
                 equivalent(got["base"], witness.base) and equivalent(got["head"], witness.head)
+            ):
+                return False
+            names = list(witness.attrs)
+            if names and not (
+                state.same_on(witness.base_state, self.states.get("base"), names) == names
+                and state.same_on(witness.head_state, self.states.get("head"), names) == names
             ):
                 return False
         return True

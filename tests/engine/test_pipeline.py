@@ -151,6 +151,44 @@ def test_instance_method_change_is_verified_with_a_receiver(tmp_path: Path, deps
     assert f"assert {witness.call} == {witness.base}" in witness.test
 
 
+WALLET_BASE = """import time
+
+
+class Wallet:
+    def __init__(self, cash: int) -> None:
+        self.cash = cash
+        self.spent: list[int] = []
+        self.touched = time.time()
+
+    def spend(self, amount: int) -> None:
+        self.touched = time.time()
+        self.cash -= amount
+        self.spent.append(amount)
+"""
+
+
+def test_a_mutator_is_compared_by_the_state_it_leaves(tmp_path: Path, deps: Deps) -> None:
+    # spend returns None on both sides: only the instance afterwards tells them apart; the
+    # timestamp differs between any two calls and is not a difference
+    head = WALLET_BASE.replace("self.cash -= amount\n", "self.cash -= amount + (amount > 9)\n")
+    repo = make_repo(tmp_path / "r", {"wallet.py": WALLET_BASE}, {"wallet.py": head})
+    report = check(CheckRequest(repo=repo, base="main~1", head="main", tier="quick"), deps)
+    [finding] = report.findings
+    assert finding.verified and finding.function == "Wallet.spend"
+    assert "leaves its instance in a different state" in finding.message
+    w = finding.witness
+    assert w is not None and "touched" not in w.base + w.head
+    assert w.base.startswith("None; after the call self.cash == ")
+    assert "obj.spend(amount=" in w.test and "assert obj.cash == " in w.test
+
+    refactor = WALLET_BASE.replace(
+        "self.cash -= amount\n", "self.cash = self.cash - amount\n        self._last = amount\n"
+    )
+    repo = make_repo(tmp_path / "r2", {"wallet.py": WALLET_BASE}, {"wallet.py": refactor})
+    report = check(CheckRequest(repo=repo, base="main~1", head="main", tier="quick"), deps)
+    assert [f for f in report.findings if f.verified] == []  # a head-only attribute: same
+
+
 def test_a_function_whose_strategies_fail_is_noted_and_the_others_still_run(
     tmp_path: Path, deps: Deps, monkeypatch: pytest.MonkeyPatch
 ) -> None:

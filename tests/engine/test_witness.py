@@ -235,3 +235,63 @@ def test_witness_tests_stay_valid_python_for_odd_names_and_subclasses() -> None:
         base_repr="(1, 1)", head_repr="Point(x=1, y=1)", finding_id="0123456789abcdef",
     ).source  # fmt: skip
     assert "__name__" not in tup and "assert midpoint(a=1) == (1, 1)" in tup
+
+
+def _state_test(base_value: object, attrs: dict[str, object]) -> str:
+    state = {
+        "attributes": sorted(attrs),
+        "receiver": "Purse(cash=0)",
+        "method": "spend(amount=4)",
+        "base": attrs,
+        "head": {k: None for k in attrs},
+    }
+    return build_test(
+        module="pkg.mod", qualname="Purse.spend", call="Purse(cash=0).spend(amount=4)",
+        base_value=base_value, base_repr="None; after the call self.cash == -4",
+        head_repr="None; after the call self.cash == -5", finding_id="0123456789abcdef",
+        state=state,
+    ).source  # fmt: skip
+
+
+def test_a_state_witness_builds_the_receiver_calls_and_asserts_the_attributes(
+    tmp_path: Path,
+) -> None:
+    src = _state_test(None, {"cash": -4, "seen": {"$": "dict", "v": [["a", 1]]}})
+    assert "obj = Purse(cash=0)\n    obj.spend(amount=4)\n" in src
+    assert "assert obj.cash == -4" in src and "assert obj.seen == {'a': 1}" in src
+    # it runs: passes against base's class, fails against head's
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    body = (
+        "class Purse:\n    def __init__(self, cash):\n        self.cash = cash\n"
+        "        self.seen = {}\n\n    def spend(self, amount):\n"
+        "        self.cash -= amount@\n        self.seen['a'] = 1\n"
+    )
+    namespace: dict[str, object] = {}
+    for extra, passes in (("", True), (" + 1", False)):
+        (pkg / "mod.py").write_text(body.replace("@", extra))
+        sys.path.insert(0, str(tmp_path))
+        try:
+            sys.modules.pop("pkg.mod", None)
+            sys.modules.pop("pkg", None)
+            exec(compile(src, "t.py", "exec"), namespace)
+            test = next(v for k, v in namespace.items() if k.startswith("test_"))
+            if passes:
+                test()  # type: ignore[operator]
+            else:
+                with pytest.raises(AssertionError):
+                    test()  # type: ignore[operator]
+        finally:
+            sys.path.remove(str(tmp_path))
+            sys.modules.pop("pkg.mod", None)
+            sys.modules.pop("pkg", None)
+
+
+def test_a_state_witness_whose_base_raised_suppresses_it_and_needs_a_source() -> None:
+    src = _state_test({"$": "raised", "type": "ValueError", "message": ""}, {"cash": -4})
+    assert "import contextlib" in src
+    assert "with contextlib.suppress(Exception):\n        obj.spend(amount=4)" in src
+    # no attribute with a source: the ordinary (result) test, which then does not confirm
+    src = _state_test(None, {"cash": {"$": "repr", "type": "x.Y", "v": "<Y>"}})
+    assert "obj = " not in src

@@ -156,6 +156,16 @@ class Span:
 
     def width(self):
         return self.hi - self.lo
+
+
+class Purse:
+    def __init__(self, cash):
+        self.cash = cash
+        self.stamp = random.random()
+
+    def spend(self, amount):
+        self.stamp = random.random()
+        self.cash -= amount
 """
 
 HEAD_CHANGES = {
@@ -170,6 +180,7 @@ HEAD_CHANGES = {
     "return self.amount * self.factor": "return self.amount * 100",
     "return unit.amount * unit.factor": "return unit.amount * 100",
     "return self.hi - self.lo": "return self.hi - self.lo - (self.lo > 1)",
+    "self.cash -= amount\n": "self.cash -= amount + (amount > 3)\n        self.extra = 1\n",
 }
 
 DEC = {"type": "decimals", "min": "0", "max": "1000", "places": 2}
@@ -346,6 +357,13 @@ SCENARIOS = [
                 {"name": "parse", "args": _args(text={"type": "sampled_from", "values": ["2-7"]})}
             ],
         },
+    ),
+    # a mutator returning None: compared by the receiver's state after the call
+    _diff(
+        "method-state",
+        "Purse.spend",
+        _args(amount=INTS),
+        receiver={"class": "Purse", "args": _args(cash=INTS)},
     ),
     _diff("bad-spec", "double", _args(x={"type": "quaternions"})),
     # an argument of the code's own class, built by each side from its own module
@@ -638,3 +656,20 @@ def test_arguments_of_the_codes_own_classes_are_constructed_per_side(answer: Run
         "kw": {"amount": 0, "currency": "EUR"},
     }  # fmt: skip
     assert witness["imports"] == [["ledger.interest", "Price"]]
+
+
+def test_a_mutator_is_compared_by_its_receivers_stable_shared_attributes(
+    answer: RunResult,
+) -> None:
+    data = _data(answer, "method-state")
+    assert data["status"] == "different", data
+    w = data["witness"]
+    # cash differs; stamp differs between any two calls (dropped); extra is head's only
+    assert w["state"]["attributes"] == ["cash"]
+    amount, cash = w["args"]["amount"], w["receiver"]["cash"]
+    assert amount == 4 and cash == 0, "shrunk to the boundary"
+    assert w["state"]["base"] == {"cash": cash - amount}
+    assert w["state"]["head"] == {"cash": cash - amount - 1}
+    made = (w["state"]["receiver"], w["state"]["method"])
+    assert made == (f"Purse(cash={cash})", "spend(amount=4)")
+    assert w["base"] == "None; after the call self.cash == -4"

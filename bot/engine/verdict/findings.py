@@ -151,6 +151,7 @@ def confirmations(
                 base_value=ev.witness.get("base_value"),
                 head_value=ev.witness.get("head_value"),
                 constructs=ev.witness.get("imports") or (),
+                state=_state_of(ev.witness),
                 base_repr=str(ev.witness.get("base", "")),
                 head_repr=str(ev.witness.get("head", "")),
                 finding_id=fid,
@@ -228,6 +229,12 @@ def _defect_title(qualname: str, ev: Evidence) -> str:
     return f"{qualname}: repository test {ev.anchor} now fails"
 
 
+def _state_of(witness: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The harness witness's ``state`` (equal results, receivers left different), if any."""
+    state = (witness or {}).get("state")
+    return state if isinstance(state, dict) else None
+
+
 def _severity(kind: str, risky: bool) -> Severity:
     if kind == "defect":
         return "high" if risky else "medium"
@@ -250,9 +257,15 @@ def _message(
         for e in regressions:
             lines.append(f"The repository test `{e.anchor}` passes on base and fails on head.")
     else:
+        states = [_state_of(e.witness) for e in evs]
+        what = (
+            "leaves its instance in a different state"
+            if any(states)
+            else "returns a different result"
+        )
         lines.append(
-            f"`{fn.function}` returns a different result on head than on base for the same "
-            "input. If the PR intends this, say so in its description; otherwise it is a bug."
+            f"`{fn.function}` {what} on head than on base for the same input. If the PR "
+            "intends this, say so in its description; otherwise it is a bug."
         )
     entries = sorted({e.entry.function for e in evs if e.entry is not None})
     if entries:

@@ -101,6 +101,17 @@ def _source(value: Any, depth: int = 0) -> str | None:
         items = [_source(v, depth + 1) for v in value]
         return None if None in items else "[" + ", ".join(str(i) for i in items) + "]"
     tag, raw = _tag(value), value.get("v") if isinstance(value, dict) else None
+    if tag == "dict" and isinstance(raw, list):
+        pairs = [(_source(k, depth + 1), _source(v, depth + 1)) for k, v in raw]
+        if any(k is None or v is None for k, v in pairs):
+            return None
+        return "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"
+    if tag in ("set", "frozenset") and isinstance(raw, list):
+        items = [_source(v, depth + 1) for v in raw]
+        if None in items:
+            return None
+        inner = ", ".join(str(i) for i in items)
+        return f"{tag}({{{inner}}})" if items else f"{tag}()"
     if tag == "float" and str(raw) not in ("nan", "inf", "-inf"):
         return str(raw)
     if tag == "decimal":
@@ -171,6 +182,27 @@ def _identifier(text: str) -> str:
     return f"_{ident}" if keyword.iskeyword(ident) or ident[0].isdigit() else ident
 
 
+def _state_body(state: dict[str, Any], base_value: Any, local: str) -> tuple[list[str], bool]:
+    """(lines, needs ``contextlib``): build the receiver, call the method (base's exception,
+    if it raised, suppressed), then assert each differing attribute that has a source."""
+    receiver, method = str(state.get("receiver", "")), str(state.get("method", ""))
+    base = state.get("base")
+    base = base if isinstance(base, dict) else {}
+    asserts = []
+    for key in state.get("attributes") or ():
+        text = _source(base.get(key)) if isinstance(key, str) else None
+        if key.isidentifier() and not keyword.iskeyword(key) and text is not None:
+            asserts.append(f"    assert {local}.{key} == {text}")
+    if not receiver or not method or not asserts:
+        return [], False
+    raised = _tag(base_value) in _RAISED
+    call = f"{local}.{python_literals(method)}"
+    lines = [f"    {local} = {python_literals(receiver)}"]
+    lines += ["    with contextlib.suppress(Exception):", f"        {call}"] if raised else [
+        f"    {call}"]  # fmt: skip
+    return [*lines, *asserts], raised
+
+
 def build_test(
     *,
     module: str,
@@ -183,13 +215,16 @@ def build_test(
     origin: str = "differential",
     head_value: Any = None,
     constructs: Sequence[Sequence[str]] = (),
+    state: dict[str, Any] | None = None,
 ) -> WitnessTest:
     """A pytest test asserting base's behaviour, so it fails on head.
 
     ``head_value`` (tagged) sharpens the assertion where ``==`` would not tell the sides
     apart: an exception type exactly (``InvalidLength`` subclasses ``InvalidFormat``), the
     type of an equal value (``16`` against ``16.0``). ``constructs`` are ``(module, class)``
-    pairs the call constructs (arguments of the repository's own classes).
+    pairs the call constructs (arguments of the repository's own classes). ``state`` (the
+    harness's witness ``state``: equal results, receivers left different) asserts base's
+    values of the differing attributes after the call instead.
     """
     top = qualname.split(".", 1)[0]
     call = python_literals(call)
@@ -201,7 +236,12 @@ def build_test(
         if made_class != top and re.search(rf"\b{re.escape(made_class)}\(", call):
             imports.add(f"from {made_module} import {made_class}")
     body: list[str]
-    if _tag(base_value) in _RAISED:
+    state_body, suppress = _state_body(state, base_value, "obj") if state else ([], False)
+    if state_body:
+        body = state_body
+        if suppress:
+            imports.add("import contextlib")
+    elif _tag(base_value) in _RAISED:
         exc, exc_module = _exception_type(base_value)
         imports.add("import pytest")
         exact = _tag(head_value) in _RAISED  # head raised too: a subclass must not pass
