@@ -14,6 +14,7 @@ class SlowSide:
     """A call server stand-in: ``x`` on base; ``x + 1`` on head for x > 5; a few ms per call."""
 
     call_timeout_s = 1.0
+    state = None  # no receiver: nothing after the call
 
     def __init__(self, side: str) -> None:
         self.side = side
