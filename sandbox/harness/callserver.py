@@ -19,7 +19,9 @@ instance after the call (encoded; also after the method raised), so a mutator th
 None is compared by its effect. With ``"receiver_subclasses"`` in the config, a
 request's receiver may name one of those subclasses under ``"class"``: that class is built.
 With ``"receiver_factories"``, it may name one of those classmethods under ``"factory"``: the
-instance is made by it (``URL.from_text(...)``) instead of the constructor.
+instance is made by it (``URL.from_text(...)``) instead of the constructor. With
+``"receiver_steps"``, a request's receiver may list ``"steps"``: calls of those methods made on
+the new instance, in order, before the method under test (a step that raises is ignored).
 
 Its fd 1 and 2 are a capped log pipe the driver drains, so prints cannot corrupt the protocol;
 requests and responses travel on dedicated pipes. This process runs PR code: the driver treats
@@ -176,6 +178,21 @@ def _arguments(doc: Any) -> tuple[list[Any], dict[str, Any]]:
     return pos, kw
 
 
+def _steps(instance: Any, docs: Any, allowed: set[str]) -> None:
+    """The calls a request makes on the new instance before the method (names the config
+    allows only). A step that raises an ``Exception`` is ignored: its effect on the instance
+    stays, and the method is still called."""
+    for doc in docs if isinstance(docs, list) else ():
+        name = doc.get("name") if isinstance(doc, dict) else None
+        if name not in allowed:
+            continue
+        pos, kw = _arguments(doc)
+        try:
+            getattr(instance, str(name))(*constructed(pos), **constructed(kw))
+        except Exception:  # the step's outcome is not compared, its effect is
+            continue
+
+
 class _Watch:
     """Which watched lines (a change's lines in one file) the calls execute: a line tracer on
     that file's frames only, on during the call and off between calls."""
@@ -254,6 +271,7 @@ def main(argv: list[str]) -> int:
     watch = _Watch(config.get("watch"))
     kin = _Subclasses(fn, str(config["module"]), config.get("receiver_subclasses"))
     factories = {str(n) for n in config.get("receiver_factories") or () if str(n).isidentifier()}
+    steps = {str(n) for n in config.get("receiver_steps") or () if str(n).isidentifier()}
     while (req := requests.read()) is not None:
         pos, kw = _arguments(req)
         made = _arguments(req.get("receiver")) if receiver is not None else None
@@ -270,6 +288,7 @@ def main(argv: list[str]) -> int:
                     if doc.get("factory") in factories:  # URL.from_text('http://...')
                         make = getattr(cls, str(doc["factory"]))
                     instance = make(*own_pos, **own_kw)
+                    _steps(instance, doc.get("steps"), steps)
                     result: Any = getattr(instance, method)(*pos, **kw)
                 else:
                     result = fn(*pos, **kw)

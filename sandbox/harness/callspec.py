@@ -38,6 +38,8 @@ class Arg:
 RECEIVER = "$receiver"
 CLASS = "$class"  # in the receiver's values: which of its subclasses was drawn
 FACTORY = "$factory"  # in the receiver's values: the alternative constructor used, if any
+STEPS = "$steps"  # in the receiver's values: [(method, its argument values)] called first
+MAX_STEPS = 4
 
 
 def _args(docs: Any) -> tuple[Arg, ...]:
@@ -96,6 +98,26 @@ class Receiver:
     # Alternative constructors (``from_text``...): (classmethod name, its arguments); the one
     # drawn is under FACTORY in the drawn values, absent when the constructor was used.
     factories: tuple[tuple[str, tuple[Arg, ...]], ...] = ()
+    # Methods called on the new instance, in a drawn order, before the method under test
+    # (under STEPS in the drawn values): (method name, its arguments).
+    steps: tuple[tuple[str, tuple[Arg, ...]], ...] = ()
+
+    def steps_of(self, values: dict[str, Any]) -> list[tuple[str, tuple[Arg, ...], dict[str, Any]]]:
+        """The drawn steps: (method, its argument specs, its values)."""
+        specs = dict(self.steps)
+        out = []
+        for item in values.get(STEPS) or ():
+            name, own = item
+            if name in specs and isinstance(own, dict):
+                out.append((name, specs[name], own))
+        return out
+
+    def steps_text(self, values: dict[str, Any]) -> list[str]:
+        """``["__setitem__('a', 1)", ...]``: the drawn steps as calls on the instance."""
+        return [f"{name}({_text(args, own)})" for name, args, own in self.steps_of(values)]
+
+    def steps_request(self, values: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{"name": n, **_encoded_call(a, own)} for n, a, own in self.steps_of(values)]
 
     def chosen(self, values: dict[str, Any]) -> str:
         name = values.get(CLASS)
@@ -120,6 +142,15 @@ class Receiver:
                 required[CLASS] = st.sampled_from((self.class_name, *self.subclasses))
             if name is not None:
                 required[FACTORY] = st.just(name)
+            if self.steps:
+                one = [
+                    st.tuples(
+                        st.just(method),
+                        st.fixed_dictionaries({a.name: strategies.build(a.strategy) for a in own}),
+                    )
+                    for method, own in self.steps
+                ]
+                required[STEPS] = st.lists(st.one_of(*one), max_size=MAX_STEPS)
             options.append(
                 st.fixed_dictionaries(
                     required, optional={k: v for k, v in own.items() if k in optional}
@@ -149,16 +180,19 @@ class CallSpec:
                 made = tuple(
                     (str(f["name"]), _args(f.get("args", []))) for f in doc.get("factories") or ()
                 )
-                receiver = Receiver(str(doc["class"]), _args(doc.get("args", [])), kin, made)
+                steps = tuple(
+                    (str(f["name"]), _args(f.get("args", []))) for f in doc.get("steps") or ()
+                )
+                receiver = Receiver(str(doc["class"]), _args(doc.get("args", [])), kin, made, steps)
         except (KeyError, TypeError, AttributeError) as exc:
             raise strategies.SpecError(f"bad differential params: missing {exc}") from exc
         if receiver is not None:
             for name in (receiver.class_name, *receiver.subclasses):
                 if not all(p.isidentifier() for p in name.split(".")):
                     raise strategies.SpecError(f"receiver class {name!r} is not a name")
-            for name, _args_of in receiver.factories:
+            for name, _args_of in (*receiver.factories, *receiver.steps):
                 if not name.isidentifier():
-                    raise strategies.SpecError(f"receiver factory {name!r} is not a name")
+                    raise strategies.SpecError(f"receiver method {name!r} is not a name")
         return cls(module, str(params.get("base_module") or module), qualname, args, receiver)
 
     def strategy(self) -> st.SearchStrategy[dict[str, Any]]:
@@ -181,12 +215,25 @@ class CallSpec:
                 out["receiver"]["class"] = self.receiver.chosen(own)
             if factory is not None:
                 out["receiver"]["factory"] = factory
+            steps = self.receiver.steps_request(own)
+            if steps:
+                out["receiver"]["steps"] = steps
         return out
 
     def call_text(self, values: dict[str, Any]) -> str:
         if self.receiver is None:
             return f"{self.qualname}({_text(self.args, values)})"
+        steps = self.receiver.steps_text(values.get(RECEIVER, {}))
+        if steps:  # statements: obj = Cache(2); obj.__setitem__('a', 1); obj.get('a')
+            calls = "; ".join(f"obj.{s}" for s in [*steps, self.method_text(values)])
+            return f"obj = {self.receiver_text(values)}; {calls}"
         return f"{self.receiver_text(values)}.{self.method_text(values)}"
+
+    def steps_text(self, values: dict[str, Any]) -> list[str]:
+        """The steps made on the receiver before the call (none without a receiver)."""
+        if self.receiver is None:
+            return []
+        return self.receiver.steps_text(values.get(RECEIVER, {}))
 
     def receiver_text(self, values: dict[str, Any]) -> str:
         """How the receiver is built: ``Counter(start=0)``, ``URL.from_text(text='a')``."""
@@ -217,7 +264,7 @@ class CallSpec:
             if self.receiver is not None:
                 own = doc[RECEIVER]
                 _factory, args = self.receiver.made_by(own if isinstance(own, dict) else {})
-                wanted = {a.name for a in args} | {CLASS, FACTORY}
+                wanted = {a.name for a in args} | {CLASS, FACTORY, STEPS}
                 needed = {a.name for a in args if not a.optional}
                 if not isinstance(own, dict) or not needed <= set(own) <= wanted:
                     raise strategies.SpecError(

@@ -121,8 +121,10 @@ class Opaque:
             return self.text
         name = self.type.rsplit(".", 1)[-1]
         if isinstance(self.state, dict):
-            inner = ", ".join(f"{k}={v!r}" for k, v in self.state.items())
-            return f"{name}({inner})"
+            if all(isinstance(k, str) and k.isidentifier() for k in self.state):
+                inner = ", ".join(f"{k}={v!r}" for k, v in self.state.items())
+                return f"{name}({inner})"
+            return f"{name}({self.state!r})"  # OrderedDict({'A': None, 0: None})
         return f"{name}({self.state!r})"
 
 

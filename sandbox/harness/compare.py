@@ -1,8 +1,9 @@
 """When two decoded results count as the same behaviour (docs/protocol.md, kind differential).
 
 Equal values of the same type family (Decimal by value, NaN equals NaN, containers element-wise,
-objects by type and state), or both raised exceptions of the same type. A new exception is a
-difference; so is a change of type family (Decimal vs float, list vs tuple).
+objects by type and state; an ``OrderedDict``'s in order), or both raised exceptions of the same
+type. A new exception is a difference; so is a change of type family (Decimal vs float, list vs
+tuple).
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ _FAMILIES: dict[type, str] = {
 }
 
 
+# Mappings whose equality counts their order (a plain dict's does not).
+_ORDERED = frozenset({"collections.OrderedDict"})
+
+
 def family(v: Any) -> str:
     if isinstance(v, (Opaque, EnumMember)):
         return f"object:{v.type}"
@@ -62,6 +67,8 @@ def equivalent(a: Any, b: Any) -> bool:
     if isinstance(a, Opaque):
         if a.text is not None or b.text is not None:
             return a.text == b.text
+        if a.type in _ORDERED and isinstance(a.state, dict) and isinstance(b.state, dict):
+            return equivalent(list(a.state.items()), list(b.state.items()))  # order counts
         return equivalent(a.state, b.state)
     if isinstance(a, EnumMember):
         return a.name == b.name

@@ -63,6 +63,13 @@ class Witness:
             "base_value": encode(self.base),
             "head_value": encode(self.head),
         }
+        steps = spec.steps_text(self.args)
+        if steps:  # the reproducing test builds the receiver, makes the steps, then calls
+            out["prelude"] = {
+                "receiver": spec.receiver_text(self.args),
+                "steps": steps,
+                "method": spec.method_text(self.args),
+            }
         if self.attrs:
             names = list(self.attrs)
             out["base"] = state.shown(self.base, self.base_state, names)
@@ -71,6 +78,7 @@ class Witness:
                    (("base", self.base_state), ("head", self.head_state))}  # fmt: skip
             out["state"] = {
                 "attributes": names,
+                "steps": steps,
                 "receiver": spec.receiver_text(self.args),
                 "method": spec.method_text(self.args),
                 **{s: {k: encode(own[s].get(k)) for k in names} for s in own},

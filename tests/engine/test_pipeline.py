@@ -189,6 +189,43 @@ def test_a_mutator_is_compared_by_the_state_it_leaves(tmp_path: Path, deps: Deps
     assert [f for f in report.findings if f.verified] == []  # a head-only attribute: same
 
 
+SHELF_BASE = """from collections import OrderedDict
+
+
+class Shelf:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.order: OrderedDict[int, int] = OrderedDict()
+
+    def put(self, key: int, value: int) -> None:
+        self.order[key] = value
+        if len(self.order) > self.size:
+            self.order.popitem(last=False)
+
+    def get(self, key: int) -> int | None:
+        if key in self.order:
+            self.order.move_to_end(key)
+        return self.order.get(key)
+"""
+
+
+def test_a_method_is_reached_in_the_state_earlier_calls_leave(tmp_path: Path, deps: Deps) -> None:
+    # get's change shows only once two keys are in: calls of put on the receiver come first,
+    # and the order (an OrderedDict's, which counts) is what differs
+    head = SHELF_BASE.replace(
+        "self.order.move_to_end(key)", "self.order.move_to_end(key, last=False)"
+    )
+    repo = make_repo(tmp_path / "r", {"shelf.py": SHELF_BASE}, {"shelf.py": head})
+    report = check(CheckRequest(repo=repo, base="main~1", head="main", tier="auto"), deps)
+    [finding] = report.findings
+    assert finding.verified and finding.function == "Shelf.get"
+    w = finding.witness
+    assert w is not None and w.call.startswith("obj = Shelf(size=")
+    assert w.call.count("obj.put(") >= 2, w.call
+    assert "from collections import OrderedDict" in w.test
+    assert "assert obj.order == OrderedDict(" in w.test
+
+
 def test_a_function_whose_strategies_fail_is_noted_and_the_others_still_run(
     tmp_path: Path, deps: Deps, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -166,6 +166,17 @@ class Purse:
     def spend(self, amount):
         self.stamp = random.random()
         self.cash -= amount
+
+
+class Shelf:
+    def __init__(self, size):
+        self.size = size
+        self.items = []
+
+    def put(self, x):
+        self.items.append(x)
+        if len(self.items) > self.size:
+            self.items.pop(0)
 """
 
 HEAD_CHANGES = {
@@ -181,6 +192,7 @@ HEAD_CHANGES = {
     "return unit.amount * unit.factor": "return unit.amount * 100",
     "return self.hi - self.lo": "return self.hi - self.lo - (self.lo > 1)",
     "self.cash -= amount\n": "self.cash -= amount + (amount > 3)\n        self.extra = 1\n",
+    "self.items.pop(0)": "self.items.pop()",
 }
 
 DEC = {"type": "decimals", "min": "0", "max": "1000", "places": 2}
@@ -364,6 +376,17 @@ SCENARIOS = [
         "Purse.spend",
         _args(amount=INTS),
         receiver={"class": "Purse", "args": _args(cash=INTS)},
+    ),
+    # the difference needs a full shelf: calls made on the receiver first (steps)
+    _diff(
+        "method-steps",
+        "Shelf.put",
+        _args(x=INTS),
+        receiver={
+            "class": "Shelf",
+            "args": _args(size={"type": "integers", "min": 1, "max": 3}),
+            "steps": [{"name": "put", "args": _args(x=INTS)}],
+        },
     ),
     _diff("bad-spec", "double", _args(x={"type": "quaternions"})),
     # an argument of the code's own class, built by each side from its own module
@@ -673,3 +696,22 @@ def test_a_mutator_is_compared_by_its_receivers_stable_shared_attributes(
     made = (w["state"]["receiver"], w["state"]["method"])
     assert made == (f"Purse(cash={cash})", "spend(amount=4)")
     assert w["base"] == "None; after the call self.cash == -4"
+
+
+def test_steps_made_on_the_receiver_first_reach_a_state_one_call_cannot(
+    answer: RunResult, trees: tuple[Path, Path]
+) -> None:
+    data = _data(answer, "method-steps")
+    assert data["status"] == "different", data
+    w = data["witness"]
+    size = w["receiver"]["size"]
+    steps = w["prelude"]["steps"]
+    assert len(steps) == size and all(s.startswith("put(x=") for s in steps), w
+    assert w["call"].startswith(f"obj = Shelf(size={size}); obj.put(x=")
+    assert w["state"]["attributes"] == ["items"] and w["state"]["steps"] == steps
+    # the witness replays on the real classes: base keeps the newest items, head the oldest
+    for tree, side in ((trees[0], "base"), (trees[1], "head")):
+        shelf = _load(tree / "ledger" / "interest.py", f"{side}_shelf").Shelf(size)
+        for step in [*steps, w["prelude"]["method"]]:
+            eval(f"shelf.{step}", {"shelf": shelf})
+        assert shelf.items == w["state"][side]["items"]

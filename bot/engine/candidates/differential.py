@@ -24,7 +24,7 @@ from bot.engine.inputs.constructors import (
     receiver_spec,
 )
 from bot.engine.inputs.hierarchy import defined_classes
-from bot.engine.inputs.peers import pooled_args, takes_peer
+from bot.engine.inputs.peers import pooled_args, pooled_with_steps, takes_peer
 from bot.engine.inputs.strategies import args_for
 from bot.engine.invariants import callable_params, invariants_for
 from bot.engine.source.callers import Caller, entry_points, is_private
@@ -145,6 +145,8 @@ def differential_candidate(
             return None
         if receiver is not None and takes_peer(args, str(receiver["class"])):
             receiver = {**receiver, "args": pooled_args(receiver["args"])}  # ties with the peer
+        if receiver is not None and receiver.get("steps"):
+            args, receiver = pooled_with_steps(args, receiver)
     params = {
         "module": head_mod[1],
         "base_module": base_mod[1],

@@ -38,6 +38,7 @@ from typing import Any
 from bot.engine.change.functions import function_params
 from bot.engine.inputs.factories import factories
 from bot.engine.inputs.hierarchy import OBJECT, constructor_owner, module_classes, subclasses
+from bot.engine.inputs.steps import step_methods
 from bot.engine.inputs.strategies import args_for
 from bot.engine.invariants import callable_params
 from bot.engine.source.astutil import POSITIONAL_KINDS, parse_module
@@ -255,6 +256,13 @@ def receiver_spec(
     ]
     if kin:  # drawn from too: an abstract base, or behaviour that depends on the subclass
         spec["subclasses"] = kin
+    steps = step_methods(
+        cls, in_module, path=fn.path, module_source=module_src, rules=rules,
+        constants=list(constants), class_specs=classes,
+        imports=classes.imports if classes is not None else None,
+    )  # fmt: skip
+    if steps:  # calls made on the receiver first: a cache that is full, an order that matters
+        spec["steps"] = steps
     return spec, None
 
 

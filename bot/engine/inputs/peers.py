@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["pool_instances", "pooled_args", "takes_peer"]
+__all__ = ["pool_instances", "pooled_args", "pooled_with_steps", "takes_peer"]
 
 Spec = dict[str, Any]
 
@@ -52,6 +52,15 @@ def pooled_args(args: list[dict[str, Any]]) -> list[dict[str, Any]]:
             arg = {**arg, "strategy": {"type": "one_of", "options": [shared, arg["strategy"]]}}
         out.append(arg)
     return out
+
+
+def pooled_with_steps(args: list[Spec], receiver: Spec) -> tuple[list[Spec], Spec]:
+    """A method's ``args`` and its ``receiver`` with steps (bot/engine/inputs/steps.py), all
+    drawn from small pools as well: the steps and the call then meet on the same few keys and
+    sizes (a cache of 2 that holds key 1, then reads key 1)."""
+    steps = [{**s, "args": pooled_args(s["args"])} for s in receiver.get("steps", [])]
+    made = {**receiver, "args": pooled_args(receiver.get("args", [])), "steps": steps}
+    return pooled_args(args), made
 
 
 def pool_instances(spec: Spec, class_name: str) -> tuple[Spec, bool]:

@@ -528,6 +528,11 @@ def strategy_for(
         return None
 
 
+# A default that names an attribute of a module or class (``Cache.__getitem__``, ``os.sep``):
+# bound when the function was defined, never passed by callers.
+_BOUND_DEFAULT = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+
 def args_for(
     fn: ChangedFunction,
     *,
@@ -564,6 +569,8 @@ def args_for(
     for param in callable_params(fn):
         if param.name.startswith("_") and param.default is not None:
             continue  # a private switch (``_normalize=True``): callers leave it alone
+        if param.default is not None and _BOUND_DEFAULT.fullmatch(param.default):
+            continue  # ``cache_getitem=Cache.__getitem__``: an implementation bound at def time
         if in_base is not None and param.default is not None and param.name not in in_base:
             continue  # new on head, with a default: existing callers do not pass it
         own = literals.get(param.name, ()) if isinstance(literals, Mapping) else literals

@@ -152,6 +152,9 @@ def confirmations(
                 head_value=ev.witness.get("head_value"),
                 constructs=ev.witness.get("imports") or (),
                 state=_state_of(ev.witness),
+                prelude=ev.witness.get("prelude")
+                if isinstance(ev.witness.get("prelude"), dict)
+                else None,
                 base_repr=str(ev.witness.get("base", "")),
                 head_repr=str(ev.witness.get("head", "")),
                 finding_id=fid,

@@ -40,6 +40,7 @@ _IMPORTS = (
     ("Fraction(", "from fractions import Fraction"),
     ("datetime.", "import datetime"),
     ("math.", "import math"),
+    ("OrderedDict(", "from collections import OrderedDict"),
 )
 _BARE_FLOATS = re.compile(r"(?<![\w'\".])(-?)(nan|inf)(?![\w'\"])")
 
@@ -114,6 +115,9 @@ def _source(value: Any, depth: int = 0) -> str | None:
         return f"{tag}({{{inner}}})" if items else f"{tag}()"
     if tag == "float" and str(raw) not in ("nan", "inf", "-inf"):
         return str(raw)
+    if tag == "object" and value.get("type") == "collections.OrderedDict":
+        items_src = _source(value.get("state"), depth + 1)  # a dict: its items in order
+        return f"OrderedDict({items_src})" if items_src is not None else None
     if tag == "decimal":
         return f"Decimal({raw!r})"
     if tag == "fraction":
@@ -197,10 +201,22 @@ def _state_body(state: dict[str, Any], base_value: Any, local: str) -> tuple[lis
         return [], False
     raised = _tag(base_value) in _RAISED
     call = f"{local}.{python_literals(method)}"
-    lines = [f"    {local} = {python_literals(receiver)}"]
+    lines = _prelude_lines(receiver, state.get("steps"), local)
     lines += ["    with contextlib.suppress(Exception):", f"        {call}"] if raised else [
         f"    {call}"]  # fmt: skip
-    return [*lines, *asserts], raised
+    return [*lines, *asserts], raised or len(lines) > 1
+
+
+def _prelude_lines(receiver: str, steps: Any, local: str) -> list[str]:
+    """Build the receiver, then make each step on it (the harness ignores a step's exception,
+    so does the test)."""
+    lines = [f"    {local} = {python_literals(receiver)}"]
+    for step in steps if isinstance(steps, list) else ():
+        lines += [
+            "    with contextlib.suppress(Exception):",
+            f"        {local}.{python_literals(str(step))}",
+        ]
+    return lines
 
 
 def build_test(
@@ -216,6 +232,7 @@ def build_test(
     head_value: Any = None,
     constructs: Sequence[Sequence[str]] = (),
     state: dict[str, Any] | None = None,
+    prelude: dict[str, Any] | None = None,
 ) -> WitnessTest:
     """A pytest test asserting base's behaviour, so it fails on head.
 
@@ -224,7 +241,9 @@ def build_test(
     type of an equal value (``16`` against ``16.0``). ``constructs`` are ``(module, class)``
     pairs the call constructs (arguments of the repository's own classes). ``state`` (the
     harness's witness ``state``: equal results, receivers left different) asserts base's
-    values of the differing attributes after the call instead.
+    values of the differing attributes after the call instead. ``prelude`` (the witness's
+    ``prelude``: steps made on the receiver first) builds the receiver, makes the steps, and
+    calls the method on it.
     """
     top = qualname.split(".", 1)[0]
     call = python_literals(call)
@@ -236,7 +255,13 @@ def build_test(
         if made_class != top and re.search(rf"\b{re.escape(made_class)}\(", call):
             imports.add(f"from {made_module} import {made_class}")
     body: list[str]
+    pre: list[str] = []
     state_body, suppress = _state_body(state, base_value, "obj") if state else ([], False)
+    if prelude and not state_body and prelude.get("receiver") and prelude.get("method"):
+        pre = _prelude_lines(str(prelude["receiver"]), prelude.get("steps"), "obj")
+        call = f"obj.{python_literals(str(prelude['method']))}"
+        if len(pre) > 1:
+            imports.add("import contextlib")
     if state_body:
         body = state_body
         if suppress:
@@ -291,7 +316,7 @@ def build_test(
                     f"    assert {drained.format(local)} == {items}"]  # fmt: skip
     else:
         body = [f"    assert repr({call}) == {base_repr!r}"]
-    text = "\n".join([comment.rstrip("\n"), *body])
+    text = "\n".join([comment.rstrip("\n"), *pre, *body])
     for needle, line in _IMPORTS:
         if needle in text and not line.endswith(f" import {top}"):
             imports.add(line)  # never shadow the name under test (Decimal of _pydecimal)
