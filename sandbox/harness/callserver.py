@@ -15,7 +15,8 @@ An instance method is configured with ``"receiver": "<ClassName>"``: each reques
 carries ``"receiver": {"pos": [...], "kw": {...}}``, the server constructs the class (from this
 side's module) with them and calls the method on the new instance. A constructor that raises
 is the call's outcome, like the method raising. The answer then also carries ``"self"``: the
-instance after the call (encoded; also after the method raised), so a mutator that returns
+instance after the call as callers see it (its public attributes and the listed
+``"receiver_properties"``, encoded; also after the method raised), so a mutator that returns
 None is compared by its effect. With ``"receiver_subclasses"`` in the config, a
 request's receiver may name one of those subclasses under ``"class"``: that class is built.
 With ``"receiver_factories"``, it may name one of those classmethods under ``"factory"``: the
@@ -193,6 +194,27 @@ def _steps(instance: Any, docs: Any, allowed: set[str]) -> None:
             continue
 
 
+def _observed(instance: Any, properties: list[str]) -> dict[str, Any]:
+    """The receiver as its callers see it, encoded as an object: its public attributes (not
+    ``_``-prefixed: how a class stores its data is not its behaviour) and the values of the
+    public properties the config lists (an exception is the property's value)."""
+    own: dict[str, Any] = {}
+    found = getattr(instance, "__dict__", None)
+    if isinstance(found, dict):
+        own.update(found)
+    for cls in type(instance).__mro__:
+        for name in getattr(cls, "__slots__", ()) or ():
+            if isinstance(name, str) and name not in own and hasattr(instance, name):
+                own[name] = getattr(instance, name)
+    state = {k: v for k, v in own.items() if isinstance(k, str) and not k.startswith("_")}
+    for name in properties:
+        try:
+            state[name] = getattr(instance, name)
+        except Exception as exc:
+            state[name] = raised_value(exc)
+    return {"$": "object", "type": type_name(instance), "state": encode(state)}
+
+
 class _Watch:
     """Which watched lines (a change's lines in one file) the calls execute: a line tracer on
     that file's frames only, on during the call and off between calls."""
@@ -272,6 +294,7 @@ def main(argv: list[str]) -> int:
     kin = _Subclasses(fn, str(config["module"]), config.get("receiver_subclasses"))
     factories = {str(n) for n in config.get("receiver_factories") or () if str(n).isidentifier()}
     steps = {str(n) for n in config.get("receiver_steps") or () if str(n).isidentifier()}
+    properties = [str(n) for n in config.get("receiver_properties") or () if str(n).isidentifier()]
     while (req := requests.read()) is not None:
         pos, kw = _arguments(req)
         made = _arguments(req.get("receiver")) if receiver is not None else None
@@ -304,11 +327,11 @@ def main(argv: list[str]) -> int:
             print(f"dc_harness.callserver: encoding failed: {exc!r}", file=sys.stderr)
         sys.stdout.flush()
         answer: dict[str, Any] = {"value": value}
-        if instance is not _NONE:  # the receiver's state after the call (a mutator's effect)
+        if instance is not _NONE:  # what callers can see of the receiver after the call
             try:
-                answer["self"] = encode(instance)
-            except Exception as exc:
-                print(f"dc_harness.callserver: encoding self failed: {exc!r}", file=sys.stderr)
+                answer["self"] = _observed(instance, properties)
+            except BaseException as exc:  # a hostile property or __dict__: still an answer
+                print(f"dc_harness.callserver: observing self failed: {exc!r}", file=sys.stderr)
         new = watch.take()
         if new:
             answer["hit"] = new

@@ -101,6 +101,8 @@ class Receiver:
     # Methods called on the new instance, in a drawn order, before the method under test
     # (under STEPS in the drawn values): (method name, its arguments).
     steps: tuple[tuple[str, tuple[Arg, ...]], ...] = ()
+    # Public properties read after the call and compared with the public attributes.
+    properties: tuple[str, ...] = ()
 
     def steps_of(self, values: dict[str, Any]) -> list[tuple[str, tuple[Arg, ...], dict[str, Any]]]:
         """The drawn steps: (method, its argument specs, its values)."""
@@ -183,7 +185,10 @@ class CallSpec:
                 steps = tuple(
                     (str(f["name"]), _args(f.get("args", []))) for f in doc.get("steps") or ()
                 )
-                receiver = Receiver(str(doc["class"]), _args(doc.get("args", [])), kin, made, steps)
+                seen = tuple(str(n) for n in doc.get("properties") or ())
+                receiver = Receiver(
+                    str(doc["class"]), _args(doc.get("args", [])), kin, made, steps, seen
+                )
         except (KeyError, TypeError, AttributeError) as exc:
             raise strategies.SpecError(f"bad differential params: missing {exc}") from exc
         if receiver is not None:
@@ -193,6 +198,9 @@ class CallSpec:
             for name, _args_of in (*receiver.factories, *receiver.steps):
                 if not name.isidentifier():
                     raise strategies.SpecError(f"receiver method {name!r} is not a name")
+            for name in receiver.properties:
+                if not name.isidentifier():
+                    raise strategies.SpecError(f"receiver property {name!r} is not a name")
         return cls(module, str(params.get("base_module") or module), qualname, args, receiver)
 
     def strategy(self) -> st.SearchStrategy[dict[str, Any]]:

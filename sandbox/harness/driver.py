@@ -46,6 +46,8 @@ def _start_clients(config: dict[str, Any], spec: CallSpec) -> dict[str, CallClie
                 server_config["receiver_factories"] = [n for n, _a in spec.receiver.factories]
             if spec.receiver.steps:
                 server_config["receiver_steps"] = [n for n, _a in spec.receiver.steps]
+            if spec.receiver.properties:
+                server_config["receiver_properties"] = list(spec.receiver.properties)
         watch = (params.get("watch") or {}).get(side)
         if watch:  # the changed lines whose execution this side records
             server_config["watch"] = watch

@@ -178,14 +178,17 @@ class Searcher:
     def state_difference(self, args: dict[str, Any]) -> list[str]:
         """Attributes of the receiver that base and head left different after the last call
         (equal results), each shown to be stable: an attribute seen differing for the first
-        time is probed by calling both sides once more with the same arguments, and one that
-        changed between the identical calls is ignored from then on."""
+        time is probed by calling both sides once more with the same arguments in fresh call
+        servers, and one that changed (a timestamp, a process id, an ``id()``) is ignored
+        from then on."""
         if self.spec.receiver is None:
             return []
         first = dict(self.states)
         names = state.differing(first.get("base"), first.get("head"), self.unstable)
         unknown = [k for k in names if k not in self.stable]
         if unknown:
+            for client in self.clients.values():
+                client.restart()  # a new process: values fixed per process show up too
             self.call_sides(args, ("base", "head"))
             again = dict(self.states)
             kept = set(state.same_on(first.get("base"), again.get("base"), unknown))

@@ -1,11 +1,11 @@
 """A receiver's state after the call: which attributes tell base and head apart.
 
 A mutator returns None on both sides; its effect is in the instance. The call server sends the
-instance after each call (``"self"``, codec ``Opaque``); two states differ on the attributes
-both sides have whose values are not ``equivalent``. An attribute only one side has (a cache a
-refactor added, a renamed private field) is never a difference, and the searcher drops an
-attribute whose value changes between two identical calls of the same side (a timestamp, a
-counter of instances).
+instance after each call as callers see it (``"self"``: public attributes and properties,
+codec ``Opaque``); two states differ on the attributes both sides have whose values are not
+``equivalent``. An attribute only one side has (a cache a refactor added) is never a
+difference, private fields are never sent, and the searcher drops an attribute whose value
+changes when the call is repeated in fresh call servers (a timestamp, a process id).
 """
 
 from __future__ import annotations

@@ -87,10 +87,22 @@ def test_what_counts_as_changing_self() -> None:
         "self.items[x] = 1",
         "del self.items[x]",
         "self.items.append(x)",
-        "self._update(x)",
         "helper(self, x)",
         "super().__setitem__(x, 1)",
     ):
         assert changes_self(fn(body)), body
-    for body in ("return self.items.get(x)", "return len(self.items) + x", "y = x"):
+    for body in (
+        "return self.items.get(x)",
+        "return len(self.items) + x",
+        "y = x",
+        "return type(self)(self.major + 1)",  # a new instance: self stays as it was
+        "return self.parse(x) < self.key()",
+        "self._update(x)",  # unknown method: not known to change anything
+    ):
         assert not changes_self(fn(body)), body
+    # through the class's own methods, as far as they go
+    update = fn("self.total += x")
+    reader = fn("return self.total")
+    assert changes_self(fn("self._update(x)"), {"_update": update})
+    assert changes_self(fn("self.a(x)"), {"a": fn("self.b(x)"), "b": update})
+    assert not changes_self(fn("self.a(x)"), {"a": fn("self.a(x)"), "b": reader})  # recursion

@@ -38,7 +38,7 @@ from typing import Any
 from bot.engine.change.functions import function_params
 from bot.engine.inputs.factories import factories
 from bot.engine.inputs.hierarchy import OBJECT, constructor_owner, module_classes, subclasses
-from bot.engine.inputs.steps import step_methods
+from bot.engine.inputs.steps import observed_properties, step_methods
 from bot.engine.inputs.strategies import args_for
 from bot.engine.invariants import callable_params
 from bot.engine.source.astutil import POSITIONAL_KINDS, parse_module
@@ -263,6 +263,9 @@ def receiver_spec(
     )  # fmt: skip
     if steps:  # calls made on the receiver first: a cache that is full, an order that matters
         spec["steps"] = steps
+    seen = observed_properties(cls, in_module)
+    if seen:  # read after the call: what callers see of the state
+        spec["properties"] = seen
     return spec, None
 
 

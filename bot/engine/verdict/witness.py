@@ -204,7 +204,7 @@ def _state_body(state: dict[str, Any], base_value: Any, local: str) -> tuple[lis
     lines = _prelude_lines(receiver, state.get("steps"), local)
     lines += ["    with contextlib.suppress(Exception):", f"        {call}"] if raised else [
         f"    {call}"]  # fmt: skip
-    return [*lines, *asserts], raised or len(lines) > 1
+    return [*lines, *asserts], raised or bool(state.get("steps"))
 
 
 def _prelude_lines(receiver: str, steps: Any, local: str) -> list[str]:
