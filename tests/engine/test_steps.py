@@ -89,6 +89,9 @@ def test_what_counts_as_changing_self() -> None:
         "self.items.append(x)",
         "helper(self, x)",
         "super().__setitem__(x, 1)",
+        "heapq.heappush(self._heap, x)",
+        "bisect.insort(self.items, x)",
+        "Base.__setitem__(self, x, 1)",
     ):
         assert changes_self(fn(body)), body
     for body in (
@@ -98,6 +101,8 @@ def test_what_counts_as_changing_self() -> None:
         "return type(self)(self.major + 1)",  # a new instance: self stays as it was
         "return self.parse(x) < self.key()",
         "self._update(x)",  # unknown method: not known to change anything
+        "return Bit(self._bits)",  # a new value built from a field
+        "return math.floor(self.x)",
     ):
         assert not changes_self(fn(body)), body
     # through the class's own methods, as far as they go

@@ -34,6 +34,11 @@ MAX_PROPERTIES = 12
 STEP_DUNDERS = frozenset({"__setitem__", "__delitem__", "__getitem__", "__call__"})
 _NOT_STEPS = ("property", "setter", "getter", "deleter", "cached_property", "staticmethod",
               "classmethod", "abstractmethod", "overload")  # fmt: skip
+_MUTATING_FUNCTIONS = frozenset({
+    ("heapq", "heappush"), ("heapq", "heappop"), ("heapq", "heapify"), ("heapq", "heapreplace"),
+    ("heapq", "heappushpop"), ("bisect", "insort"), ("bisect", "insort_left"),
+    ("bisect", "insort_right"), ("random", "shuffle"),
+})  # fmt: skip
 _MUTATING = frozenset({"__setitem__", "__delitem__", "__iadd__", "__isub__"})
 _MUTATORS = frozenset({
     "append", "extend", "insert", "pop", "popitem", "popleft", "appendleft", "clear", "update",
@@ -54,6 +59,19 @@ _PURE_BUILTINS = frozenset({
     "abs", "round", "enumerate", "zip", "map", "filter", "reversed", "range", "next", "copy",
     "deepcopy", "isfinite", "isnan", "dumps",
 })  # fmt: skip
+
+
+def _may_mutate_its_arguments(func: ast.expr, name: str) -> bool:
+    """A call that may change what it is given: a known mutating module function
+    (``heapq.heappush``, ``bisect.insort``), or a function reached by a bare lowercase name that
+    is not a pure builtin (a module helper, a bound ``cache_setitem``). A class (``Bit(...)``,
+    capitalised) builds a new value from it; ``math.floor`` and the like read it."""
+    if isinstance(func, ast.Attribute):
+        owner = func.value.id if isinstance(func.value, ast.Name) else ""
+        return (owner, name) in _MUTATING_FUNCTIONS or (
+            owner[:1].isupper() and name in _MUTATING  # Base.__setitem__(self, k, v)
+        )
+    return bool(name) and name[0].islower() and name not in _PURE_BUILTINS
 
 
 def _self_calls(fn: ast.FunctionDef) -> set[str]:
@@ -100,7 +118,7 @@ def _mutates_directly(fn: ast.FunctionDef) -> bool:
             or (isinstance(a, ast.Attribute | ast.Subscript) and _rooted_at_self(a))
             for a in node.args
         )
-        if passes_self and name not in _PURE_BUILTINS:
+        if passes_self and _may_mutate_its_arguments(func, name):
             # cache_setitem(self, key, value), heapq.heappush(self._heap, x)
             return True
     return False
