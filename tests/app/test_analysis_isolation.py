@@ -164,9 +164,12 @@ def test_the_model_and_the_sandbox_stay_in_the_parent_and_the_result_is_the_same
         )
         deps = pipeline.Deps(runner=runner, rules=load_rules(), cache_dir=tmp_path / "cache")
         request = pipeline.CheckRequest(repo, "main~1", "main", tier="quick")
-        report = isolation.check_isolated(
-            request, deps, llm=llm, generators=["existing-tests", "llm"]
-        )
+        try:
+            report = isolation.check_isolated(
+                request, deps, llm=llm, generators=["existing-tests", "llm"]
+            )
+        finally:
+            llm.close()  # its HTTP client: a socket left to the collector fails a later test
     [finding] = [f for f in report.findings if f.verified]
     assert finding.kind == "defect" and set(finding.sources) == {"llm", "llm-judge"}
     assert report.spent.llm_calls == len(api.requests) > 0  # the ledger, filled here
