@@ -100,7 +100,8 @@ def _materialize(tree: Tree, corpus: Path, dest: Path) -> Path:
 
 
 # Whether the scan drives the function at all: a scan reports only the invariants of the rules
-# that apply to a function it can call (docs: bot/engine/scan.py), read by the engine under test.
+# that apply to a function it can call, and the examples of its own docstring (docs:
+# bot/engine/scan.py), read by the engine under test.
 _SCANNABLE = """
 import sys
 from pathlib import Path
@@ -114,7 +115,7 @@ ok = any(
     not (f.nested or f.is_async or (f.is_method and "staticmethod" not in f.decorators))
     and invariants_for(rules, f)
     for f in fns
-)
+) or any(not f.nested and ">>>" in (f.docstring or "") for f in fns)
 print("yes" if ok else "no")
 """
 

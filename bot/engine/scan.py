@@ -1,8 +1,10 @@
-"""``deepcheck scan``: money invariants over the financial functions of one tree (no base).
+"""``deepcheck scan``: money invariants and docstring examples over one tree (no base).
 
 The nightly job's engine, run locally: every function of the chosen paths that shows a money
 signal is driven on head alone against the invariants that apply to it; a violation whose
-witness test fails on head is a verified ``defect``; rule matches are ``risk`` findings.
+witness test fails on head is a verified ``defect``; rule matches are ``risk`` findings. Every
+function's own docstring examples run too (``bot.engine.candidates.doctests``, at rest): one
+that fails in a module whose examples are evidently kept true is a ``defect``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from bot.engine.candidates import GenerationContext
 from bot.engine.candidates.differential import DifferentialGenerator, differential_candidate
+from bot.engine.candidates.doctests import doctest_candidate, doctest_evidence, read_doctests
 from bot.engine.change.diff import FileChange
 from bot.engine.change.functions import HeadSyntaxError, changed_functions
 from bot.engine.change.reading import left_out_notes, tree_config
@@ -132,6 +135,7 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
     skipped: list[Skipped] = []
     sources: dict[str, str] = {}
     functions: list[ChangedFunction] = []
+    documented: list[ChangedFunction] = []  # every function whose docstring has examples
     modules: dict[str, tuple[str, str]] = {}
     deps.progress(f"scanning {len(chosen)} files")
     for path in chosen:
@@ -159,10 +163,12 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
             if not is_test_function(f)
             and (is_money(f, deps.rules) or bound_invariants(deps.rules, f))
         ]
-        if money:
+        examples = [f for f in fns if ">>>" in (f.docstring or "") and not is_test_function(f)]
+        if money or examples:
             ref = module_for(path, set(files))
             modules[path] = (ref.import_root, ref.module)
             functions.extend(money)
+            documented.extend(examples)
     budget = BUDGETS[req.tier]
     if req.budget_minutes is None:
         functions = functions[: budget.max_functions * 4]
@@ -181,19 +187,26 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
         if cand is not None:
             planned.append((cand, fn))
     planned, spec = _budgeted(planned, req, deps, budget.function_seconds)
+    # The docstrings' own examples, run as written: one candidate for the whole tree.
+    docs = read_doctests(documented, ctx, at_rest=True)
+    doc_cand = doctest_candidate(docs, "scan-doctests", sides=("head",)) if docs else None
     # The tree's declared dependencies, installed as for a check (a cached layer / virtualenv),
     # only when something will run.
-    image = deps.image_for(config, tree) if deps.image_for and planned else None
+    runs = planned or docs
+    image = deps.image_for(config, tree) if deps.image_for and runs else None
     if image is not None:
         spec = replace(spec, image=image)
-    if planned and isinstance(deps.image_for, NotedImages):
+    if runs and isinstance(deps.image_for, NotedImages):
         notes.extend(deps.image_for.notes)
     spent = Spent(tier_path=[req.tier])
     roots = tuple(sorted({root for root, _ in modules.values()} | {"."}))
     evidence = []
-    if planned:
-        ws = Workspace(head=tree, candidates=tuple(c for c, _ in planned), import_roots=roots)
-        deps.progress(f"sandbox: invariants for {len(planned)} functions")
+    if runs:
+        cands = tuple(c for c, _ in planned) + ((doc_cand,) if doc_cand is not None else ())
+        ws = Workspace(head=tree, candidates=cands, import_roots=roots)
+        deps.progress(
+            f"sandbox: invariants for {len(planned)} functions, examples of {len(docs)} docstrings"
+        )
         result = deps.runner.run(ws, spec)
         spent.sandbox_runs += 1
         if not result.ok:
@@ -205,6 +218,9 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
                 found = [e for e in gen.interpret(res, [fn], ctx) if e.source == "invariant"]
                 spent.examples += sum(e.examples for e in found)
                 evidence.extend(found)
+        res = result.candidates.get(doc_cand.id) if doc_cand is not None else None
+        if res is not None:
+            evidence.extend(doctest_evidence(res, docs, at_rest=True))
     confs = confirmations(evidence, sides=("head",))
     states: dict[int, bool | None] = {}
     if confs:
@@ -227,9 +243,10 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
     findings.extend(
         risk_findings(functions, deps.rules, {}, verified={(f.path, f.function) for f in findings})
     )
+    scanned = {(f.path, f.function): f for f in [*functions, *(d.function for d in docs)]}
     spent.seconds = round(time.monotonic() - started, 3)
     return Report(
-        base="", head=sha, tier=req.tier, changed_functions=tuple(functions),
+        base="", head=sha, tier=req.tier, changed_functions=tuple(scanned.values()),
         findings=tuple(findings), spent=spent, skipped=tuple(skipped), notes=tuple(notes),
         title=f"scan of {req.repo}",
     )  # fmt: skip

@@ -76,7 +76,8 @@ def test_the_llm_generator_joins_the_engine_only_with_a_session() -> None:
         assert gen.candidates([], None) == []  # type: ignore[arg-type]
         assert with_model.judge is not None and with_model.meter is session.ledger
         names = [g.name for g in with_model.generators]
-        assert names == sorted(names) == ["differential", "existing-tests", "llm", "symbolic"]
+        assert names == sorted(names)
+        assert names == ["differential", "doctests", "existing-tests", "llm", "symbolic"]
         assert [g.name for g in engine_parts(session, ["llm", "differential"]).generators] == [
             "llm",
             "differential",
@@ -84,7 +85,12 @@ def test_the_llm_generator_joins_the_engine_only_with_a_session() -> None:
     finally:
         session.close()
     without = engine_parts(None)
-    assert [g.name for g in without.generators] == ["differential", "existing-tests", "symbolic"]
+    assert [g.name for g in without.generators] == [
+        "differential",
+        "doctests",
+        "existing-tests",
+        "symbolic",
+    ]
     assert without.judge is None and without.meter is None
     with pytest.raises(KeyError):
         engine_parts(None, ["nonesuch"])

@@ -9,7 +9,7 @@ the engine's model-free generators. Other layers pass their own instances in
 
 from __future__ import annotations
 
-from bot.engine.candidates import differential, existing_tests, symbolic
+from bot.engine.candidates import differential, doctests, existing_tests, symbolic
 from bot.engine.candidates.base import (
     BatchRunner,
     Confirmer,
@@ -27,6 +27,7 @@ __all__ = [
     "GenerationContext",
     "Generator",
     "differential",
+    "doctests",
     "existing_tests",
     "generators",
     "register",

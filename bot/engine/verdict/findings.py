@@ -229,6 +229,8 @@ def _line(fn: ChangedFunction, diff_lines: frozenset[int]) -> tuple[int, bool]:
 def _defect_title(qualname: str, ev: Evidence) -> str:
     if ev.status == "violation":
         return f"{qualname} breaks {ev.rule.get('id') or 'a money invariant'}"
+    if ev.source == "doctest":
+        return f"{qualname} does not do what its docstring example shows"
     return f"{qualname}: repository test {ev.anchor} now fails"
 
 
@@ -258,7 +260,8 @@ def _message(
                 f"Money invariant `{e.rule.get('id')}` {where}: {e.rule.get('message', '')}"
             )
         for e in regressions:
-            lines.append(f"The repository test `{e.anchor}` passes on base and fails on head.")
+            test = f"The repository test `{e.anchor}` passes on base and fails on head."
+            lines.append(e.detail if e.source == "doctest" else test)
     else:
         states = [_state_of(e.witness) for e in evs]
         what = (

@@ -1,0 +1,184 @@
+"""Docstring examples as checks: which docstrings reach a function (pure), and the runs of them
+for a change and for a scan over real git repositories (process backend)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.engine.candidates import generators
+from bot.engine.candidates.doctests import not_a_value
+from bot.engine.pipeline import CheckRequest, Deps, check
+from bot.engine.scan import ScanRequest, scan
+from bot.engine.source.doctests import docs_for, documented, examples, render
+from rules.loader import load_rules
+from sandbox.process_runner import ProcessRunner
+from tests.fakes.gitrepos import make_repo
+
+WORDS = '''"""Plurals.
+
+>>> pluralize("box")
+'boxes'
+"""
+
+
+def _suffix(word):
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return "es"
+    return "s"
+
+
+def pluralize(word):
+    """The plural of an English noun.
+
+    >>> pluralize("cat")
+    'cats'
+    >>> pluralize("church")
+    'churches'
+    """
+    return word + _suffix(word)
+
+
+def shout(word):
+    """Upper case.
+
+    >>> shout("hey")
+    'HEY'
+    """
+    return word.upper()
+
+
+class Counter:
+    """A tally.
+
+    >>> c = Counter()
+    >>> c.add(2)
+    2
+    """
+
+    def __init__(self):
+        self.n = 0
+
+    def add(self, k):
+        """Add k.
+
+        >>> Counter().add(3)
+        3
+        """
+        self.n += k
+        return self.n
+'''
+
+
+def test_documented_finds_module_class_method_and_function_docstrings() -> None:
+    docs = documented(WORDS)
+    assert sorted(docs) == ["", "Counter", "Counter.add", "pluralize", "shout"]
+    assert docs["pluralize"].line == 15
+    assert examples(docs["pluralize"].text) == [
+        ('pluralize("cat")\n', "'cats'\n"),
+        ('pluralize("church")\n', "'churches'\n"),
+    ]
+    assert documented("def f(:\n") == {}
+
+
+def test_docs_for_reaches_a_private_helper_through_its_callers() -> None:
+    # _suffix has no docstring: pluralize's (its caller) and the module's (it names pluralize)
+    assert [d.owner for d in docs_for(WORDS, "_suffix")] == ["pluralize"]
+    assert [d.owner for d in docs_for(WORDS, "pluralize")] == ["pluralize", ""]
+    assert [d.owner for d in docs_for(WORDS, "Counter.add")] == ["Counter.add", "Counter"]
+    assert docs_for(WORDS, "shout") == [documented(WORDS)["shout"]]
+    assert docs_for("def f():\n    return 1\n", "f") == []
+
+
+def test_render_writes_examples_back_as_docstring_text() -> None:
+    pairs = [("x = [1,\n     2]\n", ""), ("x\n", "[1, 2]\n")]
+    assert render(pairs) == ">>> x = [1,\n...      2]\n>>> x\n[1, 2]\n"
+    assert examples(render(pairs)) == pairs
+
+
+@pytest.mark.parametrize(
+    ("want", "got", "prose"),
+    [
+        ("", "True", True),  # a statement shown without its output
+        ("u'caf\u00e9'", "'caf\u00e9'", True),  # a Python 2-era repr
+        ("KiB(1024.0)", "1024.0 KiB", True),  # print vs repr: the same words
+        ("URIBuilder(scheme='https')", "URIBuilder(scheme=https)", True),
+        ("'boxes'", "'boxs'", False),  # a value
+        ("42", "41", False),
+        ("[1, 2]", "[1, 2, 3]", False),
+    ],
+)
+def test_not_a_value_tells_presentation_from_values(want: str, got: str, prose: bool) -> None:
+    assert not_a_value(want, got) is prose
+
+
+@pytest.fixture
+def deps(tmp_path: Path) -> Deps:
+    return Deps(
+        runner=ProcessRunner(),
+        rules=load_rules(),
+        cache_dir=tmp_path / "cache",
+        generators=generators(["doctests"]),  # only the docstrings: nothing else can find it
+    )
+
+
+def test_a_helper_regression_is_found_by_its_callers_docstring(tmp_path: Path, deps: Deps) -> None:
+    head = WORDS.replace('        return "es"', '        return "s"')
+    repo = make_repo(tmp_path / "r", {"words.py": WORDS}, {"words.py": head})
+    report = check(CheckRequest(repo=repo, base="main~1", head="main", tier="standard"), deps)
+    [finding] = [f for f in report.findings if f.verified]
+    assert (finding.kind, finding.function, finding.sources) == ("defect", "_suffix", ("doctest",))
+    assert "docstring example" in finding.title
+    assert finding.witness is not None
+    assert finding.witness.call in ('pluralize("church")', 'pluralize("box")')
+    assert finding.witness.head in ("'churchs'", "'boxs'")
+    # the reproducing test is a real doctest run: it fails on head and passes on base
+    assert "doctest.DocTestParser()" in finding.witness.test
+
+
+def test_an_intended_change_with_its_docstring_updated_is_not_a_finding(
+    tmp_path: Path, deps: Deps
+) -> None:
+    head = WORDS.replace("return word.upper()", 'return word.upper() + "!"').replace(
+        "    'HEY'\n", "    'HEY!'\n"
+    )
+    repo = make_repo(tmp_path / "r", {"words.py": WORDS}, {"words.py": head})
+    report = check(CheckRequest(repo=repo, base="main~1", head="main", tier="standard"), deps)
+    assert [f for f in report.findings if f.verified] == []
+
+
+def test_a_docstring_base_already_fails_is_not_blamed_on_the_change(
+    tmp_path: Path, deps: Deps
+) -> None:
+    stale = WORDS.replace("    'HEY'\n", "    'Hey'\n")  # wrong before the PR
+    head = stale.replace("return word.upper()", "return word.upper().strip()")
+    repo = make_repo(tmp_path / "r", {"words.py": stale}, {"words.py": head})
+    report = check(CheckRequest(repo=repo, base="main~1", head="main", tier="standard"), deps)
+    assert [f for f in report.findings if f.verified] == []
+
+
+def _scan_deps(tmp_path: Path) -> Deps:
+    return Deps(runner=ProcessRunner(), rules=load_rules(), cache_dir=tmp_path / "cache")
+
+
+def test_scan_reports_a_function_its_own_example_contradicts(tmp_path: Path) -> None:
+    buggy = WORDS.replace("return word.upper()", "return word.lower()")
+    repo = make_repo(tmp_path / "r", {"words.py": WORDS}, {"words.py": buggy})
+    report = scan(ScanRequest(repo=repo), _scan_deps(tmp_path))
+    [finding] = [f for f in report.findings if f.verified]
+    assert (finding.function, finding.sources) == ("shout", ("doctest",))
+    assert "`'HEY'`" in finding.message and "`'hey'`" in finding.message
+    assert {"pluralize", "shout", "Counter.add"} <= {f.function for f in report.changed_functions}
+
+
+def test_scan_of_a_clean_tree_and_of_prose_examples_is_quiet(tmp_path: Path) -> None:
+    # examples nobody runs: an output left out, a Python 2 repr, a name from elsewhere
+    prose = WORDS.replace("    'cats'\n", "    u'cats'\n").replace(
+        "    >>> shout(\"hey\")\n    'HEY'\n", '    >>> shout("hey") == "HEY"\n'
+    )
+    prose += '\n\ndef loud(word):\n    """>>> loud(WORD)\n    \'X\'\n    """\n    return word\n'
+    for n, tree in enumerate((WORDS, prose)):
+        repo = make_repo(tmp_path / f"r{n}", {"words.py": tree}, {"README": "x\n"})
+        report = scan(ScanRequest(repo=repo), _scan_deps(tmp_path))
+        assert [f for f in report.findings if f.verified] == [], n
