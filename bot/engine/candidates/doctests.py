@@ -209,6 +209,13 @@ def _test_source(item: Documented, index: int) -> str:
     )
 
 
+def _span(text: str, cap: int = 160) -> str:
+    """Text from the code under review as one inline code span it cannot close or break out
+    of (the exact values are in the witness and the test)."""
+    flat = " ".join(text.split()).replace("`", "'")
+    return f"`{flat if len(flat) <= cap else flat[: cap - 1] + '…'}`"
+
+
 _TOKEN = re.compile(r"\w+")
 _PREFIX = re.compile(r"\b[uUbB](?=['\"])")  # u'...' / b'...': Python 2-era and bytes reprs
 
@@ -275,9 +282,9 @@ def doctest_evidence(
         shown = want or "(no output)"
         detail = (
             f"The docstring example of `{owner}` (line {item.doc.line}) documents "
-            f"`{first.get('call', '')}` as `{shown}`; "
+            f"{_span(str(first.get('call', '')))} as {_span(shown)}; "
             + ("the code gives " if at_rest else "it does on base; head gives ")
-            + f"`{head_text or '(no output)'}`."
+            + f"{_span(head_text or '(no output)')}."
         )
         evidence.append(
             Evidence(
