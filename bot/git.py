@@ -621,6 +621,15 @@ def read_tree_file(tree: Path, rel: str, max_bytes: int) -> bytes | None:
             os.close(fd)
 
 
+def read_tree_text(tree: Path, rel: str, max_bytes: int) -> str | None:
+    """``read_tree_file`` as UTF-8 text; None also when the bytes are not UTF-8."""
+    data = read_tree_file(tree, rel, max_bytes)
+    try:
+        return None if data is None else data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def evict_trees(
     root: Path, limits: TreeLimits, *, keep: Collection[str] = (), grace: float = 3600.0
 ) -> list[str]:

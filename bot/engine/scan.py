@@ -28,7 +28,7 @@ from bot.engine.risks import is_money, risk_findings
 from bot.engine.source.modules import module_for
 from bot.engine.verdict.findings import confirmations, confirmed, judge
 from bot.errors import InfrastructureError, RepositoryError, UsageError
-from bot.git import GitRepo, TreeLimits, read_tree_file
+from bot.git import GitRepo, TreeLimits, read_tree_text
 from bot.models import ChangedFunction, Report, Skipped, Spent
 from sandbox.spec import Limits, SandboxSpec
 from sandbox.workspace import Candidate, Workspace
@@ -139,12 +139,8 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
     modules: dict[str, tuple[str, str]] = {}
     deps.progress(f"scanning {len(chosen)} files")
     for path in chosen:
-        data = read_tree_file(tree, path, _MAX_BYTES)  # no symlink followed, size first
-        try:
-            source = "" if data is None else data.decode("utf-8")
-        except UnicodeDecodeError:
-            data = None
-        if data is None:
+        source = read_tree_text(tree, path, _MAX_BYTES)  # no symlink followed, size first
+        if source is None:
             skipped.append(Skipped(path, "unreadable or too large"))
             continue
         sources[path] = source  # tests too: their literals are worth trying

@@ -19,7 +19,7 @@ from typing import Any
 from bot.engine.candidates.base import GenerationContext, register
 from bot.engine.source.doctests import Doc, docs_for, documented, examples, render
 from bot.engine.verdict.evidence import Evidence
-from bot.git import read_tree_file
+from bot.git import read_tree_text
 from bot.models import ChangedFunction
 from sandbox.results import CandidateResult, Status
 from sandbox.workspace import Candidate
@@ -114,11 +114,7 @@ class Documented:
 
 
 def _read(tree: Any, path: str) -> str | None:
-    data = read_tree_file(tree, path, _MAX_BYTES)  # no symlink followed, size first
-    try:
-        return None if data is None else data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
+    return read_tree_text(tree, path, _MAX_BYTES)  # no symlink followed, size first
 
 
 def doctest_candidate(

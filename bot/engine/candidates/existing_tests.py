@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from bot.engine.candidates.base import GenerationContext, register
 from bot.engine.verdict.evidence import Evidence
-from bot.git import read_tree_file
+from bot.git import read_tree_text
 from bot.models import ChangedFunction
 from sandbox.results import CandidateResult, Status
 from sandbox.workspace import Candidate
@@ -46,11 +46,7 @@ def _mentions(text: str, fn: ChangedFunction) -> bool:
 
 
 def _read(tree: Path, path: str) -> str | None:
-    data = read_tree_file(tree, path, _MAX_BYTES)  # no symlink followed, size first
-    try:
-        return None if data is None else data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
+    return read_tree_text(tree, path, _MAX_BYTES)  # no symlink followed, size first
 
 
 def relevant_tests(

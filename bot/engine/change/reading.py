@@ -2,7 +2,7 @@
 
 Everything here reads files as text and parses them with ``ast``; nothing is imported or run.
 Files are read from the trees :meth:`bot.git.GitRepo.materialize` wrote (plain files only)
-through :func:`bot.git.read_tree_file`, which follows no symlink and checks the size first.
+through :func:`bot.git.read_tree_text`, which follows no symlink and checks the size first.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from bot.engine.repo_config import CONFIG_FILE, RepoConfig, load_repo_config
 from bot.engine.source.modules import module_for
 from bot.errors import ConfigError, RepositoryError
 from bot.fingerprint import finding_id
-from bot.git import GitRepo, TreePlan, read_tree_file
+from bot.git import GitRepo, TreePlan, read_tree_text
 from bot.models import ChangedFunction, Finding, Skipped, Witness
 
 _MAX_SOURCE_BYTES = 1_000_000
@@ -45,22 +45,14 @@ class Analysis:
 
 
 def _read(tree: Path, rel: str) -> str | None:
-    data = read_tree_file(tree, rel, _MAX_SOURCE_BYTES)
-    try:
-        return None if data is None else data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
+    return read_tree_text(tree, rel, _MAX_SOURCE_BYTES)
 
 
 def tree_config(tree: Path) -> tuple[RepoConfig, list[ConfigError]]:
     """``.deepcheck.yml`` of a materialized tree (defaults when there is none)."""
     if not os.path.lexists(tree / CONFIG_FILE):
         return RepoConfig(), []
-    data = read_tree_file(tree, CONFIG_FILE, _MAX_CONFIG_BYTES)
-    try:
-        text = None if data is None else data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None
+    text = read_tree_text(tree, CONFIG_FILE, _MAX_CONFIG_BYTES)
     if text is None:
         why = f"cannot read: not a UTF-8 file under {_MAX_CONFIG_BYTES:,} bytes (using defaults)"
         return RepoConfig(), [ConfigError(CONFIG_FILE, None, why)]
