@@ -309,7 +309,6 @@ def check(req: CheckRequest, deps: Deps) -> Report:
                 run = _batch_runner(session, analysis, budget, seed, tier)
                 for explorer in explorers:
                     evidence.extend(explorer.explore(todo, ctx, run, pr))
-        done_generators.add("doctests")  # the same examples give the same answer at any tier
         if budget.run_existing_tests:
             done_generators.add("existing-tests")
         if req.tier != "auto":

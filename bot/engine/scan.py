@@ -15,7 +15,12 @@ from pathlib import Path
 
 from bot.engine.candidates import GenerationContext
 from bot.engine.candidates.differential import DifferentialGenerator, differential_candidate
-from bot.engine.candidates.doctests import doctest_candidate, doctest_evidence, read_doctests
+from bot.engine.candidates.doctests import (
+    capped,
+    doctest_candidate,
+    doctest_evidence,
+    read_doctests,
+)
 from bot.engine.change.diff import FileChange
 from bot.engine.change.functions import HeadSyntaxError, changed_functions
 from bot.engine.change.reading import left_out_notes, tree_config
@@ -184,7 +189,7 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
             planned.append((cand, fn))
     planned, spec = _budgeted(planned, req, deps, budget.function_seconds)
     # The docstrings' own examples, run as written: one candidate for the whole tree.
-    docs = read_doctests(documented, ctx, at_rest=True)
+    docs = capped(read_doctests(documented, ctx, at_rest=True), notes)
     doc_cand = doctest_candidate(docs, "scan-doctests", sides=("head",)) if docs else None
     # The tree's declared dependencies, installed as for a check (a cached layer / virtualenv),
     # only when something will run.

@@ -3,17 +3,21 @@ for a change and for a scan over real git repositories (process backend)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from bot.engine.candidates import generators
-from bot.engine.candidates.doctests import not_a_value
+from bot.engine.candidates.doctest_runner import MARK
+from bot.engine.candidates.doctests import Documented, clean, doctest_evidence, not_a_value
 from bot.engine.pipeline import CheckRequest, Deps, check
 from bot.engine.scan import ScanRequest, scan
 from bot.engine.source.doctests import docs_for, documented, examples, render
+from bot.models import ChangedFunction
 from rules.loader import load_rules
 from sandbox.process_runner import ProcessRunner
+from sandbox.results import CandidateResult, Outcome, Status
 from tests.fakes.gitrepos import make_repo
 
 WORDS = '''"""Plurals.
@@ -182,3 +186,144 @@ def test_scan_of_a_clean_tree_and_of_prose_examples_is_quiet(tmp_path: Path) -> 
         repo = make_repo(tmp_path / f"r{n}", {"words.py": tree}, {"README": "x\n"})
         report = scan(ScanRequest(repo=repo), _scan_deps(tmp_path))
         assert [f for f in report.findings if f.verified] == [], n
+
+
+def test_a_special_method_is_reached_through_its_class_docstring() -> None:
+    money = '''class Money:
+    """Cents.
+
+    >>> Money(150) + Money(275)
+    Money(425)
+    """
+
+    def __init__(self, cents):
+        self.cents = cents
+
+    def __add__(self, other):
+        return Money(self.cents + other.cents)
+'''
+    assert [d.owner for d in docs_for(money, "Money.__init__")] == ["Money"]
+    assert [d.owner for d in docs_for(money, "Money.__add__")] == ["Money"]
+
+
+def _result(message: str, *, base: bool = True) -> CandidateResult:
+    rec = {"nodeid": "test_deepcheck_doctests.py::test_docstring_examples[d0]"}
+    sides = {
+        "head": Outcome(Status.FAILED, tests=({**rec, "outcome": "failed", "message": message},))
+    }
+    if base:
+        sides["base"] = Outcome(Status.PASSED, tests=({**rec, "outcome": "passed"},))
+    return CandidateResult("doctests-standard", "pytest", sides)
+
+
+def _item() -> Documented:
+    fn = ChangedFunction("words.py", "shout", 25, 31, "modified")
+    return Documented(documented(WORDS)["shout"], "words", fn)
+
+
+def test_only_the_failing_index_and_output_come_from_the_sandbox() -> None:
+    report = {"index": 0, "got": "'hey'", "raised": "", "call": "rm(everything)", "want": "None"}
+    [ev] = doctest_evidence(_result(MARK + json.dumps(report)), [_item()])
+    # the example and its documented output are read from base's docstring, not the report
+    assert ev.witness is not None
+    assert (ev.witness["call"], ev.witness["base"], ev.witness["head"]) == (
+        'shout("hey")',
+        "'HEY'",
+        "'hey'",
+    )
+    assert "rm(everything)" not in ev.detail and ev.test_source is not None
+    assert ev.witness["test_id"] == "test_docstring_example_of_shout"
+    assert f"def {ev.witness['test_id']}():" in ev.test_source
+    # a forged or broken report is no evidence (and no crash)
+    for bad in ('{"index": "x"}', '{"index": 7}', '{"index": 0', "[0]", '{"index": 0.0}'):
+        assert doctest_evidence(_result(MARK + bad), [_item()]) == []
+    # out of memory is the sandbox's limit, not the function's answer
+    oom = {"index": 0, "got": "MemoryError", "raised": "MemoryError", "resource": True}
+    assert doctest_evidence(_result(MARK + json.dumps(oom)), [_item()]) == []
+    # a change's failure counts only when base passed
+    assert doctest_evidence(_result(MARK + json.dumps(report), base=False), [_item()]) == []
+
+
+def test_output_from_the_code_is_shown_escaped() -> None:
+    assert clean("ok\x1b]0;pwned\x07\x00\ud800\n\tx") == "ok\\x1b]0;pwned\\x07\\x00\\ud800\n\tx"
+    got = {"index": 0, "got": "\x1b[31m`hey`\ud800", "raised": ""}
+    [ev] = doctest_evidence(_result(MARK + json.dumps(got)), [_item()])
+    assert "\x1b" not in ev.detail and "\ud800" not in ev.detail
+    ev.detail.encode("utf-8")  # printable in every format
+    assert "``" not in ev.detail.replace("`'HEY'`", "")  # no backtick from the code survives
+
+
+STATEFUL = '''ITEMS = []
+
+
+def add(name):
+    """Add a name; its index.
+
+    >>> add("a")
+    0
+    """
+    ITEMS.append(name)
+    return len(ITEMS) - 1
+
+
+def names():
+    """The names so far.
+
+    >>> names()
+    ['a']
+    """
+    return list(ITEMS)
+
+
+class Span(tuple):
+    pass
+
+
+def span(a, b):
+    """The span.
+
+    >>> span(1, 3)
+    (1, 3)
+    """
+    return (a, b)
+
+
+def counts(text):
+    """Letter counts.
+
+    >>> counts("aab")
+    {'a': 2, 'b': 1}
+    """
+    out = {}
+    for ch in text:
+        out[ch] = out.get(ch, 0) + 1
+    return out
+'''
+
+
+def test_state_left_by_other_docstrings_and_reprinted_values_are_not_defects(
+    tmp_path: Path, deps: Deps
+) -> None:
+    head = (
+        STATEFUL.replace("return len(ITEMS) - 1", "return len(ITEMS)")  # a real regression
+        .replace("return list(ITEMS)", "return [n for n in ITEMS]")  # a refactor
+        .replace("return (a, b)", "return Span((a, b))")  # the same value, printed otherwise
+        .replace(
+            "    out = {}\n    for ch in text:\n        out[ch] = out.get(ch, 0) + 1\n",
+            "    out = {ch: text.count(ch) for ch in sorted(set(text), reverse=True)}\n",
+        )
+    )
+    repo = make_repo(tmp_path / "r", {"items.py": STATEFUL}, {"items.py": head})
+    report = check(CheckRequest(repo=repo, base="main~1", head="main", tier="standard"), deps)
+    assert [(f.function, f.kind) for f in report.findings if f.verified] == [("add", "defect")]
+
+
+def test_an_example_the_change_added_does_not_hide_the_ones_it_kept(
+    tmp_path: Path, deps: Deps
+) -> None:
+    head = WORDS.replace('        return "es"', '        return "s"').replace(
+        "    'churches'\n", "    'churches'\n    >>> pluralize('dog')\n    'dogs'\n"
+    )
+    repo = make_repo(tmp_path / "r", {"words.py": WORDS}, {"words.py": head})
+    report = check(CheckRequest(repo=repo, base="main~1", head="main", tier="standard"), deps)
+    assert [f.function for f in report.findings if f.verified] == ["_suffix"]

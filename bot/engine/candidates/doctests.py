@@ -4,19 +4,22 @@ For a change, the examples that reach a modified function (``bot.engine.source.d
 taken from *base* and run on base and head; an example the PR left unchanged that base passes
 and head fails is a regression ``defect`` (an example the PR rewrote states the new intent and
 is not used). For a scan (no base) the tree's own examples run once, on head: one that fails
-is a defect at rest, except when it cannot even set up (an import or a name the example
-expects from elsewhere). Each docstring runs twice in the sandbox: a failure that does not
-repeat exactly is dropped as flaky. Nothing here executes code: the test file is text.
+is a defect at rest, in a module whose examples are evidently kept true (``doctest_evidence``).
+The sandbox side is ``bot.engine.candidates.doctest_runner``. A failure is a finding only once
+its reproducing test (the docstring's examples up to the failing one) has been confirmed in a
+fresh process (passes on base, fails on head; at rest: fails): a failure that came from state
+an earlier docstring left, or from chance, does not reproduce.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.engine.candidates.base import GenerationContext, register
+from bot.engine.candidates.doctest_runner import MARK, runner_candidate
 from bot.engine.source.doctests import Doc, docs_for, documented, examples, render
 from bot.engine.verdict.evidence import Evidence
 from bot.git import read_tree_text
@@ -27,81 +30,18 @@ from sandbox.workspace import Candidate
 __all__ = [
     "DoctestGenerator",
     "Documented",
+    "capped",
+    "clean",
     "doctest_candidate",
     "doctest_evidence",
     "not_a_value",
     "read_doctests",
 ]
 
-TEST_FILE = "test_deepcheck_doctests.py"
-MARK = "DEEPCHECK-DOCTEST "
 MAX_DOCS = 400
 _MAX_BYTES = 1_000_000
-# What an example at rest cannot set up on its own: not the function's doing.
-SETUP_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "NameError"})
-
-# Runs in the sandbox (pytest kind). One test per docstring; the first failing example is
-# reported as JSON after MARK; a failure that is not the same on a second run is skipped.
-_RUNNER = '''"""deepcheck: docstring examples run as written (doctest)."""
-import doctest
-import importlib
-import json
-import traceback
-
-import pytest
-
-DOCS = json.loads({docs!r})
-FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE | doctest.IGNORE_EXCEPTION_DETAIL
-CAP = 400
-
-
-def _cap(text):
-    return text if len(text) <= CAP else text[: CAP - 3] + "..."
-
-
-class _First(doctest.DocTestRunner):
-    first = None
-
-    def _keep(self, test, example, got, raised):
-        if self.first is None:
-            self.first = {{
-                "index": test.examples.index(example),
-                "call": _cap(example.source.strip()),
-                "want": _cap(example.want.rstrip()),
-                "got": _cap(got.rstrip()),
-                "raised": raised,
-            }}
-
-    def report_failure(self, out, test, example, got):
-        raised = ""
-        if got.startswith("Traceback (most recent call last):"):
-            got = got.rstrip().splitlines()[-1]  # an exception other than the documented one
-            raised = got.split(":", 1)[0].rsplit(".", 1)[-1].strip()
-        self._keep(test, example, got, raised)
-
-    def report_unexpected_exception(self, out, test, example, exc_info):
-        line = traceback.format_exception_only(exc_info[0], exc_info[1])[-1].strip()
-        self._keep(test, example, line, exc_info[0].__name__)
-
-
-def _run(doc):
-    module = importlib.import_module(doc["module"])
-    parser = doctest.DocTestParser()
-    test = parser.get_doctest(doc["text"], dict(vars(module)), doc["name"], None, doc["line"])
-    runner = _First(optionflags=FLAGS, verbose=False)
-    runner.run(test, out=lambda _text: None)
-    return runner.first
-
-
-@pytest.mark.parametrize("doc", DOCS, ids=[d["id"] for d in DOCS])
-def test_docstring_examples(doc):
-    first = _run(doc)
-    if first is None:
-        return
-    if _run(doc) != first:
-        pytest.skip("flaky: the example's failure did not repeat")
-    pytest.fail("{mark}" + json.dumps(first), pytrace=False)
-'''
+# At rest: a module whose examples fail to set up this often is prose, not tests.
+_SETUP_FAILURES_OF_PROSE = 3
 
 
 @dataclass(frozen=True)
@@ -121,7 +61,7 @@ def doctest_candidate(
     items: list[Documented], cand_id: str, sides: tuple[str, ...] = ("base", "head")
 ) -> Candidate:
     """One pytest candidate running every docstring of ``items`` (ids ``d0``, ``d1``...)."""
-    docs = [
+    docs: list[dict[str, object]] = [
         {
             "id": f"d{n}",
             "module": it.module,
@@ -131,9 +71,21 @@ def doctest_candidate(
         }
         for n, it in enumerate(items)
     ]
-    source = _RUNNER.format(docs=json.dumps(docs), mark=MARK)
-    timeout = min(300.0, 30.0 + 2.0 * len(items))
-    return Candidate(cand_id, "pytest", files={TEST_FILE: source}, sides=sides, timeout_s=timeout)
+    return runner_candidate(docs, cand_id, sides)
+
+
+def _kept(base: Doc, head: Doc | None) -> Doc | None:
+    """Base's docstring cut to the examples head still has, in order, from the first: the
+    ones the change did not rewrite (an example added or changed later cuts there)."""
+    if head is None:
+        return None
+    old, new = examples(base.text), examples(head.text)
+    n = 0
+    while n < min(len(old), len(new)) and old[n] == new[n]:
+        n += 1
+    if n == 0:
+        return None
+    return base if n == len(old) else replace(base, text=render(old[:n]))
 
 
 def read_doctests(
@@ -168,13 +120,26 @@ def read_doctests(
             continue
         now = documented(head)
         for doc in docs_for(base, fn.function):
-            kept = now.get(doc.owner)
-            if kept is not None and examples(kept.text) == examples(doc.text):
-                out.setdefault((fn.path, doc.owner), Documented(doc, module, fn))
-    return list(out.values())[:MAX_DOCS]
+            kept = _kept(doc, now.get(doc.owner))
+            if kept is not None:
+                out.setdefault((fn.path, doc.owner), Documented(kept, module, fn))
+    return list(out.values())
 
 
-def _first(rec: dict[str, Any]) -> dict[str, Any] | None:
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Text from the code under review, safe to show: lone surrogates and control characters
+    (terminal escapes, NUL) written as escapes; newlines and tabs kept."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _first(rec: dict[str, Any], item: Documented) -> dict[str, Any] | None:
+    """The failure the sandbox reported for ``item``'s docstring, with the example and its
+    documented output read from the docstring itself (the report gives only the index, what
+    the example gave and what it raised: nothing else of it is trusted)."""
     message = str(rec.get("message", ""))
     at = message.find(MARK)
     if rec.get("outcome") != "failed" or at < 0:
@@ -183,19 +148,37 @@ def _first(rec: dict[str, Any]) -> dict[str, Any] | None:
         first = json.loads(message[at + len(MARK) :])
     except ValueError:
         return None
-    return first if isinstance(first, dict) else None
+    pairs = examples(item.doc.text)
+    if not isinstance(first, dict) or not isinstance(first.get("index"), int):
+        return None
+    index = first["index"]
+    if not 0 <= index < len(pairs) or first.get("resource") is True:
+        return None
+    call, want = pairs[index]
+    return {
+        "index": index,
+        "call": clean(call.strip()),
+        "want": clean(want.rstrip()),
+        "got": clean(str(first.get("got", ""))),
+        "raised": clean(str(first.get("raised", ""))),
+        "setup": first.get("setup") is True,
+    }
+
+
+def _test_name(item: Documented) -> str:
+    name = re.sub(r"\W+", "_", item.doc.owner or "module").strip("_").lower()
+    return f"test_docstring_example_of_{name}"
 
 
 def _test_source(item: Documented, index: int) -> str:
     """A ready-to-paste pytest: the docstring's examples up to the failing one."""
     kept = render(examples(item.doc.text)[: index + 1])
-    name = re.sub(r"\W+", "_", item.doc.owner or "module").strip("_").lower()
     owner = item.doc.owner or item.module
     return (
         "import doctest\n\n"
         f"import {item.module} as module_under_test\n\n"
         f"EXAMPLES = {kept!r}\n\n\n"
-        f"def test_docstring_example_of_{name}():\n"
+        f"def {_test_name(item)}():\n"
         "    globs = dict(vars(module_under_test))\n"
         f"    test = doctest.DocTestParser().get_doctest(EXAMPLES, globs, {owner!r}, None, 0)\n"
         "    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE\n"
@@ -218,9 +201,10 @@ _PREFIX = re.compile(r"\b[uUbB](?=['\"])")  # u'...' / b'...': Python 2-era and 
 
 def not_a_value(want: str, got: str) -> bool:
     """A failure that is about how a value is written, not which: nothing documented (a
-    statement shown without its output) or the same words in another form (quotes, brackets,
-    ``u''`` prefixes, ``print`` vs repr). At rest it marks examples nobody runs."""
-    if not want.strip():
+    statement shown without its output), nothing printed where output is documented (it went
+    to another stream), or the same words in another form (quotes, brackets, ``u''``
+    prefixes, ``print`` vs repr). At rest it marks examples nobody runs."""
+    if not want.strip() or not got.strip():
         return True
     words = [sorted(_TOKEN.findall(_PREFIX.sub("", text))) for text in (want, got)]
     return words[0] == words[1]
@@ -242,43 +226,50 @@ def _failures(
     for rec in head.tests:
         nodeid = str(rec.get("nodeid", ""))
         found = re.search(r"\[d(\d+)\]$", nodeid)
-        first = _first(rec)
-        if found is None or first is None or int(found.group(1)) >= len(items):
+        if found is None or int(found.group(1)) >= len(items):
             continue
         if not at_rest and nodeid not in passed_on_base:
             continue
-        out.append((items[int(found.group(1))], first))
+        item = items[int(found.group(1))]
+        first = _first(rec, item)
+        if first is not None:
+            out.append((item, first))
     return out
+
+
+def _at_rest(
+    failures: list[tuple[Documented, dict[str, Any]]],
+) -> list[tuple[Documented, dict[str, Any]]]:
+    """The failures of a tree that count with no base: not set-up errors, and only in modules
+    whose examples are evidently run (no failure about form, few that cannot set up)."""
+    setup: dict[str, int] = {}
+    prose: set[str] = set()
+    for it, f in failures:
+        if f["setup"]:
+            setup[it.module] = setup.get(it.module, 0) + 1
+        elif not f["raised"] and not_a_value(f["want"], f["got"]):
+            prose.add(it.module)
+    prose |= {m for m, n in setup.items() if n >= _SETUP_FAILURES_OF_PROSE}
+    return [(it, f) for it, f in failures if not f["setup"] and it.module not in prose]
 
 
 def doctest_evidence(
     result: CandidateResult, items: list[Documented], *, at_rest: bool = False
 ) -> list[Evidence]:
-    """Regressions (base passed, head failed) or, at rest, failures on head: one per docstring.
-
-    At rest nothing says the examples were ever true, so a failure counts only where the
-    module's examples are evidently run: one that cannot set up (an import, a name from
-    elsewhere) is left out, and a module with a failure that is not a value (``not_a_value``)
-    is left out whole — its examples are prose, not tests."""
+    """Regressions (base passed, head failed) or, at rest, failures on head (``_at_rest``):
+    one per docstring, each to be confirmed by its reproducing test before it is a finding."""
     failures = _failures(result, items, at_rest)
     if at_rest:
-        failures = [(it, f) for it, f in failures if str(f.get("raised", "")) not in SETUP_ERRORS]
-        prose = {
-            it.module
-            for it, f in failures
-            if not f.get("raised") and not_a_value(str(f.get("want", "")), str(f.get("got", "")))
-        }
-        failures = [(it, f) for it, f in failures if it.module not in prose]
+        failures = _at_rest(failures)
     evidence = []
     for item, first in failures:
         owner = item.doc.owner or item.module
-        got = str(first.get("got", ""))
-        head_text = got if not first.get("raised") else f"raises {got}"
-        want = str(first.get("want", ""))
+        got, want = first["got"], first["want"]
+        head_text = f"raises {got}" if first["raised"] else got
         shown = want or "(no output)"
         detail = (
-            f"The docstring example of `{owner}` (line {item.doc.line}) documents "
-            f"{_span(str(first.get('call', '')))} as {_span(shown)}; "
+            f"The docstring example of `{owner}` (line {item.doc.line} of base) documents "
+            f"{_span(first['call'])} as {_span(shown)}; "
             + ("the code gives " if at_rest else "it does on base; head gives ")
             + f"{_span(head_text or '(no output)')}."
         )
@@ -287,32 +278,57 @@ def doctest_evidence(
                 "doctest",
                 item.function,
                 "regression",
-                anchor=f"doctest:{owner}:{first.get('call', '')}",
-                witness={"call": str(first.get("call", "")), "base": shown, "head": head_text},
+                anchor=f"doctest:{owner}:{first['call']}",
+                witness={
+                    "call": first["call"],
+                    "base": shown,
+                    "head": head_text,
+                    "test_id": _test_name(item),
+                },
                 detail=detail,
-                test_source=_test_source(item, int(first.get("index", 0))),
+                test_source=_test_source(item, first["index"]),
                 module=item.module,
             )
         )
     return evidence
 
 
+def capped(items: list[Documented], notes: list[str]) -> list[Documented]:
+    """At most ``MAX_DOCS`` docstrings, saying so when some are left out."""
+    if len(items) > MAX_DOCS:
+        notes.append(
+            f"docstring examples: {len(items) - MAX_DOCS} of {len(items)} docstrings not run "
+            f"(at most {MAX_DOCS} per run)"
+        )
+    return items[:MAX_DOCS]
+
+
 class DoctestGenerator:
+    """Runs each docstring once per check: a function a later tier adds gets its docstrings
+    then; those an earlier tier ran are not run again (the same examples give the same answer)."""
+
     name = "doctests"
     phase = 1
 
     def __init__(self) -> None:
         self.notes: list[str] = []
         self._items: dict[str, list[Documented]] = {}
+        self._ran: set[tuple[str, str]] = set()
 
     def candidates(
         self, functions: list[ChangedFunction], ctx: GenerationContext
     ) -> list[tuple[Candidate, list[ChangedFunction]]]:
         if ctx.base_tree is None:
             return []
-        items = read_doctests(functions, ctx)
+        fresh = [
+            it
+            for it in read_doctests(functions, ctx)
+            if (it.function.path, it.doc.owner) not in self._ran
+        ]
+        items = capped(fresh, self.notes)
         if not items:
             return []
+        self._ran.update((it.function.path, it.doc.owner) for it in items)
         cand = doctest_candidate(items, f"doctests-{ctx.tier}")
         self._items[cand.id] = items
         return [(cand, list({id(it.function): it.function for it in items}.values()))]

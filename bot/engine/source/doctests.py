@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import doctest
+import functools
 import re
 from dataclasses import dataclass
 
@@ -61,9 +62,11 @@ def _docstring(node: ast.AST) -> tuple[int, str] | None:
     return None
 
 
+@functools.lru_cache(maxsize=16)
 def documented(source: str) -> dict[str, Doc]:
     """Every docstring with examples in a module, by owner: the module (``""``), its classes,
-    their methods and the module-level functions (not nested definitions)."""
+    their methods and the module-level functions (not nested definitions). Cached by text:
+    every function of a module asks; callers must not change the dict."""
     tree = parse_module(source)
     if tree is None:
         return {}
@@ -93,8 +96,9 @@ def _names(doc: Doc, name: str) -> bool:
 
 def docs_for(source: str, qualname: str, *, callers: int = 8) -> list[Doc]:
     """The docstrings whose examples reach ``qualname`` in its module (``source``), nearest
-    first: its own; its class's and the module's when an example names it; then those of the
-    functions of the module that call it (directly or through a private helper)."""
+    first: its own; its class's and the module's when an example names it (a special method:
+    names its class); then those of the functions of the module that call it (directly or
+    through a private helper)."""
     docs = documented(source)
     if not docs:
         return []
@@ -103,9 +107,12 @@ def docs_for(source: str, qualname: str, *, callers: int = 8) -> list[Doc]:
     if qualname in docs:
         out.append(docs[qualname])
     cls = qualname.rsplit(".", 1)[0] if "." in qualname else ""
+    # A special method (``__init__``, ``__add__``...) is used without its name: through its
+    # class's name, or an operator on an instance.
+    named = cls.rsplit(".", 1)[-1] if cls and short.startswith("__") else short
     for owner in dict.fromkeys((cls, "")):
         doc = docs.get(owner)
-        if doc is not None and doc not in out and _names(doc, short):
+        if doc is not None and doc not in out and _names(doc, named):
             out.append(doc)
     for caller in entry_points(source, qualname, depth=2, limit=callers):
         for owner in caller.via[:-1]:

@@ -29,6 +29,10 @@ from sandbox.workspace import Candidate
 if TYPE_CHECKING:
     from bot.engine.candidates.base import Confirmer
 
+# Regressions whose reproducing test must fail again in a fresh process (on head; and pass on
+# base in a check) before they are findings: docstring examples share one process per run.
+CONFIRMED_REGRESSIONS = frozenset({"doctest"})
+
 # Invariant expressions use these names (docs/protocol.md); the test defines the helpers.
 _INVARIANT_HELPERS = """
 def places(value):
@@ -119,13 +123,14 @@ def confirmations(
     sides: tuple[str, ...] = ("base", "head"),
     confirmers: Mapping[str, Confirmer] | None = None,
 ) -> list[Confirmation]:
-    """Witness tests for every difference and invariant violation worth reporting.
+    """Witness tests for every difference, invariant violation and ``CONFIRMED_REGRESSIONS``.
 
     Evidence whose source is in ``confirmers`` gets that generator's candidate (on both
     sides); when it has none to offer the evidence is not confirmed (never reported)."""
     out: list[Confirmation] = []
     for n, ev in enumerate(evidence):
-        if ev.status not in ("difference", "violation") or ev.witness is None:
+        checked = ev.status == "regression" and ev.source in CONFIRMED_REGRESSIONS
+        if not (checked or ev.status in ("difference", "violation")) or ev.witness is None:
             continue
         fid = finding_id(ev.source, ev.function.path, ev.function.function, ev.anchor)
         own = (confirmers or {}).get(ev.source)
@@ -141,7 +146,7 @@ def confirmations(
                 continue
             name, source = made
         elif ev.test_source is not None:
-            # A generator's own test (llm): verified = it passes on base and fails on head.
+            # A generator's own test (llm, doctest): verified = passes on base, fails on head.
             name, source = str(ev.witness.get("test_id", "")), ev.test_source
         else:
             test = build_test(
@@ -303,7 +308,7 @@ def judge(
     conf_by_ev = {id(c.evidence): (i, c) for i, c in enumerate(confs)}
     for ev in evidence:
         key = (ev.function.path, ev.function.function)
-        if ev.status == "regression" and ev.witness is not None:
+        if ev.status == "regression" and ev.witness is not None and id(ev) not in conf_by_ev:
             w = Witness(
                 call=str(ev.witness.get("call", ev.anchor)),
                 base=str(ev.witness.get("base", "passed")),
