@@ -28,32 +28,22 @@ Only the standard library is used; nothing here talks to the network.
 
 from __future__ import annotations
 
-import argparse
-import ast
-import hashlib
 import json
 import os
 import random
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench/, for casekit
+import casekit
 
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "sources"
-MANIFEST = HERE / "manifest.json"
-STATS = HERE / "stats.json"
-SEED = 0
-CALL_SECONDS = 2.0
-WITNESS_SECONDS = 0.1  # a witness call must finish within this on base and on head
+SEED = casekit.SEED
 MAX_BUG_SHARE = 0.15  # no package may carry more than this share of the bugs
 
 # bundle -> pinned release, licence, sha256 of the sdist the snapshot was taken from, and the
-# sha256 of the snapshot tree (see tree_digest) so that --check notices any edit to it.
+# sha256 of the snapshot tree (see casekit.tree_digest) so that --check notices any edit to it.
 PACKAGES: dict[str, dict[str, str]] = {
     "bitmath": {"version": "2.1.1", "license": "MIT", "category": "money",
                 "sdist_sha256": "56f2cda86b1f0aa6470f4aaa90f82ef029f0e16c31b66f0fdd9d67613bc5e9f0"},
@@ -86,58 +76,10 @@ PACKAGES: dict[str, dict[str, str]] = {
 }  # fmt: skip
 TREE_DIGESTS_FILE = HERE / "snapshots.sha256"
 
-GIT_ENV = {
-    **os.environ,
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_SYSTEM": os.devnull,
-    "GIT_AUTHOR_NAME": "bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-    "GIT_COMMITTER_NAME": "bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.invalid",
-    "GIT_AUTHOR_DATE": "2024-01-01T00:00:00Z",
-    "GIT_COMMITTER_DATE": "2024-01-01T00:00:00Z",
-}
-RUN_ENV = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-RUN_ENV.update({"PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"})
-IGNORE = shutil.ignore_patterns("__pycache__", ".pytest_cache", "*.pyc")
-
 
 # --------------------------------------------------------------------------- input helpers
-# (used by the refactor generators in cases/; they run inside the child interpreter)
-
-ASCII = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-PUNCT = " _-.,:;/#%?&=+*'\"()[]{}<>@!$\\|`~^\t\n"
-
-
-def pick(r: random.Random, seq):
-    """One element of ``seq``."""
-    return r.choice(list(seq))
-
-
-def text(r: random.Random, alphabet: str = ASCII + PUNCT, lo: int = 0, hi: int = 12) -> str:
-    """A random string of ``lo``..``hi`` characters from ``alphabet``."""
-    return "".join(r.choice(alphabet) for _ in range(r.randint(lo, hi)))
-
-
-def mix(r: random.Random, edge, fresh, p: float = 0.4):
-    """An edge value from ``edge`` with probability ``p``, else ``fresh(r)``."""
-    return r.choice(list(edge)) if r.random() < p else fresh(r)
-
-
-def words(r: random.Random, vocab, lo: int = 1, hi: int = 4, sep: str = " ") -> str:
-    """``lo``..``hi`` items of ``vocab`` joined by ``sep``."""
-    return sep.join(r.choice(list(vocab)) for _ in range(r.randint(lo, hi)))
-
-
-def num(r: random.Random):
-    """A number: int or float over many magnitudes, some negative, some edge values."""
-    x = r.random()
-    if x < 0.2:
-        return r.choice([0, 1, -1, 0.5, 1.5, 2.5, -0.5, 1e-7, 1e21, 999, 1000, 1023, 1024, 1e6,
-                         123456789, 0.1, 3.14159, 10**12, -1e-3])  # fmt: skip
-    if x < 0.6:
-        return r.randint(-(10 ** r.randint(0, 9)), 10 ** r.randint(0, 9))
-    return round(r.uniform(-1, 1) * 10 ** r.randint(-3, 8), r.randint(0, 6))
+# (used by the refactor generators in cases/ besides casekit.INPUT_HELPERS; they run inside
+# the child interpreter)
 
 
 def cache_ops(r: random.Random, cache, n: int = 12) -> tuple:
@@ -177,411 +119,46 @@ def cache_ops(r: random.Random, cache, n: int = 12) -> tuple:
     return out, sorted(cache.items()), cache.currsize
 
 
-HELPERS = {"pick": pick, "text": text, "mix": mix, "words": words, "num": num,
-           "cache_ops": cache_ops, "ASCII": ASCII, "PUNCT": PUNCT}  # fmt: skip
-
-
-# --------------------------------------------------------------------------- child mode
-
-
-class _Hang(Exception):
-    pass
-
-
-def _alarm(_sig, _frame):
-    raise _Hang()
-
-
-def _outcome(thunk, typed: bool) -> str:
-    signal.setitimer(signal.ITIMER_REAL, CALL_SECONDS)
-    try:
-        value = thunk()
-    except _Hang:
-        return "hang"
-    except Exception as exc:
-        return f"raise:{type(exc).__name__}"
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    if typed:
-        return f"ok:{type(value).__module__}.{type(value).__qualname__}:{value!r}"
-    return f"ok:{value!r}"
-
-
-def child(job: dict) -> None:
-    import importlib
-    import warnings
-
-    warnings.simplefilter("ignore")
-    sys.path.insert(0, job["root"])
-    signal.signal(signal.SIGALRM, _alarm)
-    mod = importlib.import_module(job["module"])
-    top = job["module"].split(".")[0]
-    if job["mode"] == "witness":
-        ns = dict(vars(mod))
-        ns.setdefault(top, importlib.import_module(top))
-        outs, secs = [], []
-        for _ in range(2):  # twice: deterministic, and the second time without import costs
-            t0 = time.perf_counter()
-            outs.append(_outcome(lambda: eval(job["call"], ns), typed=False))
-            secs.append(time.perf_counter() - t0)
-        out: object = {"outcome": outs[0] if outs[0] == outs[1] else "nondeterministic",
-                       "seconds": min(secs)}  # fmt: skip
-    else:
-        gen = eval(job["gen"], dict(HELPERS))
-        rng = random.Random(job["seed"])
-        out = [_outcome(lambda: gen(rng, mod), typed=True) for _ in range(job["samples"])]
-    json.dump(out, sys.stdout)
-
-
-def run_child(job: dict) -> object:
-    proc = subprocess.run(
-        [sys.executable, "-I", str(Path(__file__).resolve()), "--_child", json.dumps(job)],
-        capture_output=True,
-        text=True,
-        env=RUN_ENV,
-        cwd=job["root"],
-        timeout=900,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"child failed for {job['module']}: {proc.stderr[-2000:]}")
-    return json.loads(proc.stdout)
-
-
-# --------------------------------------------------------------------------- snapshots
-
-
-def tree_digest(bundle: str) -> str:
-    """sha256 over the sorted (relative path, sha256 of content) pairs of a bundle."""
-    h = hashlib.sha256()
-    root = SOURCES / bundle
-    for p in sorted(root.rglob("*")):
-        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
-            rel = p.relative_to(root).as_posix()
-            h.update(f"{rel}\0{hashlib.sha256(p.read_bytes()).hexdigest()}\n".encode())
-    return h.hexdigest()
-
-
-def check_snapshots(record: bool) -> None:
-    bundles = sorted(p.name for p in SOURCES.iterdir() if p.is_dir())
-    if bundles != sorted(PACKAGES):
-        raise SystemExit(f"sources/ has {bundles}, PACKAGES lists {sorted(PACKAGES)}")
-    digests = {b: tree_digest(b) for b in bundles}
-    text_ = "".join(f"{d}  {b}\n" for b, d in digests.items())
-    if record and not TREE_DIGESTS_FILE.exists():
-        TREE_DIGESTS_FILE.write_text(text_, encoding="utf-8")
-    if TREE_DIGESTS_FILE.read_text(encoding="utf-8") != text_:
-        raise SystemExit(
-            "a snapshot under sources/ differs from snapshots.sha256: the snapshots must stay "
-            "as released (delete snapshots.sha256 and rebuild only after a deliberate re-pin)"
-        )
-
-
-# --------------------------------------------------------------------------- git helpers
-
-
-def git(repo: Path, *args: str, input: str | None = None) -> str:
-    proc = subprocess.run(
-        ["git", "-c", "core.autocrlf=false", *args],
-        cwd=repo,
-        env=GIT_ENV,
-        capture_output=True,
-        text=True,
-        input=input,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"git {' '.join(args)} failed: {proc.stderr}")
-    return proc.stdout
-
-
-def fresh_repo(bundle: str, dest: Path) -> Path:
-    shutil.copytree(SOURCES / bundle, dest, ignore=IGNORE)
-    git(dest, "init", "-q")
-    git(dest, "add", "-A")
-    git(dest, "commit", "-q", "-m", "base")
-    return dest
-
-
-def make_patch(case: dict, work: Path) -> tuple[str, str, str]:
-    """Return (patch, base_text, head_text) for a case."""
-    repo = fresh_repo(case["bundle"], work / "gen")
-    target = repo / case["path"]
-    base_text = target.read_text(encoding="utf-8")
-    hits = base_text.count(case["old"])
-    if hits != 1:
-        raise ValueError(f"`old` occurs {hits} times in {case['path']}")
-    head_text = base_text.replace(case["old"], case["new"])
-    target.write_text(head_text, encoding="utf-8")
-    patch = git(repo, "diff", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/")
-    changed = git(repo, "diff", "--name-only").split()
-    if changed != [case["path"]]:
-        raise ValueError(f"unexpected changed files {changed}")
-    return patch, base_text, head_text
-
-
-# --------------------------------------------------------------------------- ast helpers
-
-
-def unit_dumps(src: str) -> dict[str, str]:
-    """Map qualified function names (and the non-function remainder) to an AST dump."""
-    tree = ast.parse(src)
-    units: dict[str, str] = {}
-    rest: list[str] = []
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            units[node.name] = ast.dump(node)
-        elif isinstance(node, ast.ClassDef):
-            shell: list[str] = [
-                ast.dump(b) for b in node.bases + node.decorator_list + node.keywords
-            ]
-            for sub in node.body:
-                if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    key = f"{node.name}.{sub.name}"
-                    # property setters/deleters share the getter's name
-                    while key in units:
-                        key += "'"
-                    units[key] = ast.dump(sub)
-                else:
-                    shell.append(ast.dump(sub))
-            units[f"{node.name}.<class>"] = repr(shell)
-        else:
-            rest.append(ast.dump(node))
-    units["<module>"] = repr(rest)
-    return units
-
-
-def changed_units(base: str, head: str) -> set[str]:
-    a, b = unit_dumps(base), unit_dumps(head)
-    return {k for k in a.keys() | b.keys() if a.get(k) != b.get(k)}
-
-
-def is_private(function: str, path: str = "") -> bool:
-    """A private helper: an ``_name`` function/method, or anything in an ``_module.py``."""
-    parts = [*function.split("."), Path(path).stem] if path else function.split(".")
-    return any(p.startswith("_") and not p.endswith("__") for p in parts)
+HELPERS = {**casekit.INPUT_HELPERS, "cache_ops": cache_ops}
 
 
 # --------------------------------------------------------------------------- per-case work
 
 
+def run_child(job: dict) -> object:
+    return casekit.run_child(job, Path(__file__))
+
+
 def process(case: dict, samples: int, seed: int = SEED) -> dict:
-    module = case["path"][:-3].replace("/", ".")
-    if module.endswith(".__init__"):
-        module = module[: -len(".__init__")]
-    with tempfile.TemporaryDirectory(prefix="fbench-") as tmp:
-        work = Path(tmp)
-        patch, base_text, head_text = make_patch(case, work)
-
-        base_repo = fresh_repo(case["bundle"], work / "base")
-        head_repo = fresh_repo(case["bundle"], work / "head")
-        git(head_repo, "apply", "--check", "-", input=patch)
-        git(head_repo, "apply", "-", input=patch)
-        if (head_repo / case["path"]).read_text(encoding="utf-8") != head_text:
-            raise ValueError("applied patch does not reproduce the edit")
-
-        changed = changed_units(base_text, head_text)
-        if changed != {case["function"]}:
-            raise ValueError(f"changed units {sorted(changed)} != {case['function']!r}")
-
-        result: dict = {"patch": patch, "module": module}
-        if case["kind"] == "bug":
-            job = {"mode": "witness", "module": module, "call": case["call"]}
-            b = run_child({**job, "root": str(base_repo)})
-            h = run_child({**job, "root": str(head_repo)})
-            bo, ho = b["outcome"], h["outcome"]
-            if bo == ho or {"hang", "nondeterministic"} & {bo, ho}:
-                raise ValueError(f"witness does not tell base and head apart ({bo} / {ho})")
-            slow = max(b["seconds"], h["seconds"])
-            if slow > WITNESS_SECONDS:
-                raise ValueError(f"witness call too slow ({slow:.3f} s)")
-            result["witness"] = {"call": case["call"], "base": bo, "head": ho}
-            result["witness_seconds"] = slow
-        else:
-            job = {
-                "mode": "equiv",
-                "module": module,
-                "gen": case["gen"],
-                "seed": seed,
-                "samples": samples,
-            }
-            b = run_child({**job, "root": str(base_repo)})
-            h = run_child({**job, "root": str(head_repo)})
-            diffs = [(x, y) for x, y in zip(b, h, strict=False) if x != y]
-            if diffs or len(b) != len(h):
-                raise ValueError(f"refactor not equivalent, e.g. {diffs[:2]}")
-            ok = sum(x.startswith("ok:") for x in b)
-            distinct = len(set(b))
-            if ok < len(b) / 2 or "hang" in b:
-                raise ValueError(f"only {ok}/{len(b)} generated calls returned normally")
-            result["equiv"] = {"samples": len(b), "ok": ok, "distinct_outcomes": distinct}
-    return result
-
-
-def assign_ids(cases: list[dict]) -> None:
-    n = {"bug": 0, "refactor": 0}
-    for case in cases:
-        n[case["kind"]] += 1
-        prefix = "fbug" if case["kind"] == "bug" else "fref"
-        case["id"] = f"{prefix}-{n[case['kind']]}"
-
-
-def manifest_entry(case: dict, res: dict) -> dict:
-    return {
-        "id": case["id"],
-        "kind": case["kind"],
-        "module": res["module"],
-        "path": case["path"],
-        "bundle": case["bundle"],
-        "function": case["function"],
-        "category": case["category"],
-        "origin": "field",
-        "operator": case["operator"],
-        "change": case["change"],
-        "witness": res.get("witness"),
-        "title": case["title"],
-        "description": case["description"],
-        "base_patch": None,
-        "patch": res["patch"],
-    }
-
-
-def corpus_checks(cases: list[dict]) -> list[str]:
-    problems = []
-    bugs = [c for c in cases if c["kind"] == "bug"]
-    per: dict[str, int] = {}
-    for c in bugs:
-        per[c["bundle"]] = per.get(c["bundle"], 0) + 1
-    for b, n in sorted(per.items()):
-        if n > MAX_BUG_SHARE * len(bugs):
-            problems.append(f"{b} has {n} of {len(bugs)} bugs (> {MAX_BUG_SHARE:.0%})")
-    seen: set[tuple[str, str, str]] = set()
-    for c in cases:
-        key = (c["bundle"], c["path"], c["old"] + "\0" + c["new"])
-        if key in seen:
-            problems.append(f"duplicate edit in {c['bundle']}/{c['path']}:{c['function']}")
-        seen.add(key)
-        if c["bundle"] not in PACKAGES:
-            problems.append(f"unknown bundle {c['bundle']}")
-    return problems
-
-
-def build_stats(cases: list[dict], results: dict[str, dict]) -> dict:
-    stats: dict = {
-        "cases": len(cases),
-        "packages": {
-            b: {k: v for k, v in p.items() if k != "category"} for b, p in PACKAGES.items()
-        },
-        "by_kind": {},
-        "by_package": {},
-        "by_category": {},
-        "by_operator": {},
-        "by_module": {},
-    }
-    for c in cases:
-        for key, val in (
-            ("by_kind", c["kind"]),
-            ("by_package", f"{c['bundle']}/{c['kind']}"),
-            ("by_category", f"{c['kind']}/{c['category']}"),
-            ("by_operator", f"{c['kind']}/{c['operator']}"),
-            ("by_module", results[c["id"]]["module"]),
-        ):
-            stats[key][val] = stats[key].get(val, 0) + 1
-    for key in ("by_package", "by_category", "by_operator", "by_module"):
-        stats[key] = dict(sorted(stats[key].items()))
-    bugs = [c for c in cases if c["kind"] == "bug"]
-    private = [c["id"] for c in bugs if is_private(c["function"], c["path"])]
-    awkward = [c["id"] for c in bugs if c.get("awkward")]
-    stats["bugs_in_private_helpers"] = len(private)
-    stats["bugs_with_awkward_arguments"] = len(awkward)
-    stats["bugs_private_or_awkward"] = len(set(private) | set(awkward))
-    stats["max_witness_seconds"] = round(
-        max((results[c["id"]]["witness_seconds"] for c in bugs), default=0.0), 4
+    return casekit.process(
+        case,
+        samples,
+        seed,
+        src=SOURCES / case["bundle"],
+        module=casekit.module_of(case["path"]),
+        root=".",
+        run=run_child,
+        tmp_prefix="fbench-",
     )
-    stats["refactor_samples"] = {
-        c["id"]: results[c["id"]]["equiv"] for c in cases if c["kind"] == "refactor"
-    }
-    return stats
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument(
-        "--check", action="store_true", help="validate only; fail if manifest.json would change"
-    )
-    ap.add_argument(
-        "--samples", type=int, default=1000, help="random inputs per refactor (default 1000)"
-    )
-    ap.add_argument(
-        "--seed", type=int, default=SEED, help="seed for the refactor inputs (default 0)"
-    )
-    ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 2))
+    ap = casekit.arguments(__doc__, samples=1000, jobs=min(2, os.cpu_count() or 2))
     ap.add_argument("--only", nargs="*", help="develop: only these bundles or case ids; no write")
-    ap.add_argument("--_child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args._child:
-        child(json.loads(args._child))
+        casekit.child(json.loads(args._child), HELPERS)
         return 0
-
-    started = time.monotonic()
-    sys.path.insert(0, str(HERE))
-    from cases import CASES
-
-    check_snapshots(record=not args.check)
-    cases = [dict(c) for c in CASES]
-    cases.sort(key=lambda c: c["kind"] != "bug")  # bugs first, stable otherwise
-    assign_ids(cases)
-    if args.only:
-        cases = [c for c in cases if c["bundle"] in args.only or c["id"] in args.only]
-    else:
-        problems = corpus_checks(cases)
-        if problems:
-            print("FAILED:", *problems, sep="\n  ", file=sys.stderr)
-            return 1
-
-    failures: list[str] = []
-    results: dict[str, dict] = {}
-
-    def work(case: dict) -> None:
-        try:
-            results[case["id"]] = process(case, args.samples, args.seed)
-        except Exception as exc:
-            failures.append(
-                f"{case['id']} ({case['bundle']}/{case['path']}:{case['function']}): {exc}"
-            )
-
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        list(pool.map(work, cases))
-    if failures:
-        print("FAILED:", *sorted(failures, key=lambda s: (s[:4], int(s.split()[0].split("-")[1]))),
-              sep="\n  ", file=sys.stderr)  # fmt: skip
-        return 1
-    if args.only:
-        for c in cases:
-            w = results[c["id"]].get("witness") or results[c["id"]].get("equiv")
-            print(c["id"], c["bundle"], c["function"], w)
-        print(f"ok: {len(cases)} cases in {time.monotonic() - started:.0f} s (nothing written)")
-        return 0
-
-    manifest = {
-        "version": 1,
-        "seed": SEED,
-        "pins": {"python": "3.11", **{b: p["version"] for b, p in PACKAGES.items()}},
-        "cases": [manifest_entry(c, results[c["id"]]) for c in cases],
-    }
-    text_ = json.dumps(manifest, indent=1, ensure_ascii=False) + "\n"
-    stats = build_stats(cases, results)
-    elapsed = time.monotonic() - started
-
-    if args.check:
-        if not MANIFEST.exists() or MANIFEST.read_text(encoding="utf-8") != text_:
-            print("manifest.json is out of date; run build.py", file=sys.stderr)
-            return 1
-        print(f"ok: {len(cases)} cases validated, manifest.json up to date ({elapsed:.0f} s)")
-        return 0
-    MANIFEST.write_text(text_, encoding="utf-8")
-    STATS.write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {MANIFEST.relative_to(HERE.parent.parent)}: {len(cases)} cases ({elapsed:.0f} s)")
-    print(json.dumps({k: stats[k] for k in ("by_kind", "by_category")}, indent=1))
-    return 0
+    return casekit.build_packages(
+        args,
+        here=HERE,
+        packages=PACKAGES,
+        digests_file=TREE_DIGESTS_FILE,
+        prefix="f",
+        origin="field",
+        max_bug_share=MAX_BUG_SHARE,
+        work=lambda case: process(case, args.samples, args.seed),
+    )
 
 
 if __name__ == "__main__":

@@ -25,43 +25,26 @@ Only the standard library is used; nothing here talks to the network.
 
 from __future__ import annotations
 
-import argparse
-import ast
 import itertools
 import json
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench/, for casekit
+import casekit
+
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "sources" / "app"
-MANIFEST = HERE / "manifest.json"
-STATS = HERE / "stats.json"
 BUNDLE = "app"
-SEED = 0
-CALL_SECONDS = 2.0
-
-GIT_ENV = {
-    **os.environ,
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_SYSTEM": os.devnull,
-    "GIT_AUTHOR_NAME": "bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.invalid",
-    "GIT_COMMITTER_NAME": "bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.invalid",
-    "GIT_AUTHOR_DATE": "2024-01-01T00:00:00Z",
-    "GIT_COMMITTER_DATE": "2024-01-01T00:00:00Z",
-}
-RUN_ENV = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-RUN_ENV.update({"PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"})
+SEED = casekit.SEED
+IGNORE = shutil.ignore_patterns("__pycache__", ".pytest_cache")
 
 
 # --------------------------------------------------------------------------- input helpers
@@ -174,238 +157,59 @@ HELPERS = {
 # --------------------------------------------------------------------------- child mode
 
 
-class _Hang(Exception):
-    pass
-
-
-def _alarm(_sig, _frame):
-    raise _Hang()
-
-
-def _outcome(thunk, typed: bool) -> str:
-    signal.setitimer(signal.ITIMER_REAL, CALL_SECONDS)
-    try:
-        value = thunk()
-    except _Hang:
-        return "hang"
-    except Exception as exc:
-        return f"raise:{type(exc).__name__}"
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    if typed:
-        return f"ok:{type(value).__module__}.{type(value).__qualname__}:{value!r}"
-    return f"ok:{value!r}"
-
-
 def child(job: dict) -> None:
-    import importlib
-
-    sys.path.insert(0, job["root"])
-    signal.signal(signal.SIGALRM, _alarm)
-    mod = importlib.import_module(job["module"])
+    """A witness call is evaluated once, in the changed module's namespace."""
+    mod = casekit.import_changed(job)
     if job["mode"] == "witness":
         ns = dict(vars(mod))
-        out: object = _outcome(lambda: eval(job["call"], ns), typed=False)
+        out: object = casekit.outcome(lambda: eval(job["call"], ns), typed=False)
     else:
-        gen = eval(job["gen"], dict(HELPERS))
-        rng = random.Random(job["seed"])
-        out = [_outcome(lambda: gen(rng, mod), typed=True) for _ in range(job["samples"])]
+        out = casekit.sample_outcomes(job, mod, HELPERS)
     json.dump(out, sys.stdout)
 
 
 def run_child(job: dict) -> object:
-    proc = subprocess.run(
-        [sys.executable, "-I", str(Path(__file__).resolve()), "--_child", json.dumps(job)],
-        capture_output=True,
-        text=True,
-        env=RUN_ENV,
-        cwd=job["root"],
-        timeout=900,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"child failed for {job['module']}: {proc.stderr[-2000:]}")
-    return json.loads(proc.stdout)
-
-
-# --------------------------------------------------------------------------- git helpers
-
-
-def git(repo: Path, *args: str, input: str | None = None) -> str:
-    proc = subprocess.run(
-        ["git", "-c", "core.autocrlf=false", *args],
-        cwd=repo,
-        env=GIT_ENV,
-        capture_output=True,
-        text=True,
-        input=input,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"git {' '.join(args)} failed: {proc.stderr}")
-    return proc.stdout
-
-
-def fresh_repo(dest: Path) -> Path:
-    shutil.copytree(SOURCES, dest, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
-    git(dest, "init", "-q")
-    git(dest, "add", "-A")
-    git(dest, "commit", "-q", "-m", "base")
-    return dest
-
-
-def make_patch(case: dict, work: Path) -> tuple[str, str, str]:
-    """Return (patch, base_text, head_text) for a case."""
-    repo = fresh_repo(work / "gen")
-    target = repo / case["path"]
-    base_text = target.read_text(encoding="utf-8")
-    hits = base_text.count(case["old"])
-    if hits != 1:
-        raise ValueError(f"{case['id']}: `old` occurs {hits} times in {case['path']}")
-    head_text = base_text.replace(case["old"], case["new"])
-    target.write_text(head_text, encoding="utf-8")
-    patch = git(repo, "diff", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/")
-    changed = git(repo, "diff", "--name-only").split()
-    if changed != [case["path"]]:
-        raise ValueError(f"{case['id']}: unexpected changed files {changed}")
-    return patch, base_text, head_text
-
-
-# --------------------------------------------------------------------------- ast helpers
-
-
-def unit_dumps(src: str) -> dict[str, str]:
-    """Map qualified function names (and the non-function remainder) to an AST dump."""
-    tree = ast.parse(src)
-    units: dict[str, str] = {}
-    rest: list[str] = []
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            units[node.name] = ast.dump(node)
-        elif isinstance(node, ast.ClassDef):
-            shell: list[str] = [
-                ast.dump(b) for b in node.bases + node.decorator_list + node.keywords
-            ]
-            for sub in node.body:
-                if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    units[f"{node.name}.{sub.name}"] = ast.dump(sub)
-                else:
-                    shell.append(ast.dump(sub))
-            units[f"{node.name}.<class>"] = repr(shell)
-        else:
-            rest.append(ast.dump(node))
-    units["<module>"] = repr(rest)
-    return units
-
-
-def changed_units(base: str, head: str) -> set[str]:
-    a, b = unit_dumps(base), unit_dumps(head)
-    return {k for k in a.keys() | b.keys() if a.get(k) != b.get(k)}
+    return casekit.run_child(job, Path(__file__))
 
 
 # --------------------------------------------------------------------------- per-case work
 
 
+def repo_tests(repo: Path) -> subprocess.CompletedProcess[str]:
+    """Run the bundled tests (``sources/app/tests``) in ``repo``."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=repo,
+        env=casekit.RUN_ENV,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
 def process(case: dict, samples: int, run_tests: bool, seed: int = SEED) -> dict:
-    module = case["path"][:-3].replace("/", ".")
+    module = casekit.module_of(case["path"])
+    label = f"{case['id']}: "
     with tempfile.TemporaryDirectory(prefix="rbench-") as tmp:
-        work = Path(tmp)
-        patch, base_text, head_text = make_patch(case, work)
-
-        base_repo = fresh_repo(work / "base")
-        head_repo = fresh_repo(work / "head")
-        git(head_repo, "apply", "--check", "-", input=patch)
-        git(head_repo, "apply", "-", input=patch)
-        if (head_repo / case["path"]).read_text(encoding="utf-8") != head_text:
-            raise ValueError(f"{case['id']}: applied patch does not reproduce the edit")
-
-        changed = changed_units(base_text, head_text)
-        if changed != {case["function"]}:
-            raise ValueError(
-                f"{case['id']}: changed units {sorted(changed)} != {case['function']!r}"
-            )
-
-        result = {"patch": patch, "module": module}
+        patch, base_repo, head_repo = casekit.prepare(case, SOURCES, Path(tmp), IGNORE, label)
+        b, h = casekit.run_base_and_head(
+            case, module, samples, seed, run_child, base_repo, head_repo
+        )
+        result: dict = {"patch": patch, "module": module}
         if case["kind"] == "bug":
-            job = {"mode": "witness", "module": module, "call": case["call"]}
-            b = run_child({**job, "root": str(base_repo)})
-            h = run_child({**job, "root": str(head_repo)})
             if b == h or "hang" in (b, h):
-                raise ValueError(
-                    f"{case['id']}: witness does not tell base and head apart ({b} / {h})"
-                )
+                raise ValueError(f"{label}witness does not tell base and head apart ({b} / {h})")
             result["witness"] = {"call": case["call"], "base": b, "head": h}
         else:
-            job = {
-                "mode": "equiv",
-                "module": module,
-                "gen": case["gen"],
-                "seed": seed,
-                "samples": samples,
-            }
-            b = run_child({**job, "root": str(base_repo)})
-            h = run_child({**job, "root": str(head_repo)})
-            diffs = [(x, y) for x, y in zip(b, h, strict=False) if x != y]
-            if diffs or len(b) != len(h):
-                raise ValueError(f"{case['id']}: refactor not equivalent, e.g. {diffs[:2]}")
-            ok = sum(x.startswith("ok:") for x in b)
-            distinct = len(set(b))
-            if ok < len(b) / 2 or "hang" in b:
-                raise ValueError(
-                    f"{case['id']}: only {ok}/{len(b)} generated calls returned normally"
-                )
-            result["equiv"] = {"samples": len(b), "ok": ok, "distinct_outcomes": distinct}
-
+            result["equiv"] = casekit.check_equivalent(b, h, label)
         if run_tests:
-            proc = subprocess.run(
-                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-                cwd=head_repo,
-                env=RUN_ENV,
-                capture_output=True,
-                text=True,
-                timeout=600,
-            )
-            result["tests_fail_on_head"] = proc.returncode != 0
+            result["tests_fail_on_head"] = repo_tests(head_repo).returncode != 0
     return result
-
-
-def assign_ids(cases: list[dict]) -> None:
-    n = {"bug": 0, "refactor": 0}
-    for case in cases:
-        n[case["kind"]] += 1
-        prefix = "rbug" if case["kind"] == "bug" else "rref"
-        case["id"] = f"{prefix}-{n[case['kind']]}"
-
-
-def manifest_entry(case: dict, res: dict) -> dict:
-    return {
-        "id": case["id"],
-        "kind": case["kind"],
-        "module": res["module"],
-        "path": case["path"],
-        "bundle": BUNDLE,
-        "function": case["function"],
-        "category": case["category"],
-        "origin": "realistic",
-        "operator": case["operator"],
-        "change": case["change"],
-        "witness": res.get("witness"),
-        "title": case["title"],
-        "description": case["description"],
-        "base_patch": None,
-        "patch": res["patch"],
-    }
 
 
 def base_tests_pass() -> None:
     with tempfile.TemporaryDirectory(prefix="rbench-") as tmp:
-        repo = fresh_repo(Path(tmp) / "base")
-        proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-            cwd=repo,
-            env=RUN_ENV,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        proc = repo_tests(casekit.fresh_repo(SOURCES, Path(tmp) / "base", IGNORE))
         if proc.returncode != 0:
             raise SystemExit(
                 f"sources/app/tests fail on the unmodified sources:\n{proc.stdout[-3000:]}"
@@ -413,74 +217,26 @@ def base_tests_pass() -> None:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument(
-        "--check", action="store_true", help="validate only; fail if manifest.json would change"
-    )
+    ap = casekit.arguments(__doc__, samples=2000, jobs=os.cpu_count() or 2)
     ap.add_argument("--tests", action="store_true", help="also run sources/app/tests on every head")
-    ap.add_argument(
-        "--samples", type=int, default=2000, help="random inputs per refactor (default 2000)"
-    )
-    ap.add_argument(
-        "--seed", type=int, default=SEED, help="seed for the refactor inputs (default 0)"
-    )
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--_child", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args._child:
         child(json.loads(args._child))
         return 0
 
-    sys.path.insert(0, str(HERE))
-    from cases import CASES
-
-    cases = [dict(c) for c in CASES]
-    cases.sort(key=lambda c: c["kind"] != "bug")  # bugs first, stable otherwise
-    assign_ids(cases)
+    cases = casekit.load_cases(HERE, "r")
     base_tests_pass()
-
-    failures: list[str] = []
-    results: dict[str, dict] = {}
-
-    def work(case: dict) -> None:
-        try:
-            results[case["id"]] = process(case, args.samples, args.tests, args.seed)
-        except Exception as exc:
-            failures.append(f"{case['id']} ({case['path']}:{case['function']}): {exc}")
-
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        list(pool.map(work, cases))
-    if failures:
-        print("FAILED:", *sorted(failures), sep="\n  ", file=sys.stderr)
+    results = casekit.run_cases(
+        cases, lambda case: process(case, args.samples, args.tests, args.seed), args.jobs
+    )
+    if results is None:
         return 1
 
-    manifest = {
-        "version": 1,
-        "seed": SEED,
-        "pins": {"python": "3.11"},
-        "cases": [manifest_entry(c, results[c["id"]]) for c in cases],
-    }
-    text = json.dumps(manifest, indent=1, ensure_ascii=False) + "\n"
-
+    manifest = casekit.manifest(cases, results, "realistic", {}, bundle=BUNDLE)
     stats: dict = {
         "cases": len(cases),
-        "by_kind": {},
-        "by_category": {},
-        "by_operator": {},
-        "by_module": {},
-    }
-    for c in cases:
-        for key, val in (
-            ("by_kind", c["kind"]),
-            ("by_category", f"{c['kind']}/{c['category']}"),
-            ("by_operator", f"{c['kind']}/{c['operator']}"),
-            ("by_module", results[c["id"]]["module"]),
-        ):
-            stats[key][val] = stats[key].get(val, 0) + 1
-    for key in ("by_category", "by_operator", "by_module"):
-        stats[key] = dict(sorted(stats[key].items()))
-    stats["refactor_samples"] = {
-        c["id"]: results[c["id"]]["equiv"] for c in cases if c["kind"] == "refactor"
+        **casekit.tally(cases, results, by_package=False),
+        "refactor_samples": casekit.refactor_samples(cases, results),
     }
     if args.tests:
         stats["bugs_caught_by_repo_tests"] = sorted(
@@ -496,18 +252,7 @@ def main() -> int:
             for c in cases
             if c["kind"] == "refactor" and results[c["id"]]["tests_fail_on_head"]
         ]
-
-    if args.check:
-        if not MANIFEST.exists() or MANIFEST.read_text(encoding="utf-8") != text:
-            print("manifest.json is out of date; run build.py", file=sys.stderr)
-            return 1
-        print(f"ok: {len(cases)} cases validated, manifest.json up to date")
-        return 0
-    MANIFEST.write_text(text, encoding="utf-8")
-    STATS.write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {MANIFEST.relative_to(HERE.parent.parent)}: {len(cases)} cases")
-    print(json.dumps({k: stats[k] for k in ("by_kind", "by_category")}, indent=1))
-    return 0
+    return casekit.finish(args.check, manifest, stats, HERE)
 
 
 if __name__ == "__main__":
