@@ -268,7 +268,9 @@ def doctest_evidence(
         head_text = f"raises {got}" if first["raised"] else got
         shown = want or "(no output)"
         detail = (
-            f"The docstring example of `{owner}` (line {item.doc.line} of base) documents "
+            f"The docstring example of `{owner}` (line {item.doc.line}"
+            + ("" if at_rest else " of base")
+            + ") documents "
             f"{_span(first['call'])} as {_span(shown)}; "
             + ("the code gives " if at_rest else "it does on base; head gives ")
             + f"{_span(head_text or '(no output)')}."
