@@ -235,10 +235,17 @@ def test_only_the_failing_index_and_output_come_from_the_sandbox() -> None:
     assert ev.witness["test_id"] == "test_docstring_example_of_shout"
     assert f"def {ev.witness['test_id']}():" in ev.test_source
     # a forged or broken report is no evidence (and no crash)
-    for bad in ('{"index": "x"}', '{"index": 7}', '{"index": 0', "[0]", '{"index": 0.0}'):
+    for bad in (
+        '{"index": "x"}',
+        '{"index": 7}',
+        '{"index": 0',
+        "[0]",
+        '{"index": 0.0}',
+        "[" * 5000,
+    ):
         assert doctest_evidence(_result(MARK + bad), [_item()]) == []
     # out of memory is the sandbox's limit, not the function's answer
-    oom = {"index": 0, "got": "MemoryError", "raised": "MemoryError", "resource": True}
+    oom = {"index": 0, "got": "MemoryError", "raised": "MemoryError", "kind": "resource"}
     assert doctest_evidence(_result(MARK + json.dumps(oom)), [_item()]) == []
     # a change's failure counts only when base passed
     assert doctest_evidence(_result(MARK + json.dumps(report), base=False), [_item()]) == []
@@ -327,3 +334,129 @@ def test_an_example_the_change_added_does_not_hide_the_ones_it_kept(
     repo = make_repo(tmp_path / "r", {"words.py": WORDS}, {"words.py": head})
     report = check(CheckRequest(repo=repo, base="main~1", head="main", tier="standard"), deps)
     assert [f.function for f in report.findings if f.verified] == ["_suffix"]
+
+
+COUNTS = '''"""Tallies.
+
+>>> tally("aab")
+{'b': 1, 'a': 2}
+"""
+
+
+def tally(text):
+    """Counts by letter (base prints them in another order than documented).
+
+    >>> tally("abb")
+    {'b': 2, 'a': 1}
+    """
+    out = {}
+    for ch in text:
+        out[ch] = out.get(ch, 0) + 1
+    return out
+
+
+def positive(n):
+    """1 for a positive number.
+
+    >>> positive(5)
+    1
+    """
+    return 1 if n > 0 else 0
+
+
+def first(items):
+    """The first item.
+
+    >>> first([3, 4])
+    3
+    """
+    return items[0]
+'''
+
+
+ADDED = "    >>> first([])\n    Traceback (most recent call last):\n    IndexError: list index\n"
+
+
+def test_values_are_compared_strictly_and_confirmed_with_the_same_checker(
+    tmp_path: Path, deps: Deps
+) -> None:
+    head = (
+        COUNTS.replace("out[ch] = out.get(ch, 0) + 1", "out[ch] = 1")  # breaks the count
+        .replace("return 1 if n > 0 else 0", "return n > 0")  # True is not the documented 1
+        .replace("    >>> first([3, 4])\n", ADDED + "    >>> first([3, 4])\n")  # added first
+        .replace("return items[0]", "return items[-1]")
+    )
+    repo = make_repo(tmp_path / "r", {"tally.py": COUNTS}, {"tally.py": head})
+    report = check(CheckRequest(repo=repo, base="main~1", head="main", tier="standard"), deps)
+    found = {f.function for f in report.findings if f.verified and f.kind == "defect"}
+    assert found == {"tally", "positive", "first"}
+
+
+def test_a_module_docstring_failure_is_blamed_on_the_function_it_calls(
+    tmp_path: Path, deps: Deps
+) -> None:
+    base = '''"""Loud and quiet.
+
+>>> shout("a")
+'A'
+>>> whisper("B")
+'b'
+"""
+
+
+def shout(word):
+    return word.upper()
+
+
+def whisper(word):
+    return word.lower()
+'''
+    head = base.replace("return word.upper()", "return str.upper(word)").replace(
+        "return word.lower()", "return word"
+    )
+    repo = make_repo(tmp_path / "r", {"loud.py": base}, {"loud.py": head})
+    report = check(CheckRequest(repo=repo, base="main~1", head="main", tier="standard"), deps)
+    assert [f.function for f in report.findings if f.verified] == ["whisper"]
+
+
+def test_scan_ignores_examples_that_are_not_python_or_need_the_environment(
+    tmp_path: Path,
+) -> None:
+    tree = {
+        "prose.py": '''def pull(name):
+    """Pull an image.
+
+    >>> client.pull name
+    ok
+    """
+    return name
+''',
+        "env.py": '''class DaemonError(Exception):
+    pass
+
+
+def connect():
+    """Connect to the daemon.
+
+    >>> connect()
+    'connected'
+    """
+    raise DaemonError("no daemon")
+
+
+def head(items):
+    """The first.
+
+    >>> head([1])
+    1
+    """
+    return items[0]
+''',
+    }
+    repo = make_repo(tmp_path / "r", tree, {"README": "x\n"})
+    report = scan(ScanRequest(repo=repo), _scan_deps(tmp_path))
+    assert [f for f in report.findings if f.verified] == []
+    broken = {**tree, "env.py": tree["env.py"].replace("items[0]", "items[1]")}
+    repo = make_repo(tmp_path / "r2", broken, {"README": "x\n"})
+    report = scan(ScanRequest(repo=repo), _scan_deps(tmp_path))
+    assert [f.function for f in report.findings if f.verified] == ["head"]  # an IndexError

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.engine.candidates.base import GenerationContext, register
-from bot.engine.candidates.doctest_runner import MARK, runner_candidate
+from bot.engine.candidates.doctest_runner import CHECKER, MARK, runner_candidate
 from bot.engine.source.doctests import Doc, docs_for, documented, examples, render
 from bot.engine.verdict.evidence import Evidence
 from bot.git import read_tree_text
@@ -51,6 +51,18 @@ class Documented:
     doc: Doc
     module: str
     function: ChangedFunction
+    # Other changed functions the same docstring reaches: a failure whose example names one
+    # of them is about that one.
+    also: tuple[ChangedFunction, ...] = ()
+
+    def blamed(self, call: str) -> ChangedFunction:
+        """The function a failing example is about: the one it calls by name, else the
+        docstring's own, else the first that reached it."""
+        every = (self.function, *self.also)
+        for fn in every:
+            if re.search(rf"\b{re.escape(fn.function.rsplit('.', 1)[-1])}\b", call):
+                return fn
+        return next((fn for fn in every if fn.function == self.doc.owner), self.function)
 
 
 def _read(tree: Any, path: str) -> str | None:
@@ -74,12 +86,19 @@ def doctest_candidate(
     return runner_candidate(docs, cand_id, sides)
 
 
+def _subsequence(short: list[Any], long: list[Any]) -> bool:
+    rest = iter(long)
+    return all(any(x == y for y in rest) for x in short)
+
+
 def _kept(base: Doc, head: Doc | None) -> Doc | None:
-    """Base's docstring cut to the examples head still has, in order, from the first: the
-    ones the change did not rewrite (an example added or changed later cuts there)."""
+    """Base's examples the change did not rewrite: all of them when head only added examples,
+    else those before the first one head changed or removed."""
     if head is None:
         return None
     old, new = examples(base.text), examples(head.text)
+    if old and _subsequence(old, new):
+        return base
     n = 0
     while n < min(len(old), len(new)) and old[n] == new[n]:
         n += 1
@@ -121,11 +140,15 @@ def read_doctests(
         now = documented(head)
         for doc in docs_for(base, fn.function):
             kept = _kept(doc, now.get(doc.owner))
-            if kept is not None:
-                out.setdefault((fn.path, doc.owner), Documented(kept, module, fn))
+            seen = out.get((fn.path, doc.owner))
+            if seen is not None:
+                out[fn.path, doc.owner] = replace(seen, also=(*seen.also, fn))
+            elif kept is not None:
+                out[fn.path, doc.owner] = Documented(kept, module, fn)
     return list(out.values())
 
 
+_KINDS = frozenset({"", "setup", "syntax", "library", "builtin"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -146,13 +169,14 @@ def _first(rec: dict[str, Any], item: Documented) -> dict[str, Any] | None:
         return None
     try:
         first = json.loads(message[at + len(MARK) :])
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     pairs = examples(item.doc.text)
     if not isinstance(first, dict) or not isinstance(first.get("index"), int):
         return None
     index = first["index"]
-    if not 0 <= index < len(pairs) or first.get("resource") is True:
+    kind = str(first.get("kind", ""))
+    if not 0 <= index < len(pairs) or kind == "resource":
         return None
     call, want = pairs[index]
     return {
@@ -161,7 +185,7 @@ def _first(rec: dict[str, Any], item: Documented) -> dict[str, Any] | None:
         "want": clean(want.rstrip()),
         "got": clean(str(first.get("got", ""))),
         "raised": clean(str(first.get("raised", ""))),
-        "setup": first.get("setup") is True,
+        "kind": kind if kind in _KINDS else "library",
     }
 
 
@@ -175,16 +199,15 @@ def _test_source(item: Documented, index: int) -> str:
     kept = render(examples(item.doc.text)[: index + 1])
     owner = item.doc.owner or item.module
     return (
-        "import doctest\n\n"
+        "import ast\nimport doctest\nimport sys\n\n"
         f"import {item.module} as module_under_test\n\n"
         f"EXAMPLES = {kept!r}\n\n\n"
+        f"{CHECKER}\n\n"
         f"def {_test_name(item)}():\n"
         "    globs = dict(vars(module_under_test))\n"
         f"    test = doctest.DocTestParser().get_doctest(EXAMPLES, globs, {owner!r}, None, 0)\n"
-        "    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE\n"
-        "    flags |= doctest.IGNORE_EXCEPTION_DETAIL\n"
-        "    runner = doctest.DocTestRunner(optionflags=flags)\n"
-        "    assert runner.run(test).failed == 0\n"
+        "    runner = doctest.DocTestRunner(checker=ValueChecker(), optionflags=FLAGS)\n"
+        "    assert run_examples(test, runner).failed == 0\n"
     )
 
 
@@ -240,17 +263,22 @@ def _failures(
 def _at_rest(
     failures: list[tuple[Documented, dict[str, Any]]],
 ) -> list[tuple[Documented, dict[str, Any]]]:
-    """The failures of a tree that count with no base: not set-up errors, and only in modules
-    whose examples are evidently run (no failure about form, few that cannot set up)."""
+    """The failures of a tree that count with no base: a wrong value, or a built-in error
+    (``TypeError``, ``IndexError``...) where none was documented; not an error that set-up,
+    the environment or a library signals (no daemon, no network, a missing file). And only in
+    modules whose examples are evidently run: none fails in form (``not_a_value``) or is not
+    Python (``SyntaxError``), and fewer than three cannot set up."""
     setup: dict[str, int] = {}
     prose: set[str] = set()
     for it, f in failures:
-        if f["setup"]:
+        if f["kind"] == "setup":
             setup[it.module] = setup.get(it.module, 0) + 1
-        elif not f["raised"] and not_a_value(f["want"], f["got"]):
+        elif f["kind"] == "syntax" or (not f["raised"] and not_a_value(f["want"], f["got"])):
             prose.add(it.module)
     prose |= {m for m, n in setup.items() if n >= _SETUP_FAILURES_OF_PROSE}
-    return [(it, f) for it, f in failures if not f["setup"] and it.module not in prose]
+    return [
+        (it, f) for it, f in failures if f["kind"] in ("", "builtin") and it.module not in prose
+    ]
 
 
 def doctest_evidence(
@@ -278,7 +306,7 @@ def doctest_evidence(
         evidence.append(
             Evidence(
                 "doctest",
-                item.function,
+                item.blamed(first["call"]),
                 "regression",
                 anchor=f"doctest:{owner}:{first['call']}",
                 witness={
@@ -338,6 +366,12 @@ class DoctestGenerator:
     def interpret(
         self, result: CandidateResult, functions: list[ChangedFunction], ctx: GenerationContext
     ) -> list[Evidence]:
+        head = result.sides.get("head")
+        if head is not None and head.status in (Status.TIMEOUT, Status.RESOURCE):
+            self.notes.append(
+                f"docstring examples: the run on head ended early ({head.status.value}); "
+                "their examples were not checked"
+            )
         return doctest_evidence(result, self._items.get(result.id, []))
 
 
