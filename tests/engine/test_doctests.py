@@ -108,6 +108,8 @@ def test_render_writes_examples_back_as_docstring_text() -> None:
         ("u'caf\u00e9'", "'caf\u00e9'", True),  # a Python 2-era repr
         ("KiB(1024.0)", "1024.0 KiB", True),  # print vs repr: the same words
         ("URIBuilder(scheme='https')", "URIBuilder(scheme=https)", True),
+        ('{"on": true, "x": null}', "{'on': True, 'x': None}", True),  # JSON for a dict
+        ("{'on': True}", "{'on': False}", False),
         ("'boxes'", "'boxs'", False),  # a value
         ("42", "41", False),
         ("[1, 2]", "[1, 2, 3]", False),
