@@ -219,6 +219,7 @@ def _span(text: str, cap: int = 160) -> str:
 
 
 _TOKEN = re.compile(r"\w+")
+_MARKUP = re.compile(r"\{(?:printsql|execsql|opensql|sql|stop)\}")  # Sphinx output markers
 _JSON = {"true": "True", "false": "False", "null": "None"}  # JSON printed for a dict's repr
 _PREFIX = re.compile(r"\b[uUbB](?=['\"])")  # u'...' / b'...': Python 2-era and bytes reprs
 
@@ -227,7 +228,9 @@ def not_a_value(want: str, got: str) -> bool:
     """A failure that is about how a value is written, not which: nothing documented (a
     statement shown without its output), nothing printed where output is documented (it went
     to another stream), or the same words in another form (quotes, brackets, ``u''``
-    prefixes, ``print`` vs repr, JSON vs a dict's repr). At rest it marks examples nobody runs."""
+    prefixes, ``print`` vs repr, JSON vs a dict's repr, Sphinx ``{printsql}`` markers). At
+    rest it marks examples nobody runs."""
+    want = _MARKUP.sub("", want)
     if not want.strip() or not got.strip():
         return True
     words = [
