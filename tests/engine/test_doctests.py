@@ -111,6 +111,7 @@ def test_render_writes_examples_back_as_docstring_text() -> None:
         ('{"on": true, "x": null}', "{'on': True, 'x': None}", True),  # JSON for a dict
         ("{'on': True}", "{'on': False}", False),
         ("{printsql}SELECT x FROM t", "SELECT x FROM t", True),  # a Sphinx output marker
+        ("1", "True", True),  # doctest once accepted True for 1
         ("'boxes'", "'boxs'", False),  # a value
         ("42", "41", False),
         ("[1, 2]", "[1, 2, 3]", False),

@@ -220,7 +220,8 @@ def _span(text: str, cap: int = 160) -> str:
 
 _TOKEN = re.compile(r"\w+")
 _MARKUP = re.compile(r"\{(?:printsql|execsql|opensql|sql|stop)\}")  # Sphinx output markers
-_JSON = {"true": "True", "false": "False", "null": "None"}  # JSON printed for a dict's repr
+# JSON printed for a dict's repr; True shown for a documented 1 (doctest used to accept it)
+_JSON = {"true": "1", "True": "1", "false": "0", "False": "0", "null": "None"}
 _PREFIX = re.compile(r"\b[uUbB](?=['\"])")  # u'...' / b'...': Python 2-era and bytes reprs
 
 
@@ -228,8 +229,8 @@ def not_a_value(want: str, got: str) -> bool:
     """A failure that is about how a value is written, not which: nothing documented (a
     statement shown without its output), nothing printed where output is documented (it went
     to another stream), or the same words in another form (quotes, brackets, ``u''``
-    prefixes, ``print`` vs repr, JSON vs a dict's repr, Sphinx ``{printsql}`` markers). At
-    rest it marks examples nobody runs."""
+    prefixes, ``print`` vs repr, JSON vs a dict's repr, ``True`` for ``1``, Sphinx
+    ``{printsql}`` markers). At rest it marks examples nobody runs."""
     want = _MARKUP.sub("", want)
     if not want.strip() or not got.strip():
         return True
