@@ -112,8 +112,9 @@ def read_doctests(
 ) -> list[Documented]:
     """The docstrings to run for ``functions``, each once, attributed to its nearest function.
 
-    A change: the base examples that reach each modified function, where head documents the
-    same owner with the same examples. At rest (``at_rest``): each function's own docstring."""
+    A change: the base examples that reach each modified function and that head kept
+    (``_kept``); a docstring reaching several is run once, its other functions in ``also``.
+    At rest (``at_rest``): each function's own docstring."""
     out: dict[tuple[str, str], Documented] = {}
     texts: dict[tuple[str, str], str | None] = {}
 
