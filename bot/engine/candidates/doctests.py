@@ -65,10 +65,6 @@ class Documented:
         return next((fn for fn in every if fn.function == self.doc.owner), self.function)
 
 
-def _read(tree: Any, path: str) -> str | None:
-    return read_tree_text(tree, path, _MAX_BYTES)  # no symlink followed, size first
-
-
 def doctest_candidate(
     items: list[Documented], cand_id: str, sides: tuple[str, ...] = ("base", "head")
 ) -> Candidate:
@@ -116,26 +112,25 @@ def read_doctests(
     (``_kept``); a docstring reaching several is run once, its other functions in ``also``.
     At rest (``at_rest``): each function's own docstring."""
     out: dict[tuple[str, str], Documented] = {}
-    texts: dict[tuple[str, str], str | None] = {}
+    bases: dict[str, str | None] = {}  # head's sources are read already (ctx.head_sources)
 
-    def text(side: str, path: str) -> str | None:
-        if (side, path) not in texts:
-            tree = ctx.head_tree if side == "head" else ctx.base_tree
-            texts[side, path] = None if tree is None else _read(tree, path)
-        return texts[side, path]
+    def base_text(path: str) -> str | None:
+        if path not in bases and ctx.base_tree is not None:
+            bases[path] = read_tree_text(ctx.base_tree, path, _MAX_BYTES)  # no symlink followed
+        return bases.get(path)
 
     for fn in functions:
         module = ctx.modules.get(fn.path, ("", ""))[1]
         if not module or fn.nested:
             continue
         if at_rest:
-            own = documented(text("head", fn.path) or "").get(fn.function)
+            own = documented(ctx.head_sources.get(fn.path, "")).get(fn.function)
             if own is not None:
                 out.setdefault((fn.path, own.owner), Documented(own, module, fn))
             continue
         if fn.status != "modified" or (fn.base_path or fn.path) != fn.path:
             continue
-        base, head = text("base", fn.path), text("head", fn.path)
+        base, head = base_text(fn.path), ctx.head_sources.get(fn.path)
         if base is None or head is None:
             continue
         now = documented(head)

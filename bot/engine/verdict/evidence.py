@@ -14,7 +14,7 @@ from bot.models import ChangedFunction
 EvidenceStatus = Literal[
     "difference",  # base and head differ on a concrete input (witness)
     "violation",  # a money invariant holds on base and fails on head (witness)
-    "regression",  # a repo test passes on base and fails on head
+    "regression",  # a repo test or a docstring example passes on base, fails on head
     "preexisting",  # fails on both sides: not this change's doing (kept for scan)
     "flaky",  # did not reproduce on rerun: never a finding
     "clean",  # ran, found nothing

@@ -266,7 +266,7 @@ def _message(
             )
         for e in regressions:
             test = f"The repository test `{e.anchor}` passes on base and fails on head."
-            lines.append(e.detail if e.source == "doctest" else test)
+            lines.append(e.detail or test)
     else:
         states = [_state_of(e.witness) for e in evs]
         what = (
