@@ -141,11 +141,14 @@ def _regex(s: dict[str, Any]) -> st.SearchStrategy[Any]:
 
 def _splice(s: dict[str, Any]) -> st.SearchStrategy[Any]:
     """``{"type": "splice", "pieces": [...], "max_pieces": 6}``: the code's own characters and
-    substrings (``'#'``, ``'&#x'``, separators, quotes) joined with a little random text."""
+    substrings (``'#'``, ``'&#x'``, separators, quotes) joined with a little random text, or
+    a few digits (``'1' '.' '5' '%'``: the numbers text is read as need them)."""
     pieces = [str(p) for p in s["pieces"]]
     if not pieces:
         raise ValueError("no pieces")
-    filler = st.text(max_size=int(s.get("filler", 3)))
+    size = int(s.get("filler", 3))
+    digits = st.text(alphabet="0123456789", min_size=1, max_size=size)
+    filler = st.one_of(st.text(max_size=size), digits)
     part = st.one_of(st.sampled_from(pieces), filler)
     return st.lists(part, min_size=1, max_size=int(s.get("max_pieces", 6))).map("".join)
 

@@ -61,3 +61,49 @@ def test_string_parameters_draw_the_fragments_too() -> None:
     assert [o.get("fullmatch") for o in arg["strategy"]["options"][2:]] == [True, None]
     [plain], _ = args_for(fn, rules=load_rules(), module_source=MODULE)
     assert plain["strategy"]["type"] == "text"
+
+
+def test_members_of_a_tuple_or_list_of_strings_are_pieces() -> None:
+    source = (
+        "def remove_quotes(val):\n"
+        "    if val[0] in ('\"', \"'\", '`') and val[0] == val[-1]:\n"
+        "        return val[1:-1]\n"
+        "    if val.lower() in ['inf', '-inf'] or val.startswith(('0x', '0o')):\n"
+        "        return ''\n"
+        "    return val\n"
+    )
+    pieces = set(text_fragments([source], "").pieces)
+    assert {'"', "'", "`", "inf", "-inf", "0x", "0o"} <= pieces
+
+
+def test_a_code_point_bound_gives_the_characters_around_it() -> None:
+    source = "def f(value):\n    return ''.join('00' if ord(c) > 0xFFFF else c for c in value)\n"
+    pieces = text_fragments([source], "").pieces
+    assert {"\ufffe", "\uffff", "\U00010000"} <= set(pieces)
+    assert "65535" not in pieces  # no number is read out of the text here
+
+
+def test_numeric_bounds_are_pieces_only_where_text_is_read_as_a_number() -> None:
+    reads = "def f(value):\n    p = float(value.split('%')[0])\n    return p > 100\n"
+    assert {"100", "100.0", "%"} <= set(text_fragments([reads], "").pieces)
+    plain = "def f(value):\n    return len(value.split('%')) > 100\n"
+    assert "100" not in text_fragments([plain], "").pieces
+
+
+def test_an_untyped_parameter_of_code_that_looks_for_strings_is_drawn_as_text_too() -> None:
+    source = (
+        "def tokenize(expression):\n"
+        "    state = State(expression)\n"
+        "    if state.current == '<':\n"
+        "        yield 'lt'\n"
+    )
+    fn = ChangedFunction(
+        "m.py", "tokenize", 1, 4, "modified", params=(Param("expression", None),),
+        head_source=source, base_path="m.py",
+    )  # fmt: skip
+    fragments = text_fragments([source], source)
+    [arg], _ = args_for(fn, rules=load_rules(), module_source=source, fragments=fragments)
+    splice = [o for o in arg["strategy"]["options"] if o.get("type") == "splice"]
+    assert splice and "<" in splice[0]["pieces"]
+    [plain], _ = args_for(fn, rules=load_rules(), module_source=source)
+    assert "text" not in str(plain["strategy"])  # without fragments: the numeric guess alone

@@ -196,7 +196,7 @@ def test_instance_strategies_sometimes_leave_optional_arguments_out() -> None:
 def test_regex_and_splice_strategies_draw_what_the_code_looks_for() -> None:
     import re
 
-    from hypothesis import find
+    from hypothesis import HealthCheck, find, given, settings
 
     from sandbox.harness.strategies import SpecError, build
 
@@ -205,6 +205,18 @@ def test_regex_and_splice_strategies_draw_what_the_code_looks_for() -> None:
     assert re.search(r"&#[xX][0-9a-fA-F]+;", found)
     comment = find(build({"type": "splice", "pieces": ["#", " "]}), lambda s: " #" in s)
     assert comment == " #"
+    numbers: list[str] = []  # digits between the pieces ('1.5%'): 0 of 500 with random text
+
+    @settings(
+        max_examples=500, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    )
+    @given(build({"type": "splice", "pieces": [".", "%"]}))
+    def draw(text: str) -> None:
+        if re.fullmatch(r"\d+\.\d+%?", text):
+            numbers.append(text)
+
+    draw()
+    assert len(numbers) >= 3
     for bad in ({"type": "regex", "pattern": "("}, {"type": "splice", "pieces": []}):
         with pytest.raises(SpecError):
             build(bad)

@@ -557,7 +557,8 @@ def args_for(
     out: callers that do not pass it are what base and head can be compared on. With
     ``optional_defaults`` (constructors), parameters with defaults are marked ``optional``:
     the driver sometimes leaves them out, as most callers do. With ``fragments``, every string
-    drawn also comes from the characters and patterns the code looks for.
+    drawn also comes from the characters and patterns the code looks for, and a parameter
+    nothing types (no hint, default, body reading or role) is also drawn as such text.
     """
     boundaries = [*fn.constants, *constants]
     aliases = _aliases(fn, module_source, imports)
@@ -589,6 +590,9 @@ def args_for(
             spec = {"type": "one_of", "options": [peer, spec]}
         if fn.is_method and fn.class_name:  # an instance like self: nearly equal often
             spec, _ = pool_instances(spec, fn.class_name.rsplit(".", 1)[-1])
+        if fragments and _unknown_type(param, usage, rules) and not _draws_text(spec):
+            # Nothing says what it is, and the code looks for strings: it may well be one.
+            spec = {"type": "one_of", "options": [spec, dict(_DEFAULTS["str"])]}
         if fragments and _draws_text(spec):
             # The characters and patterns the code looks for (bot/engine/source/fragments.py).
             spec = _with_fragments(spec, fragments)
@@ -732,6 +736,16 @@ def _with_fragments(spec: Spec, fragments: Fragments) -> Spec:
         options.append({"type": "regex", "pattern": pattern, "fullmatch": True})
         options.append({"type": "regex", "pattern": pattern})
     return {"type": "one_of", "options": options}
+
+
+def _unknown_type(param: Param, usage: Usage | None, rules: RuleSet) -> bool:
+    """No annotation, default, body reading or rule role says what ``param`` is."""
+    return (
+        not param.annotation
+        and param.default is None
+        and (usage is None or usage.family is None)
+        and _find_role(param.name, rules) is None
+    )
 
 
 def _draws_text(spec: Spec) -> bool:

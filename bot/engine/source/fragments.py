@@ -7,8 +7,12 @@ it reads, this module collects:
 
 - **pieces**: string constants compared with (``==``, ``!=``, ``in``), searched for or split
   on (``startswith``, ``endswith``, ``split``, ``find``, ``replace``, ``strip``, ``partition``
-  ...), the characters of a short constant tested with ``in`` (``c in '"\\''``), and the
-  separator a ``join`` is called on;
+  ...), the members of a tuple, list or set of strings compared with (``val[0] in ('"',
+  "'", '`')``), the characters of a short constant tested with ``in`` (``c in '"\\''``), and
+  the separator a ``join`` is called on;
+- the characters around a code-point bound (``ord(c) > 0xFFFF``: U+FFFF and U+10000) and, in
+  a function that reads numbers out of text (``int(``, ``float(``, ``Decimal(``), the integer
+  bounds it compares with as text (``percent > 100``: ``100``, ``100.0``);
 - **patterns**: the regular expressions passed to ``re.compile`` / ``match`` / ``search`` /
   ``fullmatch`` / ``sub`` / ``findall`` / ``finditer`` / ``split``, and module-level compiled
   patterns the function reads by name.
@@ -19,6 +23,7 @@ The input strategies mix them into every string they draw (``splice`` and ``rege
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 import textwrap
 from collections.abc import Iterable
@@ -42,6 +47,8 @@ MAX_PATTERNS = 4
 _MAX_PIECE_CHARS = 40
 _MAX_PATTERN_CHARS = 400
 _MAX_CHARSET = 12  # ``c in 'abc'``: each character is a piece when the set is this short
+_ORD = frozenset({"ord"})
+_NUMBER_READERS = frozenset({"int", "float", "Decimal", "Fraction"})
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,43 @@ def _string(node: ast.AST) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     return None
+
+
+def _strings(node: ast.AST) -> list[str]:
+    """A string constant, or the string members of a literal tuple, list or set."""
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return [t for t in map(_string, node.elts) if t is not None]
+    text = _string(node)
+    return [] if text is None else [text]
+
+
+def _integer(node: ast.AST) -> int | None:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _integer(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    return None
+
+
+def _is_call_of(node: ast.AST, names: frozenset[str]) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names
+
+
+def _bounds(node: ast.Compare, reads_numbers: bool) -> list[str]:
+    """``ord(c) > 0xFFFF``: the characters either side of the bound; ``n > 100`` in a function
+    that parses numbers from text: the bound as the text that parses to it."""
+    out: list[str] = []
+    operands = [node.left, *node.comparators]
+    for left, right in itertools.pairwise(operands):
+        for code, bound in ((left, _integer(right)), (right, _integer(left))):
+            if bound is None:
+                continue
+            if _is_call_of(code, _ORD):
+                out.extend(chr(n) for n in (bound - 1, bound, bound + 1) if 0 <= n <= 0x10FFFF)
+            elif reads_numbers and abs(bound) < 10**9:
+                out.extend((str(bound), f"{bound}.0"))
+    return out
 
 
 def _re_call(node: ast.Call) -> bool:
@@ -88,29 +132,27 @@ def _module_patterns(tree: ast.Module | None) -> dict[str, str]:
 
 
 def _scan(tree: ast.AST, named: dict[str, str], pieces: list[str], patterns: list[str]) -> None:
+    reads_numbers = any(_is_call_of(n, _NUMBER_READERS) for n in ast.walk(tree))
     for node in ast.walk(tree):
         if isinstance(node, ast.Compare):
+            charset = any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
             for operand in (node.left, *node.comparators):
                 text = _string(operand)
-                if text is None:
-                    continue
-                charset = any(isinstance(op, ast.In | ast.NotIn) for op in node.ops)
-                if charset and operand is not node.left and 1 < len(text) <= _MAX_CHARSET:
+                if charset and operand is not node.left and text and len(text) <= _MAX_CHARSET:
                     pieces.extend(text)  # c in '"\'': each character is a piece
-                pieces.append(text)
+                pieces.extend(_strings(operand))
+            pieces.extend(_bounds(node, reads_numbers))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if _re_call(node) and node.args:
                 pattern = _string(node.args[0])
                 if pattern is not None:
                     patterns.append(pattern)
             elif node.func.attr in _METHODS:
-                pieces.extend(t for t in map(_string, node.args[:2]) if t is not None)
+                pieces.extend(t for arg in node.args[:2] for t in _strings(arg))
                 if not node.args and node.func.attr in _WHITESPACE_METHODS:
                     pieces.extend((" ", "\t", "\n"))  # strip() / split(): whitespace matters
             elif node.func.attr == "join":
-                text = _string(node.func.value)
-                if text is not None:
-                    pieces.append(text)
+                pieces.extend(_strings(node.func.value))
             if isinstance(node.func.value, ast.Name) and node.func.value.id in named:
                 patterns.append(named[node.func.value.id])  # PATTERN.match(text)
         elif isinstance(node, ast.Name) and node.id in named:
