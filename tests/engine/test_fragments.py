@@ -107,3 +107,42 @@ def test_an_untyped_parameter_of_code_that_looks_for_strings_is_drawn_as_text_to
     assert splice and "<" in splice[0]["pieces"]
     [plain], _ = args_for(fn, rules=load_rules(), module_source=source)
     assert "text" not in str(plain["strategy"])  # without fragments: the numeric guess alone
+
+
+def test_words_of_a_module_collection_the_function_reads_come_after_its_own_pieces() -> None:
+    module = (
+        "UNCOUNTABLES = {'sheep', 'jeans'}\n"
+        "UNITS = frozenset(['kb', 'mb'])\n"
+        "NAMES = {'red': 1, 'blue': 2}\n"
+        "def singular(word):\n"
+        "    for w in UNCOUNTABLES:\n"
+        "        if word.endswith(w):\n"
+        "            return word\n"
+        "    return word.rstrip('s') if word != 'x' else NAMES.get(word)\n"
+    )
+    body = module[module.index("def singular") :]
+    pieces = text_fragments([body], module).pieces
+    assert {"sheep", "jeans", "red", "blue"} <= set(pieces)
+    assert "kb" not in pieces  # not read by this function
+    assert pieces.index("x") < pieces.index("sheep")
+    assert "Sheep" not in pieces  # nothing here folds case
+
+
+def test_where_either_side_folds_case_known_words_are_tried_in_other_cases() -> None:
+    module = "UNCOUNTABLES = ('sheep', 'fish')\n"
+    base = (
+        "def plural(word):\n"
+        "    if word.lower() in UNCOUNTABLES:\n"
+        "        return word\n"
+        "    return word + 's'\n"
+    )
+    head = base.replace("word.lower()", "word")
+    assert {"Sheep", "SHEEP"} <= set(text_fragments([head, base], module).pieces)
+    assert "Sheep" not in text_fragments([head], module).pieces
+    fn = ChangedFunction(
+        "m.py", "plural", 2, 5, "modified", params=(Param("word", "str"),),
+        head_source=head, base_source=base, base_path="m.py",
+    )  # fmt: skip
+    literals = {"word": ["'sheep'", "'fish'"]}
+    [arg], _ = args_for(fn, rules=load_rules(), literals=literals, module_source=module + head)
+    assert "'Sheep'" in str(arg["strategy"]) and "'FISH'" in str(arg["strategy"])

@@ -593,6 +593,8 @@ def args_for(
         if fragments and _unknown_type(param, usage, rules) and not _draws_text(spec):
             # Nothing says what it is, and the code looks for strings: it may well be one.
             spec = {"type": "one_of", "options": [spec, dict(_DEFAULTS["str"])]}
+        if _draws_text(spec) and _CASE_FOLD.search(f"{fn.head_source}\n{fn.base_source}"):
+            spec = _case_variants(spec)
         if fragments and _draws_text(spec):
             # The characters and patterns the code looks for (bot/engine/source/fragments.py).
             spec = _with_fragments(spec, fragments)
@@ -736,6 +738,24 @@ def _with_fragments(spec: Spec, fragments: Fragments) -> Spec:
         options.append({"type": "regex", "pattern": pattern, "fullmatch": True})
         options.append({"type": "regex", "pattern": pattern})
     return {"type": "one_of", "options": options}
+
+
+_CASE_FOLD = re.compile(r"\.(lower|upper|casefold|capitalize|title|swapcase)\(\)")
+
+
+def _case_variants(spec: Spec) -> Spec:
+    """Where either side folds case (``word.lower() in UNCOUNTABLES``), the known strings are
+    also tried as callers write them: ``Sheep``, ``SHEEP``."""
+    if spec.get("type") == "sampled_from":
+        values = list(spec["values"])
+        for value in spec["values"]:
+            if isinstance(value, str):
+                values += [v for v in (value.title(), value.upper()) if v not in values]
+        return {**spec, "values": values}
+    if "options" in spec:
+        options = [_case_variants(o) if isinstance(o, dict) else o for o in spec["options"]]
+        return {**spec, "options": options}
+    return spec
 
 
 def _unknown_type(param: Param, usage: Usage | None, rules: RuleSet) -> bool:

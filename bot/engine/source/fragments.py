@@ -12,7 +12,10 @@ it reads, this module collects:
   the separator a ``join`` is called on;
 - the characters around a code-point bound (``ord(c) > 0xFFFF``: U+FFFF and U+10000) and, in
   a function that reads numbers out of text (``int(``, ``float(``, ``Decimal(``), the integer
-  bounds it compares with as text (``percent > 100``: ``100``, ``100.0``);
+  bounds it compares with as text (``percent > 100``: ``100``, ``100.0``); where the code
+  folds case (``.lower()``), the pieces in title and upper case too;
+- **words**: the strings of a module-level tuple, list, set or dict's keys the function reads
+  by name (``UNCOUNTABLES = {'sheep', ...}``), as pieces;
 - **patterns**: the regular expressions passed to ``re.compile`` / ``match`` / ``search`` /
   ``fullmatch`` / ``sub`` / ``findall`` / ``finditer`` / ``split``, and module-level compiled
   patterns the function reads by name.
@@ -48,6 +51,9 @@ _MAX_PIECE_CHARS = 40
 _MAX_PATTERN_CHARS = 400
 _MAX_CHARSET = 12  # ``c in 'abc'``: each character is a piece when the set is this short
 _ORD = frozenset({"ord"})
+_CASE_FOLD = re.compile(r"\.(lower|upper|casefold|capitalize|title|swapcase)\(\)")
+_SETS = frozenset({"set", "frozenset", "tuple", "list"})
+_MAX_MEMBERS = 12  # words taken from one module-level collection
 _NUMBER_READERS = frozenset({"int", "float", "Decimal", "Fraction"})
 
 
@@ -131,7 +137,35 @@ def _module_patterns(tree: ast.Module | None) -> dict[str, str]:
     return out
 
 
-def _scan(tree: ast.AST, named: dict[str, str], pieces: list[str], patterns: list[str]) -> None:
+def _module_strings(tree: ast.Module | None) -> dict[str, list[str]]:
+    """``UNCOUNTABLES = {'sheep', 'fish'}`` (a tuple, list, set, ``frozenset(...)`` or a dict's
+    keys) at the module's top level: the words a function reading the name looks for."""
+    out: dict[str, list[str]] = {}
+    for stmt in tree.body if tree is not None else ():
+        if not isinstance(stmt, ast.Assign | ast.AnnAssign) or stmt.value is None:
+            continue
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        value = stmt.value
+        if isinstance(value, ast.Call) and _is_call_of(value, _SETS) and len(value.args) == 1:
+            value = value.args[0]
+        if isinstance(value, ast.Dict):
+            members = [t for t in map(_string, (k for k in value.keys if k)) if t is not None]
+        else:
+            members = _strings(value)
+        for target in targets:
+            if isinstance(target, ast.Name) and members:
+                out[target.id] = members[:_MAX_MEMBERS]
+    return out
+
+
+def _scan(
+    tree: ast.AST,
+    named: dict[str, str],
+    words: dict[str, list[str]],
+    pieces: list[str],
+    patterns: list[str],
+    read: list[str],
+) -> None:
     reads_numbers = any(_is_call_of(n, _NUMBER_READERS) for n in ast.walk(tree))
     for node in ast.walk(tree):
         if isinstance(node, ast.Compare):
@@ -155,8 +189,10 @@ def _scan(tree: ast.AST, named: dict[str, str], pieces: list[str], patterns: lis
                 pieces.extend(_strings(node.func.value))
             if isinstance(node.func.value, ast.Name) and node.func.value.id in named:
                 patterns.append(named[node.func.value.id])  # PATTERN.match(text)
-        elif isinstance(node, ast.Name) and node.id in named:
-            patterns.append(named[node.id])
+        elif isinstance(node, ast.Name):
+            if node.id in named:
+                patterns.append(named[node.id])
+            read.extend(words.get(node.id, ()))  # after the function's own pieces
 
 
 def _unique(values: Iterable[str], limit: int, longest: int) -> tuple[str, ...]:
@@ -180,12 +216,19 @@ def _compiles(pattern: str) -> bool:
 def text_fragments(function_sources: Iterable[str], module_source: str) -> Fragments:
     """The pieces and patterns of the functions (their source text: base and head, and the
     helpers they are driven for), with the module's named patterns they read."""
-    named = _module_patterns(parse_module(module_source))
+    module = parse_module(module_source)
+    named = _module_patterns(module)
+    words = _module_strings(module)
     pieces: list[str] = []
     patterns: list[str] = []
-    for source in function_sources:
+    read: list[str] = []
+    sources = list(function_sources)
+    for source in sources:
         tree = parse_module(textwrap.dedent(source)) if source else None
         if tree is not None:
-            _scan(tree, named, pieces, patterns)
+            _scan(tree, named, words, pieces, patterns, read)
+    pieces += read
+    if any(_CASE_FOLD.search(source or "") for source in sources):  # 'Sheep' for 'sheep'
+        pieces += [v for p in pieces if p.isalpha() for v in (p.title(), p.upper()) if v != p]
     kept = [p for p in _unique(patterns, MAX_PATTERNS * 2, _MAX_PATTERN_CHARS) if _compiles(p)]
     return Fragments(_unique(pieces, MAX_PIECES, _MAX_PIECE_CHARS), tuple(kept[:MAX_PATTERNS]))
