@@ -121,7 +121,7 @@ def _instances(s: dict[str, Any]) -> st.SearchStrategy[Any]:
     ).map(make)
 
 
-_REGEX_CHARS = 400
+_REGEX_CHARS = 2000  # bot/engine/source/fragments.py sends no longer pattern (a verbose one)
 
 
 def _regex(s: dict[str, Any]) -> st.SearchStrategy[Any]:
@@ -151,6 +151,46 @@ def _splice(s: dict[str, Any]) -> st.SearchStrategy[Any]:
     filler = st.one_of(st.text(max_size=size), digits)
     part = st.one_of(st.sampled_from(pieces), filler)
     return st.lists(part, min_size=1, max_size=int(s.get("max_pieces", 6))).map("".join)
+
+
+_MUTATIONS = ("insert", "replace", "delete", "repeat", "case")
+
+
+def _mutate(s: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """``{"type": "mutate", "seeds": [...], "pieces": [...]}``: a known-good string (a literal
+    from the repository's docs and tests) with one to three small edits: a chunk (a piece,
+    digits or a character) inserted or put in place of a character, a span deleted, repeated
+    or its case flipped. Well-formed input just off the examples: where parsers' edge cases
+    live (``'12:00:00Z'`` -> ``'12:00:00.5Z'``)."""
+    seeds = [str(x) for x in s["seeds"]]
+    if not seeds:
+        raise ValueError("no seeds")
+    chunk = st.one_of(
+        st.sampled_from([str(p) for p in s.get("pieces") or ()] or seeds),
+        st.text(alphabet="0123456789", min_size=1, max_size=3),
+        st.characters(),
+    )
+
+    @st.composite
+    def edited(draw: Any) -> str:
+        text = draw(st.sampled_from(seeds))
+        for _ in range(draw(st.integers(1, 3))):
+            at = draw(st.integers(0, len(text)))
+            end = min(len(text), at + draw(st.integers(1, 4)))
+            edit = draw(st.sampled_from(_MUTATIONS)) if text else "insert"
+            if edit == "insert":
+                text = text[:at] + draw(chunk) + text[at:]
+            elif edit == "replace":
+                text = text[:at] + draw(chunk) + text[at + 1 :]
+            elif edit == "delete":
+                text = text[:at] + text[end:]
+            elif edit == "repeat":
+                text = text[:end] + text[at:end] + text[end:]
+            else:
+                text = text[:at] + text[at:end].swapcase() + text[end:]
+        return text
+
+    return edited()
 
 
 _BUILDERS: dict[str, Any] = {
@@ -183,6 +223,7 @@ _BUILDERS: dict[str, Any] = {
     ),
     "regex": _regex,
     "splice": _splice,
+    "mutate": _mutate,
 }
 
 
@@ -194,8 +235,12 @@ def build(spec: Any) -> st.SearchStrategy[Any]:
         raise SpecError(f"unknown strategy type {spec['type']!r}; known: {sorted(_BUILDERS)}")
     try:
         return builder(spec)  # type: ignore[no-any-return]
+    except SpecError:
+        raise  # an option's own error, said once (not wrapped in every enclosing spec)
     except (KeyError, ValueError, TypeError, ArithmeticError) as exc:
-        raise SpecError(f"bad {spec['type']} spec {spec!r}: {exc}") from exc
+        shown = repr(spec)
+        shown = shown if len(shown) <= 160 else f"{shown[:160]}..."
+        raise SpecError(f"bad {spec['type']} spec {shown}: {exc}") from exc
 
 
 def known_types() -> list[str]:

@@ -146,3 +146,34 @@ def test_where_either_side_folds_case_known_words_are_tried_in_other_cases() -> 
     literals = {"word": ["'sheep'", "'fish'"]}
     [arg], _ = args_for(fn, rules=load_rules(), literals=literals, module_source=module + head)
     assert "'Sheep'" in str(arg["strategy"]) and "'FISH'" in str(arg["strategy"])
+
+
+def test_a_patterns_flags_travel_with_it_inline() -> None:
+    module = (
+        "import re\n"
+        'STAMP = re.compile(r"""\n    (?P<year>[0-9]{4})  # year\n    -(?P<month>[0-9]{2})\n""",'
+        " re.VERBOSE | re.I)\n"
+        "def parse(text):\n"
+        "    return STAMP.match(text) or re.match('(?i)z', text, re.X)\n"
+    )
+    body = module[module.index("def parse") :]
+    patterns = text_fragments([body], module).patterns
+    assert patterns[0].startswith("(?ix)\n") and "# year" in patterns[0]
+    assert patterns[1] == "(?x)(?i)z"  # match(p, s, flags): the third argument
+    import re
+
+    assert re.fullmatch(patterns[0], "2024-05")
+
+
+def test_known_strings_are_also_drawn_with_small_edits() -> None:
+    fn = ChangedFunction(
+        "m.py", "parse_date", 1, 3, "modified", params=(Param("text", "str"),),
+        head_source="def parse_date(text):\n    return text.split('T')\n", base_path="m.py",
+    )  # fmt: skip
+    literals = {"text": ["'2007-01-25T12:00:00Z'"]}
+    fragments = text_fragments([fn.head_source], "")
+    [arg], _ = args_for(fn, rules=load_rules(), literals=literals, fragments=fragments)
+    [mutate] = [o for o in arg["strategy"]["options"] if o.get("type") == "mutate"]
+    assert mutate["seeds"] == ["2007-01-25T12:00:00Z"] and "T" in mutate["pieces"]
+    [plain], _ = args_for(fn, rules=load_rules(), fragments=fragments)
+    assert "mutate" not in str(plain)  # no known string, nothing to edit

@@ -216,10 +216,32 @@ def test_regex_and_splice_strategies_draw_what_the_code_looks_for() -> None:
             numbers.append(text)
 
     draw()
-    assert len(numbers) >= 3
-    for bad in ({"type": "regex", "pattern": "("}, {"type": "splice", "pieces": []}):
+    assert numbers
+    seeds = ["12:00:00Z", "a%3ab"]
+    edited = find(build({"type": "mutate", "seeds": seeds, "pieces": ["."]}), lambda s: "." in s)
+    assert edited not in seeds and len(edited) <= 12
+    repeated = find(build({"type": "mutate", "seeds": ["a%3ab"]}), lambda s: s.count("%3a") > 1)
+    assert repeated.count("%3a") == 2  # a span repeated: 'a%3a%3ab'
+    for bad in (
+        {"type": "regex", "pattern": "("},
+        {"type": "splice", "pieces": []},
+        {"type": "mutate", "seeds": []},
+    ):
         with pytest.raises(SpecError):
             build(bad)
+
+
+def test_a_bad_option_is_reported_once_and_briefly() -> None:
+    from sandbox.harness.strategies import SpecError, build
+
+    long_pattern = "(" + "a" * 3000
+    nested = {"type": "one_of", "options": [{"type": "one_of", "options": [
+        {"type": "text"}, {"type": "regex", "pattern": long_pattern}]}]}  # fmt: skip
+    with pytest.raises(SpecError) as caught:
+        build(nested)
+    message = str(caught.value)
+    assert "longer than 2000 characters" in message
+    assert len(message) < 300 and message.count("bad ") == 1
 
 
 def test_allowed_builtin_callables_round_trip_by_name_and_nothing_else_decodes() -> None:

@@ -558,7 +558,8 @@ def args_for(
     ``optional_defaults`` (constructors), parameters with defaults are marked ``optional``:
     the driver sometimes leaves them out, as most callers do. With ``fragments``, every string
     drawn also comes from the characters and patterns the code looks for, and a parameter
-    nothing types (no hint, default, body reading or role) is also drawn as such text.
+    nothing types (no hint, default, body reading or role) is also drawn as such text. Known
+    strings (the literals sampled) are also drawn with small edits (``mutate``).
     """
     boundaries = [*fn.constants, *constants]
     aliases = _aliases(fn, module_source, imports)
@@ -595,9 +596,14 @@ def args_for(
             spec = {"type": "one_of", "options": [spec, dict(_DEFAULTS["str"])]}
         if _draws_text(spec) and _CASE_FOLD.search(f"{fn.head_source}\n{fn.base_source}"):
             spec = _case_variants(spec)
+        seeds = _seeds(spec) if _draws_text(spec) else []
         if fragments and _draws_text(spec):
             # The characters and patterns the code looks for (bot/engine/source/fragments.py).
             spec = _with_fragments(spec, fragments)
+        if seeds:  # known-good strings with small edits: just off the documented examples
+            pieces = list(fragments.pieces) if fragments else []
+            mutated = {"type": "mutate", "seeds": seeds, "pieces": pieces}
+            spec = {"type": "one_of", "options": [spec, mutated]}
         if _digit_text(fn, param.name, spec):
             # A string read as digits (check digits, account numbers): mostly-invalid random
             # text never reaches the arithmetic, so digit strings are drawn too.
@@ -738,6 +744,20 @@ def _with_fragments(spec: Spec, fragments: Fragments) -> Spec:
         options.append({"type": "regex", "pattern": pattern, "fullmatch": True})
         options.append({"type": "regex", "pattern": pattern})
     return {"type": "one_of", "options": options}
+
+
+MAX_SEEDS = 20
+
+
+def _seeds(spec: Spec) -> list[str]:
+    """The known strings a spec samples from (literals of docs, tests and call sites)."""
+    found: list[str] = []
+    if spec.get("type") == "sampled_from":
+        found += [v for v in spec["values"] if isinstance(v, str) and v]
+    for option in spec.get("options", ()):
+        if isinstance(option, dict):
+            found += [v for v in _seeds(option) if v not in found]
+    return list(dict.fromkeys(found))[:MAX_SEEDS]
 
 
 _CASE_FOLD = re.compile(r"\.(lower|upper|casefold|capitalize|title|swapcase)\(\)")

@@ -48,7 +48,7 @@ _RE_FUNCTIONS = frozenset(
 MAX_PIECES = 24
 MAX_PATTERNS = 4
 _MAX_PIECE_CHARS = 40
-_MAX_PATTERN_CHARS = 400
+_MAX_PATTERN_CHARS = 2000  # a verbose pattern spends most of its text on layout
 _MAX_CHARSET = 12  # ``c in 'abc'``: each character is a piece when the set is this short
 _ORD = frozenset({"ord"})
 _CASE_FOLD = re.compile(r"\.(lower|upper|casefold|capitalize|title|swapcase)\(\)")
@@ -119,6 +119,35 @@ def _re_call(node: ast.Call) -> bool:
     )
 
 
+_FLAG_AT = {"compile": 1, "split": 3, "sub": 4, "subn": 4}  # else 2: match(p, s, flags)
+_FLAGS = {"I": "i", "IGNORECASE": "i", "M": "m", "MULTILINE": "m", "S": "s", "DOTALL": "s",
+          "X": "x", "VERBOSE": "x", "A": "a", "ASCII": "a"}  # fmt: skip
+
+
+def _flag_letters(node: ast.AST | None) -> str:
+    """``re.VERBOSE | re.I`` as inline flags (``xi``)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _flag_letters(node.left) + _flag_letters(node.right)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return _FLAGS.get(node.attr, "")
+    return ""
+
+
+def _pattern(call: ast.Call) -> str | None:
+    """The pattern text of a ``re`` call, with its flags made inline (``(?x)`` for a verbose
+    pattern: without it, its layout would be drawn as literal text)."""
+    text = _string(call.args[0])
+    if text is None:
+        return None
+    at = _FLAG_AT.get(call.func.attr if isinstance(call.func, ast.Attribute) else "", 2)
+    flags = call.args[at] if len(call.args) > at else None
+    flags = next((k.value for k in call.keywords if k.arg == "flags"), flags)
+    letters = "".join(sorted(set(_flag_letters(flags))))
+    if letters and _compiles(f"(?{letters}){text}"):
+        return f"(?{letters}){text}"
+    return text
+
+
 def _module_patterns(tree: ast.Module | None) -> dict[str, str]:
     """``NAME = re.compile(r"...")`` at the module's top level."""
     out: dict[str, str] = {}
@@ -131,7 +160,7 @@ def _module_patterns(tree: ast.Module | None) -> dict[str, str]:
             and _re_call(stmt.value)
             and stmt.value.args
         ):
-            pattern = _string(stmt.value.args[0])
+            pattern = _pattern(stmt.value)
             if pattern is not None:
                 out[stmt.targets[0].id] = pattern
     return out
@@ -178,7 +207,7 @@ def _scan(
             pieces.extend(_bounds(node, reads_numbers))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if _re_call(node) and node.args:
-                pattern = _string(node.args[0])
+                pattern = _pattern(node)
                 if pattern is not None:
                     patterns.append(pattern)
             elif node.func.attr in _METHODS:
