@@ -163,3 +163,33 @@ def test_a_class_deriving_from_object_alone_is_built_with_no_arguments() -> None
     assert isinstance(plain, ast.ClassDef) and isinstance(other, ast.ClassDef)
     assert constructor_params(plain) == ()
     assert constructor_params(other) is None  # inherited from a class not in this file
+
+
+def test_a_metaclass_that_does_not_define_call_keeps_the_plain_constructor() -> None:
+    import ast
+
+    from bot.engine.inputs.constructors import constructor_params, module_classes
+
+    source = (
+        "import abc\n"
+        "class Registry(type):\n"
+        "    def __new__(mcs, name, bases, ns):\n"
+        "        return type.__new__(mcs, name, bases, ns)\n"
+        "class Factory(type):\n"
+        "    def __call__(cls, *a):\n"
+        "        return 1\n"
+        "class Functions(metaclass=Registry):\n"
+        "    def f(self, arg):\n"
+        "        return arg\n"
+        "class Made(metaclass=Factory):\n"
+        "    pass\n"
+        "class Shape(metaclass=abc.ABCMeta):\n"
+        "    pass\n"
+        "class Unknown(metaclass=Elsewhere):\n"
+        "    pass\n"
+    )
+    classes = module_classes(ast.parse(source))
+    assert constructor_params(classes["Functions"], classes) == ()
+    assert constructor_params(classes["Shape"], classes) == ()
+    assert constructor_params(classes["Made"], classes) is None  # __call__ decides
+    assert constructor_params(classes["Unknown"], classes) is None  # not in this file

@@ -14,7 +14,7 @@ from bot.engine.change.diff import FileChange
 from bot.engine.change.functions import changed_functions
 from bot.engine.inputs.strategies import args_for
 from bot.engine.source.usage import Usage, infer_usage
-from bot.models import ChangedFunction
+from bot.models import ChangedFunction, Param
 from rules import RuleSet, load_rules
 
 MODULE = textwrap.dedent(
@@ -295,3 +295,28 @@ def test_defaults_new_on_head_are_not_passed_and_constructor_defaults_are_option
     ]  # fmt: skip
     ctor, _ = args_for(functions(head)["fee"], rules=rules, optional_defaults=True)
     assert [a.get("optional", False) for a in ctor] == [False, True]
+
+
+def test_every_type_an_isinstance_dispatch_names_is_drawn() -> None:
+    source = textwrap.dedent(
+        """
+        def to_number(arg):
+            if isinstance(arg, (list, dict, bool)):
+                return None
+            elif isinstance(arg, (int, float)):
+                return arg
+            return int(arg)
+        """
+    )
+    fn = ChangedFunction(
+        "m.py", "to_number", 2, 7, "modified", params=(Param("arg", None),),
+        head_source=source, base_path="m.py",
+    )  # fmt: skip
+    usage = infer_usage(fn, source)["arg"]
+    assert set(usage.dispatched) == {"list", "dict", "bool", "int", "float"}
+    [arg], _ = args_for(fn, rules=load_rules(), module_source=source)
+    drawn = json.dumps(arg["strategy"])
+    assert '"booleans"' in drawn and '"dicts"' in drawn and '"floats"' in drawn
+    single = source.replace("(list, dict, bool)", "list").replace("(int, float)", "list")
+    one = dataclasses.replace(fn, head_source=single)
+    assert infer_usage(one, single)["arg"].dispatched == ()  # one type: the family says it

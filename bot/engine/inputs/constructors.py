@@ -164,6 +164,19 @@ def source_of(node: ast.AST) -> str:
         return ""
 
 
+def _plain_metaclass(cls: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> bool:
+    """No class keywords, or only ``metaclass=`` ``ABCMeta`` or a class of this module that
+    does not define ``__call__``: calling the class is still calling ``__init__``."""
+    for keyword in cls.keywords:
+        if keyword.arg != "metaclass":
+            return False
+        name = _decorator_name(keyword.value)
+        meta = classes.get(name)
+        if name != "ABCMeta" and (meta is None or _method(meta, "__call__") is not None):
+            return False
+    return True
+
+
 def _constructor_of(
     cls: ast.ClassDef, classes: dict[str, ast.ClassDef] | None = None
 ) -> tuple[tuple[Param, ...], bool] | str:
@@ -182,7 +195,7 @@ def _constructor_of(
             return f"dataclass {cls.name} inherits fields from its bases"
         return tuple(_dataclass_params(cls)), False
     plain = all(_decorator_name(b) == "object" for b in cls.bases)
-    if (cls.bases and not plain) or cls.keywords:
+    if (cls.bases and not plain) or not _plain_metaclass(cls, classes or {}):
         return f"{cls.name} inherits its constructor (not in this file)"
     return (), False
 

@@ -586,6 +586,8 @@ def args_for(
             if param.default is None:
                 why_not.append(f"{fn.function}: parameter {param.name}: {exc}")
             continue
+        if usage is not None and usage.dispatched and not param.annotation:
+            spec = _dispatched(spec, usage.dispatched)
         peer = _peer_instance(fn, param, classes)
         if peer is not None:  # ``MiB(1.5) // KiB(1000)``: the other operand is one of ours
             spec = {"type": "one_of", "options": [peer, spec]}
@@ -743,6 +745,22 @@ def _with_fragments(spec: Spec, fragments: Fragments) -> Spec:
     for pattern in fragments.patterns:  # whole matches (fullmatch, ^...$) and text around one
         options.append({"type": "regex", "pattern": pattern, "fullmatch": True})
         options.append({"type": "regex", "pattern": pattern})
+    return {"type": "one_of", "options": options}
+
+
+def _dispatched(spec: Spec, families: Sequence[str]) -> Spec:
+    """A parameter the body dispatches on by type is drawn from each family it tests."""
+    options = [spec]
+    for family in families:
+        if family in _DEFAULTS:
+            options.append(dict(_DEFAULTS[family]))
+        elif family == "dict":
+            options.append({"type": "dicts", "keys": dict(_DEFAULTS["str"]),
+                            "values": dict(_DEFAULTS["int"]), "max_size": 3})  # fmt: skip
+        elif family == "list":
+            items = [dict(_DEFAULTS["int"]), dict(_DEFAULTS["str"])]
+            elements = {"type": "one_of", "options": items}
+            options.append({"type": "lists", "elements": elements, "max_size": 5})
     return {"type": "one_of", "options": options}
 
 

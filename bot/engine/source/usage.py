@@ -19,6 +19,8 @@ worth trying. :func:`infer_usage` reads, for each parameter:
 * **element bounds**: numbers the items of an iterated parameter are compared with
   (``for bal in balances: if bal > 0``).
 * **totals**: what the sum of its items must be (``if sum(percents) != 100: raise``).
+* **dispatched**: the families ``isinstance`` tests name when they name more than one
+  (``isinstance(arg, (list, dict, bool))``, then ``(int, float)``): each is drawn too.
 * **key of**: another parameter it indexes (``rates[base]``): the strategies draw that
   mapping's keys from the same few values as this parameter, so lookups hit.
 * a **default** written as a module constant (``method=EASTER_WESTERN``), resolved to its
@@ -90,6 +92,7 @@ class Usage:
     element_bounds: tuple[str, ...] = ()  # numbers the items are compared with (for x in p)
     key_of: tuple[str, ...] = ()  # parameters this one indexes (rates[base]: base -> rates)
     totals: tuple[str, ...] = ()  # what its sum must be (if sum(percents) != 100: raise)
+    dispatched: tuple[str, ...] = ()  # every family an isinstance() test names (type dispatch)
 
 
 @dataclass
@@ -100,6 +103,7 @@ class _Reading:
     element_bounds: list[str] = field(default_factory=list)
     key_of: list[str] = field(default_factory=list)
     totals: list[str] = field(default_factory=list)
+    dispatched: list[str] = field(default_factory=list)
 
     def merge(self, other: _Reading) -> None:
         """What a callee read of the same value."""
@@ -108,6 +112,7 @@ class _Reading:
         self.choices += other.choices
         self.element_bounds += other.element_bounds
         self.totals += other.totals
+        self.dispatched += other.dispatched
 
 
 def _function_defs(tree: ast.AST | None) -> dict[str, ast.FunctionDef]:
@@ -318,6 +323,9 @@ class _Reader:
             for type_name in _type_names(node.args[1]):
                 if type_name in _TYPES:
                     out.votes[_TYPES[type_name]] += 2
+                    out.dispatched.append(_TYPES[type_name])
+                elif type_name == "dict":
+                    out.dispatched.append("dict")
         elif callee in ("min", "max") and positions and len(node.args) == 1:
             out.votes["list"] += 1
         elif callee is not None and positions and depth < MAX_DEPTH:
@@ -482,6 +490,7 @@ def infer_usage(
             _unique(reading.element_bounds),
             _unique(reading.key_of),
             _unique(reading.totals),
+            _unique(reading.dispatched) if len(set(reading.dispatched)) > 1 else (),
         )
         if usage != Usage():
             out[param.name] = usage
