@@ -593,19 +593,22 @@ def args_for(
             spec = {"type": "one_of", "options": [peer, spec]}
         if fn.is_method and fn.class_name:  # an instance like self: nearly equal often
             spec, _ = pool_instances(spec, fn.class_name.rsplit(".", 1)[-1])
-        if fragments and _unknown_type(param, usage, rules) and not _draws_text(spec):
-            # Nothing says what it is, and the code looks for strings: it may well be one.
-            spec = {"type": "one_of", "options": [spec, dict(_DEFAULTS["str"])]}
         if _draws_text(spec) and _CASE_FOLD.search(f"{fn.head_source}\n{fn.base_source}"):
             spec = _case_variants(spec)
         seeds = _seeds(spec) if _draws_text(spec) else []
         if fragments and _draws_text(spec):
             # The characters and patterns the code looks for (bot/engine/source/fragments.py).
             spec = _with_fragments(spec, fragments)
-        if seeds:  # known-good strings with small edits: just off the documented examples
+        elif fragments and _unknown_type(param, usage, rules):
+            # Nothing says what it is, and the code looks for strings: a third of the draws
+            # are such strings (the rest stay with the numeric guess).
+            text = _with_fragments(dict(_DEFAULTS["str"]), fragments)
+            spec = {"type": "one_of", "options": [spec, spec, text]}
+        if seeds:  # the known strings themselves, and with small edits (off the examples)
             pieces = list(fragments.pieces) if fragments else []
+            known = {"type": "sampled_from", "values": seeds}
             mutated = {"type": "mutate", "seeds": seeds, "pieces": pieces}
-            spec = {"type": "one_of", "options": [spec, mutated]}
+            spec = {"type": "one_of", "options": [known, spec, mutated]}
         if _digit_text(fn, param.name, spec):
             # A string read as digits (check digits, account numbers): mostly-invalid random
             # text never reaches the arithmetic, so digit strings are drawn too.
