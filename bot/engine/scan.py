@@ -184,7 +184,13 @@ def scan(req: ScanRequest, deps: Deps) -> Report:
     for n, fn in enumerate(functions):
         if fn.nested or fn.is_async or (fn.is_method and "staticmethod" not in fn.decorators):
             continue
-        cand = differential_candidate(fn, ctx, f"scan-{n}", equivalence=False)
+        try:
+            cand = differential_candidate(fn, ctx, f"scan-{n}", equivalence=False)
+        except (ValueError, TypeError, ArithmeticError, RecursionError, KeyError) as exc:
+            # Reading the tree's source is best effort, as for a check (one odd function
+            # must not stop the scan of the others): said in the report, never a traceback.
+            notes.append(f"{fn.path}::{fn.function}: not scanned ({type(exc).__name__})")
+            continue
         if cand is not None:
             planned.append((cand, fn))
     planned, spec = _budgeted(planned, req, deps, budget.function_seconds)

@@ -135,8 +135,10 @@ def run(config: dict[str, Any], writer: ReportWriter) -> int:
         spec.strategy()  # spec errors surface before any server starts
         clients = _start_clients(config, spec)
         data = differential(config, clients, spec, started)
-    except (SpecError, HypothesisException, SyntaxError) as exc:
-        data = {"status": "error", "examples": 0, "detail": f"{type(exc).__name__}: {exc}"}
+    except (SpecError, HypothesisException, SyntaxError, RecursionError) as exc:
+        # RecursionError: a strategy that recursed too deep while drawing (a PR's pattern)
+        detail = f"{type(exc).__name__}: {str(exc)[:300]}"
+        data = {"status": "error", "examples": 0, "detail": detail}
     finally:
         for client in clients.values():
             client.stop()

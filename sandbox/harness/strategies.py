@@ -12,6 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from . import regexlimits
 from .codec import CALLABLES, New, decode
 
 
@@ -121,17 +122,15 @@ def _instances(s: dict[str, Any]) -> st.SearchStrategy[Any]:
     ).map(make)
 
 
-_REGEX_CHARS = 2000  # bot/engine/source/fragments.py sends no longer pattern (a verbose one)
-
-
 def _regex(s: dict[str, Any]) -> st.SearchStrategy[Any]:
     """``{"type": "regex", "pattern": p}``: strings that contain a match of ``p`` (the code's
     own regular expressions: random text almost never matches them)."""
     import re
 
     pattern = str(s["pattern"])
-    if len(pattern) > _REGEX_CHARS:
-        raise ValueError(f"pattern longer than {_REGEX_CHARS} characters")
+    refused = regexlimits.refusal(pattern)
+    if refused:
+        raise ValueError(refused)
     try:
         compiled = re.compile(pattern)
     except re.error as exc:  # a SpecError for the caller, like any bad spec
@@ -147,8 +146,11 @@ def _splice(s: dict[str, Any]) -> st.SearchStrategy[Any]:
     if not pieces:
         raise ValueError("no pieces")
     size = int(s.get("filler", 3))
-    digits = st.text(alphabet="0123456789", min_size=1, max_size=size)
-    filler = st.one_of(st.text(max_size=size), digits)
+    if size < 0:
+        raise ValueError("negative filler")
+    filler = st.text(max_size=size)
+    if size:
+        filler = st.one_of(filler, st.text(alphabet="0123456789", min_size=1, max_size=size))
     part = st.one_of(st.sampled_from(pieces), filler)
     return st.lists(part, min_size=1, max_size=int(s.get("max_pieces", 6))).map("".join)
 

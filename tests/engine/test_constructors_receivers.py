@@ -173,23 +173,28 @@ def test_a_metaclass_that_does_not_define_call_keeps_the_plain_constructor() -> 
     source = (
         "import abc\n"
         "class Registry(type):\n"
+        "    def __init__(cls, name, bases, ns):\n"
+        "        cls.table = dict(ns)\n"
+        "class Fresh(type):\n"
         "    def __new__(mcs, name, bases, ns):\n"
-        "        return type.__new__(mcs, name, bases, ns)\n"
+        "        return Other\n"
         "class Factory(type):\n"
-        "    def __call__(cls, *a):\n"
-        "        return 1\n"
+        "    __call__ = lambda cls, *a: 1\n"
+        "class Singleton(Factory):\n"
+        "    pass\n"
         "class Functions(metaclass=Registry):\n"
         "    def f(self, arg):\n"
         "        return arg\n"
-        "class Made(metaclass=Factory):\n"
-        "    pass\n"
         "class Shape(metaclass=abc.ABCMeta):\n"
         "    pass\n"
-        "class Unknown(metaclass=Elsewhere):\n"
-        "    pass\n"
     )
+    cases = {
+        "Registry": (), "abc.ABCMeta": (), "Fresh": None, "Factory": None, "Singleton": None,
+        "other.Registry": None, "Elsewhere": None,
+    }  # fmt: skip
+    for meta, expected in cases.items():
+        tree = ast.parse(source + f"class Made(metaclass={meta}):\n    pass\n")
+        classes = module_classes(tree)
+        assert constructor_params(classes["Made"], classes) == expected, meta
     classes = module_classes(ast.parse(source))
     assert constructor_params(classes["Functions"], classes) == ()
-    assert constructor_params(classes["Shape"], classes) == ()
-    assert constructor_params(classes["Made"], classes) is None  # __call__ decides
-    assert constructor_params(classes["Unknown"], classes) is None  # not in this file

@@ -180,3 +180,44 @@ def test_known_strings_are_also_drawn_with_small_edits() -> None:
     assert mutate["seeds"] == ["2007-01-25T12:00:00Z"] and "T" in mutate["pieces"]
     [plain], _ = args_for(fn, rules=load_rules(), fragments=fragments)
     assert "mutate" not in str(plain)  # no known string, nothing to edit
+
+
+def test_hostile_patterns_and_flags_are_dropped_without_an_error() -> None:
+    incompatible = "def f(s):\n    if False:\n        re.compile(r'(?u)x', re.A)\n    return s\n"
+    assert text_fragments([incompatible], "").patterns == ("(?u)x",)  # (?a)(?u): a ValueError
+    deep = "(" * 400 + "z" + ")*" * 400  # compiles, but drawing from it recurses 400 deep
+    nested = f"def f(s):\n    return re.match({deep!r}, s)\n"
+    assert text_fragments([nested], "").patterns == ()
+    flags = " | ".join(["re.I"] * 2000)  # a BinOp chain 2,000 deep (ast still parses it)
+    chained = f"def f(s):\n    return re.match('a', s, {flags})\n"
+    assert text_fragments([chained], "").patterns == ("(?i)a",)
+    minus = "-" * 300 + "1"  # 300 signs: +1, walked rather than recursed
+    pieces = text_fragments([f"def f(c):\n    return ord(c) > {minus}\n"], "").pieces
+    assert pieces == ("\x00", "\x01", "\x02")
+
+
+def test_words_of_a_collection_are_read_once_however_often_it_is_named() -> None:
+    words = ", ".join(repr(f"word{chr(97 + i)}" * 3) for i in range(12))
+    module = f"W = [{words}]\n"
+    body = "def f(s):\n    s = s.lower()\n    return [" + ", ".join(["W"] * 5000) + "]\n"
+    pieces = text_fragments([body], module + body).pieces
+    assert len(pieces) <= 24 and "wordawordaworda" in pieces
+    assert "WORDAWORDAWORDA" in pieces  # the case variants fit in the cap
+
+
+def test_a_parameter_only_compared_with_numbers_is_not_drawn_as_text() -> None:
+    base = (
+        "def plural(word, z):\n"
+        "    if z == 1 or z == -1:\n"
+        "        return word\n"
+        "    return word[:-1] + 'ies' if word.endswith('y') else word + 's'\n"
+    )
+    fn = ChangedFunction(
+        "m.py", "plural", 1, 4, "modified", params=(Param("word", None), Param("z", None)),
+        head_source=base.replace("z == 1 or z == -1", "abs(z) == 1"), base_source=base,
+        base_path="m.py",
+    )  # fmt: skip
+    fragments = text_fragments([fn.head_source, base], base)
+    args, _ = args_for(fn, rules=load_rules(), module_source=base, fragments=fragments)
+    z = next(a for a in args if a["name"] == "z")
+    assert "text" not in str(z["strategy"]) and "splice" not in str(z["strategy"])

@@ -231,6 +231,19 @@ def test_regex_and_splice_strategies_draw_what_the_code_looks_for() -> None:
             build(bad)
 
 
+def test_splice_without_filler_and_deeply_nested_patterns() -> None:
+    from hypothesis import find
+
+    from sandbox.harness.strategies import SpecError, build
+
+    bare = build({"type": "splice", "pieces": ["a", "bb"], "filler": 0})
+    assert find(bare, lambda s: "bb" in s) == "bb"  # pieces only: no filler to draw
+    with pytest.raises(SpecError, match="nested deeper than 40"):
+        build({"type": "regex", "pattern": "(" * 400 + "z" + ")*" * 400})
+    with pytest.raises(SpecError, match="negative filler"):
+        build({"type": "splice", "pieces": ["a"], "filler": -1})
+
+
 def test_a_bad_option_is_reported_once_and_briefly() -> None:
     from sandbox.harness.strategies import SpecError, build
 

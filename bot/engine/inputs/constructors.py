@@ -164,17 +164,45 @@ def source_of(node: ast.AST) -> str:
         return ""
 
 
+_CONSTRUCTION = frozenset({"__call__", "__new__"})
+
+
 def _plain_metaclass(cls: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> bool:
-    """No class keywords, or only ``metaclass=`` ``ABCMeta`` or a class of this module that
-    does not define ``__call__``: calling the class is still calling ``__init__``."""
+    """No class keywords, or only ``metaclass=`` ``ABCMeta`` or a class of this module, named
+    bare, deriving from ``type`` or ``ABCMeta`` alone and defining (by ``def`` or assignment)
+    neither ``__call__`` nor ``__new__``: calling the class is still calling its ``__init__``.
+    A registry whose ``__init__`` records the class's functions (jmespath's) passes; a
+    singleton (``__call__``) or a ``__new__`` that may return another class does not."""
     for keyword in cls.keywords:
         if keyword.arg != "metaclass":
             return False
-        name = _decorator_name(keyword.value)
-        meta = classes.get(name)
-        if name != "ABCMeta" and (meta is None or _method(meta, "__call__") is not None):
+        value = keyword.value
+        if isinstance(value, ast.Attribute) and value.attr == "ABCMeta":
+            continue
+        if not isinstance(value, ast.Name):
+            return False  # other.Meta: not this module's class of that name
+        if value.id == "ABCMeta":
+            continue
+        meta = classes.get(value.id)
+        if meta is None or meta.keywords:
+            return False
+        if not meta.bases or any(_decorator_name(b) not in ("type", "ABCMeta") for b in meta.bases):
+            return False
+        if _defined_names(meta) & _CONSTRUCTION:
             return False
     return True
+
+
+def _defined_names(cls: ast.ClassDef) -> set[str]:
+    names: set[str] = set()
+    for stmt in cls.body:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(stmt.name)
+        elif isinstance(stmt, ast.Assign):
+            names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            names.add(stmt.target.id)
+    return names
 
 
 def _constructor_of(

@@ -800,11 +800,12 @@ def _case_variants(spec: Spec) -> Spec:
 
 
 def _unknown_type(param: Param, usage: Usage | None, rules: RuleSet) -> bool:
-    """No annotation, default, body reading or rule role says what ``param`` is."""
+    """No annotation, default, body reading or rule role says what ``param`` is: the body does
+    nothing with it this module can read (compared with a number, it is one: ``z == 1``)."""
     return (
         not param.annotation
         and param.default is None
-        and (usage is None or usage.family is None)
+        and usage is None
         and _find_role(param.name, rules) is None
     )
 

@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.engine.source.astutil import parse_module
+from sandbox.harness.regexlimits import MAX_CHARS, refusal
 
 __all__ = ["Fragments", "text_fragments"]
 
@@ -48,7 +49,6 @@ _RE_FUNCTIONS = frozenset(
 MAX_PIECES = 24
 MAX_PATTERNS = 4
 _MAX_PIECE_CHARS = 40
-_MAX_PATTERN_CHARS = 2000  # a verbose pattern spends most of its text on layout
 _MAX_CHARSET = 12  # ``c in 'abc'``: each character is a piece when the set is this short
 _ORD = frozenset({"ord"})
 _CASE_FOLD = re.compile(r"\.(lower|upper|casefold|capitalize|title|swapcase)\(\)")
@@ -81,11 +81,11 @@ def _strings(node: ast.AST) -> list[str]:
 
 
 def _integer(node: ast.AST) -> int | None:
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        inner = _integer(node.operand)
-        return None if inner is None else -inner
+    sign = 1
+    while isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        sign, node = -sign, node.operand
     if isinstance(node, ast.Constant) and type(node.value) is int:
-        return node.value
+        return sign * node.value
     return None
 
 
@@ -125,12 +125,16 @@ _FLAGS = {"I": "i", "IGNORECASE": "i", "M": "m", "MULTILINE": "m", "S": "s", "DO
 
 
 def _flag_letters(node: ast.AST | None) -> str:
-    """``re.VERBOSE | re.I`` as inline flags (``xi``)."""
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _flag_letters(node.left) + _flag_letters(node.right)
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        return _FLAGS.get(node.attr, "")
-    return ""
+    """``re.VERBOSE | re.I`` as inline flags (``xi``); a hostile depth is walked, not recursed."""
+    letters = ""
+    stack = [node]
+    while stack and len(letters) < 16:
+        item = stack.pop()
+        if isinstance(item, ast.BinOp) and isinstance(item.op, ast.BitOr):
+            stack += [item.right, item.left]
+        elif isinstance(item, ast.Attribute) and isinstance(item.value, ast.Name):
+            letters += _FLAGS.get(item.attr, "")
+    return letters
 
 
 def _pattern(call: ast.Call) -> str | None:
@@ -194,6 +198,7 @@ def _scan(
     pieces: list[str],
     patterns: list[str],
     read: list[str],
+    seen: set[str],
 ) -> None:
     reads_numbers = any(_is_call_of(n, _NUMBER_READERS) for n in ast.walk(tree))
     for node in ast.walk(tree):
@@ -221,7 +226,9 @@ def _scan(
         elif isinstance(node, ast.Name):
             if node.id in named:
                 patterns.append(named[node.id])
-            read.extend(words.get(node.id, ()))  # after the function's own pieces
+            if node.id in words and node.id not in seen:  # each collection once
+                seen.add(node.id)
+                read.extend(words[node.id])  # after the function's own pieces
 
 
 def _unique(values: Iterable[str], limit: int, longest: int) -> tuple[str, ...]:
@@ -235,9 +242,14 @@ def _unique(values: Iterable[str], limit: int, longest: int) -> tuple[str, ...]:
 
 
 def _compiles(pattern: str) -> bool:
+    """Whether ``pattern`` is one the sandbox can draw from: short enough, not nested deeper
+    than Hypothesis' regex parser recurses, and compiling (``(?a)`` with ``(?u)`` is a
+    ``ValueError``, not a ``re.error``)."""
+    if refusal(pattern) is not None:  # the sandbox's own limits (length, nesting)
+        return False
     try:
         re.compile(pattern)
-    except (re.error, RecursionError, OverflowError):
+    except Exception:  # the PR's pattern: any failure means "not drawn from"
         return False
     return True
 
@@ -251,13 +263,17 @@ def text_fragments(function_sources: Iterable[str], module_source: str) -> Fragm
     pieces: list[str] = []
     patterns: list[str] = []
     read: list[str] = []
+    seen: set[str] = set()
     sources = list(function_sources)
     for source in sources:
         tree = parse_module(textwrap.dedent(source)) if source else None
         if tree is not None:
-            _scan(tree, named, words, pieces, patterns, read)
-    pieces += read
+            _scan(tree, named, words, pieces, patterns, read, seen)
+    kept_pieces = list(_unique(pieces + read, MAX_PIECES, _MAX_PIECE_CHARS))
     if any(_CASE_FOLD.search(source or "") for source in sources):  # 'Sheep' for 'sheep'
-        pieces += [v for p in pieces if p.isalpha() for v in (p.title(), p.upper()) if v != p]
-    kept = [p for p in _unique(patterns, MAX_PATTERNS * 2, _MAX_PATTERN_CHARS) if _compiles(p)]
-    return Fragments(_unique(pieces, MAX_PIECES, _MAX_PIECE_CHARS), tuple(kept[:MAX_PATTERNS]))
+        kept_pieces = kept_pieces[: MAX_PIECES * 2 // 3]  # room for the variants
+        kept_pieces += [
+            v for p in kept_pieces if p.isalpha() for v in (p.title(), p.upper()) if v != p
+        ]
+    kept = [p for p in _unique(patterns, MAX_PATTERNS * 2, MAX_CHARS) if _compiles(p)]
+    return Fragments(_unique(kept_pieces, MAX_PIECES, _MAX_PIECE_CHARS), tuple(kept[:MAX_PATTERNS]))

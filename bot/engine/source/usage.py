@@ -108,11 +108,14 @@ class _Reading:
     def merge(self, other: _Reading) -> None:
         """What a callee read of the same value."""
         self.votes.update({k: v for k, v in other.votes.items() if k != "number"})
-        self.bounds += other.bounds
-        self.choices += other.choices
-        self.element_bounds += other.element_bounds
-        self.totals += other.totals
-        self.dispatched += other.dispatched
+        for mine, theirs in (
+            (self.bounds, other.bounds),
+            (self.choices, other.choices),
+            (self.element_bounds, other.element_bounds),
+            (self.totals, other.totals),
+            (self.dispatched, other.dispatched),
+        ):  # each value once: a helper called from many places is read once per call
+            mine += [v for v in dict.fromkeys(theirs) if v not in mine]
 
 
 def _function_defs(tree: ast.AST | None) -> dict[str, ast.FunctionDef]:
