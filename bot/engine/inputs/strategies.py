@@ -33,7 +33,7 @@ from bot.engine.change.functions import function_params
 from bot.engine.inputs.hints import Aliases, Hint, NoStrategy, fits, parse_hint, type_aliases
 from bot.engine.inputs.peers import pool_instances
 from bot.engine.invariants import callable_params
-from bot.engine.source.fragments import Fragments
+from bot.engine.source.fragments import CASE_FOLD, Fragments
 from bot.engine.source.imports import ImportMap
 from bot.engine.source.usage import Usage, function_def, infer_usage
 from bot.models import ChangedFunction, Param
@@ -593,7 +593,7 @@ def args_for(
             spec = {"type": "one_of", "options": [peer, spec]}
         if fn.is_method and fn.class_name:  # an instance like self: nearly equal often
             spec, _ = pool_instances(spec, fn.class_name.rsplit(".", 1)[-1])
-        if _draws_text(spec) and _CASE_FOLD.search(f"{fn.head_source}\n{fn.base_source}"):
+        if _draws_text(spec) and CASE_FOLD.search(f"{fn.head_source}\n{fn.base_source}"):
             spec = _case_variants(spec)
         seeds = _seeds(spec) if _draws_text(spec) else []
         if fragments and _draws_text(spec):
@@ -779,9 +779,6 @@ def _seeds(spec: Spec) -> list[str]:
         if isinstance(option, dict):
             found += [v for v in _seeds(option) if v not in found]
     return list(dict.fromkeys(found))[:MAX_SEEDS]
-
-
-_CASE_FOLD = re.compile(r"\.(lower|upper|casefold|capitalize|title|swapcase)\(\)")
 
 
 def _case_variants(spec: Spec) -> Spec:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from bot.engine.source.astutil import parse_module
 from sandbox.harness.regexlimits import MAX_CHARS, refusal
 
-__all__ = ["Fragments", "text_fragments"]
+__all__ = ["CASE_FOLD", "Fragments", "text_fragments"]
 
 _METHODS = frozenset(
     {"startswith", "endswith", "split", "rsplit", "find", "rfind", "index", "rindex", "count",
@@ -51,7 +51,7 @@ MAX_PATTERNS = 4
 _MAX_PIECE_CHARS = 40
 _MAX_CHARSET = 12  # ``c in 'abc'``: each character is a piece when the set is this short
 _ORD = frozenset({"ord"})
-_CASE_FOLD = re.compile(r"\.(lower|upper|casefold|capitalize|title|swapcase)\(\)")
+CASE_FOLD = re.compile(r"\.(lower|upper|casefold|capitalize|title|swapcase)\(\)")
 _SETS = frozenset({"set", "frozenset", "tuple", "list"})
 _MAX_MEMBERS = 12  # words taken from one module-level collection
 _NUMBER_READERS = frozenset({"int", "float", "Decimal", "Fraction"})
@@ -270,7 +270,7 @@ def text_fragments(function_sources: Iterable[str], module_source: str) -> Fragm
         if tree is not None:
             _scan(tree, named, words, pieces, patterns, read, seen)
     kept_pieces = list(_unique(pieces + read, MAX_PIECES, _MAX_PIECE_CHARS))
-    if any(_CASE_FOLD.search(source or "") for source in sources):  # 'Sheep' for 'sheep'
+    if any(CASE_FOLD.search(source or "") for source in sources):  # 'Sheep' for 'sheep'
         kept_pieces = kept_pieces[: MAX_PIECES * 2 // 3]  # room for the variants
         kept_pieces += [
             v for p in kept_pieces if p.isalpha() for v in (p.title(), p.upper()) if v != p
